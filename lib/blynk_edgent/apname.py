@@ -1,0 +1,65 @@
+"""The access point's name, as classic Blynk.Edgent builds it: ``"<prefix> <template name>-<suffix>"``.
+
+The Blynk app finds devices by this pattern. The 4-character suffix is derived from the chip's
+MAC address: the CRC-32 of the chip id, chained four times, written in base 24 with Blynk's
+alphabet, least significant digit first, never the same character twice in a row.
+"""
+
+from blynk_edgent.crc import crc32
+
+ALPHABET = "0W8N4Y1HP5DF9K6JM3C2UA7R"
+DEFAULT_PREFIX = "Blynk"
+SSID_MAX_BYTES = 32
+
+
+def chip_id(mac, esp32=False):
+    """Return the bytes Blynk hashes for a chip with this 6-byte MAC.
+
+    Arduino's ESP32 core hashes the eFuse MAC as a little-endian 64-bit number, that is the six
+    MAC bytes then two zero bytes (``esp32=True``); ESP8266, Wio Terminal and NINA boards hash
+    the six bytes alone.
+    """
+    mac = bytes(mac)
+    if len(mac) != 6:
+        raise ValueError("mac: expected 6 bytes, got %d" % len(mac))
+    return mac + b"\x00\x00" if esp32 else mac
+
+
+def suffix(chip_id_bytes):
+    """Return the 4-character suffix for the given chip id bytes."""
+    value = 0
+    for _ in range(4):
+        value = crc32(chip_id_bytes, value)
+    out = ""
+    previous = ""
+    for _ in range(4):
+        char = ALPHABET[value % 24]
+        if char == previous:
+            char = ALPHABET[(value + 1) % 24]
+        out += char
+        previous = char
+        value //= 24
+    return out
+
+
+def ap_ssid(template_name, chip_id_bytes, prefix=DEFAULT_PREFIX):
+    """Return the access point's SSID for a template name and chip id.
+
+    The name keeps at most ``25 - len(prefix)`` characters, as in Blynk's firmware, and is cut
+    further, on a character boundary, until the whole SSID fits the 32 bytes WiFi allows.
+    """
+    name = template_name[: max(0, 25 - len(prefix))]
+    tail = "-" + suffix(chip_id_bytes)
+    while True:
+        ssid = prefix + " " + name + tail
+        if len(ssid.encode("utf-8")) <= SSID_MAX_BYTES or not name:
+            break
+        name = name[:-1]
+    if len(ssid.encode("utf-8")) > SSID_MAX_BYTES:
+        raise ValueError("prefix: too long for a 32-byte SSID")
+    return ssid
+
+
+def hostname(ssid):
+    """Return the station hostname Blynk derives from the AP name (spaces become dashes)."""
+    return ssid.replace(" ", "-")

@@ -1,0 +1,3 @@
+"""Stand-in for CircuitPython's ``board``."""
+
+board_id = "test_board"
