@@ -1,0 +1,119 @@
+"""Property tests of the NVM store (hypothesis): random images, random values, random power cuts."""
+
+from __future__ import annotations
+
+import string
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from blynk_edgent import store as record
+from blynk_edgent.config import Config
+from blynk_edgent.errors import CODES
+from blynk_edgent.store import ConfigStore
+from support import FakeNVM, PowerCut
+
+FIELDS = ("ssid", "password", "token", "host", "port", "ip", "mask", "gw", "dns", "dns2", "provisioned", "last_error")
+TOKEN_CHARS = string.ascii_letters + string.digits + "_-"
+
+octet = st.integers(0, 255)
+ipv4 = st.tuples(octet, octet, octet, octet).map(lambda t: "%d.%d.%d.%d" % t)
+netmask = st.integers(1, 32).map(
+    lambda bits: ".".join(str((((1 << bits) - 1) << (32 - bits)) >> shift & 0xFF) for shift in (24, 16, 8, 0))
+)
+label = st.from_regex(r"[A-Za-z0-9]([A-Za-z0-9-]{0,8}[A-Za-z0-9])?", fullmatch=True)
+
+
+def _utf8_at_most(limit: int) -> st.SearchStrategy[str]:
+    return st.text(min_size=1, max_size=limit).filter(lambda s: 1 <= len(s.encode("utf-8")) <= limit)
+
+
+valid_configs = st.builds(
+    Config,
+    ssid=_utf8_at_most(32),
+    password=st.one_of(
+        st.just(""),
+        st.text(min_size=8, max_size=63).filter(lambda s: len(s.encode("utf-8")) <= 63),
+        st.text("0123456789abcdefABCDEF", min_size=64, max_size=64),
+    ),
+    token=st.text(TOKEN_CHARS, min_size=32, max_size=32),
+    host=st.lists(label, min_size=1, max_size=4).map(".".join).filter(lambda h: len(h) <= 63),
+    port=st.integers(1, 65535),
+    static=st.one_of(
+        st.none(),
+        st.tuples(ipv4, netmask, st.one_of(st.just(""), ipv4), st.one_of(st.just(""), ipv4), st.just("")),
+    ),
+    provisioned=st.just(True),
+    last_error=st.sampled_from(CODES),
+)
+
+anything = st.one_of(
+    st.text(max_size=80), st.integers(-(2**20), 2**20), st.none(), st.booleans(), st.binary(max_size=8)
+)
+random_configs = st.builds(
+    Config,
+    ssid=anything,
+    password=anything,
+    token=st.one_of(anything, st.text(TOKEN_CHARS, min_size=30, max_size=34)),
+    host=anything,
+    port=anything,
+    static=st.one_of(st.none(), st.tuples(anything, anything, anything, anything, anything)),
+    provisioned=st.one_of(st.booleans(), anything),
+    last_error=st.one_of(st.sampled_from(CODES), anything),
+)
+
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@given(image=st.one_of(st.binary(min_size=256, max_size=256), st.binary(min_size=512, max_size=1024)))
+def test_random_images_load_without_raising(image: bytes) -> None:
+    loaded = ConfigStore(FakeNVM(data=image)).load()
+    assert loaded.validate() is loaded
+
+
+@settings(max_examples=200)
+@given(seed=st.binary(min_size=40, max_size=120), slot=st.integers(0, 1))
+def test_garbage_after_a_valid_header_loads_without_raising(seed: bytes, slot: int) -> None:
+    image = bytearray(b"\xff" * 1024)
+    start = slot * record.SLOT_SIZE
+    image[start : start + 4] = record.MAGIC
+    image[start + 4 : start + 4 + len(seed)] = seed
+    assert ConfigStore(FakeNVM(data=bytes(image))).load().validate()
+
+
+@settings(max_examples=300)
+@given(config=valid_configs, size=st.sampled_from((256, 512, 4096, 8192)))
+def test_valid_configs_round_trip_exactly(config: Config, size: int) -> None:
+    nvm = FakeNVM(size)
+    ConfigStore(nvm).save(config)
+    assert ConfigStore(nvm).load() == config
+
+
+@settings(max_examples=500)
+@given(config=random_configs)
+def test_random_values_are_refused_with_the_field_named_or_round_trip(config: Config) -> None:
+    nvm = FakeNVM(1024)
+    store = ConfigStore(nvm)
+    before = bytes(nvm.data)
+    try:
+        store.save(config)
+    except ValueError as error:
+        field = str(error).split(":", 1)[0]
+        assert field in FIELDS, str(error)
+        assert bytes(nvm.data) == before
+    else:
+        assert ConfigStore(nvm).load() == config
+
+
+@settings(max_examples=150, deadline=None)
+@given(configs=st.lists(valid_configs, min_size=1, max_size=5), cut=st.integers(0, 300))
+def test_a_cut_in_any_save_of_a_sequence_leaves_old_or_new(configs: list[Config], cut: int) -> None:
+    nvm = FakeNVM(4096)
+    for config in configs[:-1]:
+        ConfigStore(nvm).save(config)
+    old = ConfigStore(nvm).load()
+    nvm.cut_after = cut
+    try:
+        ConfigStore(nvm).save(configs[-1])
+    except PowerCut:
+        pass
+    assert ConfigStore(nvm).load() in (old, configs[-1])
