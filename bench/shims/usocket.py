@@ -1,0 +1,1 @@
+"""Stand-in for MicroPython's usocket (blynklib_mp imports it)."""

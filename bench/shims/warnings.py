@@ -1,0 +1,5 @@
+"""Stand-in for CircuitPython's ``warnings``."""
+
+
+def warn(message, *args):
+    """Print nothing; the benchmark only imports."""

@@ -1,0 +1,35 @@
+"""The ``edgent`` command: one entry point for the host tools.
+
+Each subcommand lives in its own module and registers its arguments here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from edgent_host import nvmtool
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the parser for ``edgent`` and all its subcommands."""
+    parser = argparse.ArgumentParser(
+        prog="edgent",
+        description="Host tools for blynk_edgent, Blynk.Edgent WiFi provisioning for CircuitPython.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.required = True
+    nvmtool.register(commands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ``edgent`` with ``argv`` (default: the command line); return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    result: int = args.run(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

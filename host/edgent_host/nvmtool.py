@@ -1,0 +1,91 @@
+"""``edgent nvm`` and ``edgent apname``: read and seed NVM images, and compute a device's AP name.
+
+``edgent nvm write`` is the factory-seeding path: it writes a CRC-checked record, exactly as the
+device would, into an image for the simulator (or for a tool that flashes NVM).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from blynk_edgent import apname, messages
+from blynk_edgent.config import Config
+from blynk_edgent.store import ConfigStore
+from edgent_host.nvmfile import NVMFile
+
+
+def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add ``nvm`` and ``apname`` to the ``edgent`` command."""
+    nvm = commands.add_parser("nvm", help="read or seed an NVM image file (nvm.bin)")
+    actions = nvm.add_subparsers(dest="action", metavar="ACTION")
+    actions.required = True
+
+    show = actions.add_parser("show", help="print the configuration an image holds")
+    show.add_argument("file")
+    show.add_argument("--size", type=int, default=8192, help="NVM size in bytes (default 8192)")
+    show.set_defaults(run=_show)
+
+    write = actions.add_parser("write", help="store a configuration in an image, as the device would")
+    write.add_argument("file")
+    write.add_argument("--size", type=int, default=8192, help="NVM size in bytes (default 8192)")
+    write.add_argument("--ssid", required=True)
+    write.add_argument("--password", default="")
+    write.add_argument("--token", required=True)
+    write.add_argument("--host", default="blynk.cloud")
+    write.add_argument("--port", type=int, default=443)
+    write.add_argument("--static", nargs=5, metavar=("IP", "MASK", "GW", "DNS", "DNS2"), help="static IPv4 settings")
+    write.set_defaults(run=_write)
+
+    erase = actions.add_parser("erase", help="forget the configuration, as a 10 s button hold does")
+    erase.add_argument("file")
+    erase.add_argument("--size", type=int, default=8192)
+    erase.set_defaults(run=_erase)
+
+    name = commands.add_parser("apname", help="print the access-point name a device will use")
+    name.add_argument("--template-name", required=True, help="BLYNK_TEMPLATE_NAME")
+    name.add_argument("--mac", required=True, help="the chip's MAC, e.g. 24:0A:C4:12:34:56")
+    name.add_argument("--esp32", action="store_true", help="native ESP32 chip (hashes MAC + two zero bytes)")
+    name.add_argument("--prefix", default=apname.DEFAULT_PREFIX)
+    name.set_defaults(run=_apname)
+
+
+def _show(args: argparse.Namespace) -> int:
+    store = ConfigStore(NVMFile(args.file, args.size))
+    config = store.load()
+    print(f"layout: {store.layout}")
+    print(config)
+    if config.last_error:
+        code = config.last_error
+        print(f"last_error {code}: {messages.describe(code)} {messages.remedy(code)}")
+    return 0
+
+
+def _write(args: argparse.Namespace) -> int:
+    config = Config(
+        ssid=args.ssid,
+        password=args.password,
+        token=args.token,
+        host=args.host,
+        port=args.port,
+        static=tuple(args.static) if args.static else None,
+        provisioned=True,
+    )
+    try:
+        written = ConfigStore(NVMFile(args.file, args.size)).save(config)
+    except ValueError as error:
+        print(f"edgent nvm write: {error}")
+        return 2
+    print("written" if written else "unchanged: the image already holds this configuration")
+    return 0
+
+
+def _erase(args: argparse.Namespace) -> int:
+    ConfigStore(NVMFile(args.file, args.size)).erase()
+    print("erased")
+    return 0
+
+
+def _apname(args: argparse.Namespace) -> int:
+    mac = bytes.fromhex(args.mac.replace(":", "").replace("-", ""))
+    print(apname.ap_ssid(args.template_name, apname.chip_id(mac, esp32=args.esp32), prefix=args.prefix))
+    return 0
