@@ -1,0 +1,68 @@
+"""The `edgent` command's NVM and AP-name tools, and the file-backed NVM the simulator uses."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from blynk_edgent.store import ConfigStore
+from edgent_host.cli import main
+from edgent_host.nvmfile import NVMFile
+
+TOKEN = "abcdefghijklmnopqrstuvwxyzAB12_-"
+
+
+def test_edgent_help_runs_from_the_venv() -> None:
+    edgent = Path(sys.executable).parent / "edgent"
+    result = subprocess.run([str(edgent), "--help"], capture_output=True, text=True)
+    assert result.returncode == 0
+    assert "usage: edgent" in result.stdout
+
+
+def test_nvm_write_then_show(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    image = tmp_path / "nvm.bin"
+    assert main(["nvm", "write", str(image), "--ssid", "HomeNet", "--password", "secret-pass", "--token", TOKEN]) == 0
+    assert image.stat().st_size == 8192
+    config = ConfigStore(NVMFile(image)).load()
+    assert (config.ssid, config.password, config.token, config.provisioned) == ("HomeNet", "secret-pass", TOKEN, True)
+    assert main(["nvm", "write", str(image), "--ssid", "HomeNet", "--password", "secret-pass", "--token", TOKEN]) == 0
+    assert "unchanged" in capsys.readouterr().out
+    assert main(["nvm", "show", str(image)]) == 0
+    shown = capsys.readouterr().out
+    assert "HomeNet" in shown and "secret-pass" not in shown and TOKEN not in shown
+
+
+def test_nvm_write_refuses_bad_token_and_names_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    image = tmp_path / "nvm.bin"
+    assert main(["nvm", "write", str(image), "--ssid", "x", "--token", TOKEN[:31]]) == 2
+    assert "token: expected 32 characters" in capsys.readouterr().out
+    assert not ConfigStore(NVMFile(image)).load().provisioned
+
+
+def test_nvm_erase(tmp_path: Path) -> None:
+    image = tmp_path / "nvm.bin"
+    main(["nvm", "write", str(image), "--ssid", "HomeNet", "--token", TOKEN])
+    assert main(["nvm", "erase", str(image)]) == 0
+    assert not ConfigStore(NVMFile(image)).load().provisioned
+
+
+def test_apname_vector(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["apname", "--template-name", "Device", "--mac", "24:0A:C4:12:34:56", "--esp32"]) == 0
+    assert capsys.readouterr().out.strip() == "Blynk Device-PYN6"
+
+
+def test_nvm_file_behaves_like_the_board(tmp_path: Path) -> None:
+    nvm = NVMFile(tmp_path / "n.bin", size=256)
+    assert len(nvm) == 256 and nvm[0] == 0xFF
+    with pytest.raises(ValueError, match="different lengths"):
+        nvm[0:4] = b"abc"
+    nvm[0:3] = b"abc"
+    assert NVMFile(tmp_path / "n.bin", size=256)[0:3] == bytearray(b"abc")
+    with pytest.raises(ValueError, match="holds 256 bytes"):
+        NVMFile(tmp_path / "n.bin", size=8192)
+    fresh = NVMFile(tmp_path / "r.bin", size=8192, new_fill="random")
+    assert fresh.image() != b"\xff" * 8192
+    assert not ConfigStore(fresh).load().provisioned
