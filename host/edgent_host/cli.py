@@ -8,7 +8,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from edgent_host import nvmtool
+from edgent_host import nvmtool, provision
+from edgent_host.cloud import command as cloud_command
+from edgent_host.sim import command as sim_command
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -20,6 +22,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
     nvmtool.register(commands)
+    cloud_command.register(commands)
+    sim_command.register(commands)
+    provision.register(commands)
     return parser
 
 

@@ -1,0 +1,71 @@
+"""``edgent sim``: run an example's ``code.py`` on a simulated board until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+from pathlib import Path
+
+from edgent_host.sim import boards
+from edgent_host.sim.supervisor import Options, Simulator
+
+# The board each example folder is written for, when --board is not given.
+EXAMPLE_BOARDS = {
+    "esp32s3": "adafruit_feather_esp32s3_4mbflash_2mbpsram",
+    "feather_esp32s3_tft": "adafruit_feather_esp32s3_tft",
+    "pico_w": "raspberry_pi_pico_w",
+}
+
+
+def board_for(code: Path, explicit: str | None) -> str:
+    """The board to simulate: ``--board``, else the one the example's folder is written for."""
+    if explicit:
+        return explicit
+    folder = code.resolve().parent.name
+    if folder in EXAMPLE_BOARDS:
+        return EXAMPLE_BOARDS[folder]
+    raise SystemExit(f"edgent sim: which board is {code} for? Pass --board (one of {', '.join(sorted(boards.BOARDS))})")
+
+
+def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add ``sim`` to the ``edgent`` command."""
+    sim = commands.add_parser("sim", help="run a code.py on a simulated board")
+    sim.add_argument("--code", required=True, type=Path, help="e.g. examples/esp32s3/code.py")
+    sim.add_argument("--state", required=True, type=Path, help="folder for nvm.bin and serial.log")
+    sim.add_argument("--cloud", required=True, help="HOST:PORT of `edgent cloud` (what blynk.cloud resolves to)")
+    sim.add_argument("--ca", type=Path, help="the local cloud's CA folder, trusted like the board's root bundle")
+    sim.add_argument("--world", type=Path, help="JSON file of the WiFi networks around (default: a home network)")
+    sim.add_argument("--panel", help="HOST:PORT for the panel's JSON API")
+    sim.add_argument("--portal", default="127.0.0.1:8080", help="where the device's 192.168.4.1:80 is reachable")
+    sim.add_argument("--dns", help="where the device's captive DNS (UDP 53) is reachable")
+    sim.add_argument("--board", help="board id (default: the one the example is written for)")
+    sim.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run until interrupted."""
+    options = Options(
+        code=args.code,
+        state_dir=args.state,
+        board=board_for(args.code, args.board),
+        cloud=args.cloud,
+        ca=args.ca,
+        world=args.world,
+        portal=args.portal,
+        dns=args.dns,
+        panel=args.panel,
+        echo=sys.stdout,
+    )
+    sim = Simulator(options)
+    sim.start()
+    if sim.panel_address:
+        host, port = sim.panel_address
+        print(f"edgent sim: panel on {host}:{port}", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sim.stop()
+    return 0

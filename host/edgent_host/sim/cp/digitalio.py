@@ -1,0 +1,112 @@
+"""``digitalio`` for the simulator: outputs are seen by the panel, inputs are driven by it."""
+
+from __future__ import annotations
+
+from edgent_host.sim import runtime
+from edgent_host.sim.cp.microcontroller import Pin
+
+
+class Direction:
+    """Pin direction."""
+
+    INPUT = "INPUT"
+    OUTPUT = "OUTPUT"
+
+
+class Pull:
+    """Pull resistor."""
+
+    UP = "UP"
+    DOWN = "DOWN"
+
+
+class DriveMode:
+    """Output drive."""
+
+    PUSH_PULL = "PUSH_PULL"
+    OPEN_DRAIN = "OPEN_DRAIN"
+
+
+class DigitalInOut:
+    """A digital pin; a pin can be owned by one object at a time, as on the board."""
+
+    def __init__(self, pin: Pin) -> None:
+        if not isinstance(pin, Pin):
+            raise TypeError(f"pin must be of type Pin, not {type(pin).__name__}")
+        self._state = runtime.current().pin(pin._name)
+        if self._state.in_use:
+            raise ValueError(f"{pin} in use")
+        self._state.in_use = True
+        self._direction = Direction.INPUT
+        self._pull: str | None = None
+        self._deinited = False
+
+    def _check(self) -> None:
+        if self._deinited:
+            raise ValueError("Object has been deinitialized and can no longer be used. Create a new object.")
+
+    def deinit(self) -> None:
+        """Release the pin."""
+        if not self._deinited:
+            self._state.in_use = False
+            self._deinited = True
+
+    def __enter__(self) -> DigitalInOut:
+        return self
+
+    def __exit__(self, *args: object) -> None:
+        self.deinit()
+
+    def switch_to_output(self, value: bool = False, drive_mode: str = DriveMode.PUSH_PULL) -> None:
+        """Make the pin an output at ``value``."""
+        self._check()
+        self._direction = Direction.OUTPUT
+        self._state.output = True
+        self.value = value
+
+    def switch_to_input(self, pull: str | None = None) -> None:
+        """Make the pin an input with an optional pull resistor."""
+        self._check()
+        self._direction = Direction.INPUT
+        self._state.output = False
+        self._pull = pull
+        runtime.current().led_changed()
+
+    @property
+    def direction(self) -> str:
+        """INPUT or OUTPUT."""
+        return self._direction
+
+    @direction.setter
+    def direction(self, value: str) -> None:
+        if value == Direction.OUTPUT:
+            self.switch_to_output()
+        else:
+            self.switch_to_input()
+
+    @property
+    def pull(self) -> str | None:
+        """The pull resistor of an input."""
+        return self._pull
+
+    @pull.setter
+    def pull(self, value: str | None) -> None:
+        if self._direction == Direction.OUTPUT:
+            raise AttributeError("Pull not used when direction is output.")
+        self._pull = value
+
+    @property
+    def value(self) -> bool:
+        """The level: what the pin is driven to, or what drives it."""
+        self._check()
+        return self._state.value
+
+    @value.setter
+    def value(self, value: bool) -> None:
+        self._check()
+        if self._direction != Direction.OUTPUT:
+            raise AttributeError("Cannot set value when direction is input.")
+        changed = self._state.value != bool(value)
+        self._state.value = bool(value)
+        if changed:
+            runtime.current().led_changed()

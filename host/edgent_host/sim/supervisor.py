@@ -1,0 +1,345 @@
+"""The simulator's supervisor: boots the device (a process per boot) and serves the panel.
+
+The panel is the board's outside, over HTTP JSON: ``GET /api/state`` (the state, ``last_error``,
+the LED colour, whether the access point is up, boots), ``POST /api/button/<name>`` with
+``{"action": "press"}`` or ``{"action": "release"}``, ``POST /api/power`` with
+``{"action": "cycle"}``, ``GET /api/log``. The device's serial output goes to ``DIR/serial.log``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, TextIO
+
+from edgent_host.sim import boards
+from edgent_host.sim.runtime import REBOOT_EXIT, parse_address
+
+_STATE_LINE = re.compile(r"\[edgent\] state: (\S+) -> (\S+)")
+_ERROR_LINE = re.compile(r"\[edgent\] last_error (\d+):")
+
+
+@dataclass
+class Options:
+    """How to run one simulated device."""
+
+    code: Path
+    state_dir: Path
+    board: str
+    cloud: str
+    ca: Path | None = None
+    world: Path | None = None
+    portal: str = "127.0.0.1:8080"
+    dns: str | None = None
+    panel: str | None = None
+    echo: TextIO | None = None  # where serial output is also printed (the terminal)
+
+
+@dataclass
+class Status:
+    """What the panel knows about the device."""
+
+    state: str = "OFF"
+    last_error: int = 0
+    led: str = "#000000"
+    ap: str | None = None
+    boots: int = 0
+    running: bool = False
+    exit_code: int | None = None
+    log: list[str] = field(default_factory=list)
+
+
+class Simulator:
+    """One simulated board: its boots, its serial log, its panel."""
+
+    def __init__(self, options: Options) -> None:
+        self.options = options
+        self.board = boards.get(options.board)
+        self.status = Status()
+        self._lock = threading.RLock()
+        self._process: subprocess.Popen[str] | None = None
+        self._control: socket.socket | None = None
+        self._stopping = False
+        self._power_cycling = False
+        self._panel: ThreadingHTTPServer | None = None
+        self._changed = threading.Condition(self._lock)
+        options.state_dir.mkdir(parents=True, exist_ok=True)
+        self._serial = open(options.state_dir / "serial.log", "a", encoding="utf-8")
+
+    # -- running ---------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the panel (if asked) and the first boot."""
+        if self.options.panel:
+            self._panel = _panel_server(self, parse_address(self.options.panel))
+            threading.Thread(target=self._panel.serve_forever, daemon=True).start()
+        self._boot()
+
+    @property
+    def panel_address(self) -> tuple[str, int] | None:
+        """The panel's bound address (its port is real even when asked for port 0)."""
+        if self._panel is None:
+            return None
+        host, port = self._panel.server_address[:2]
+        return str(host), int(port)
+
+    def _stored_last_error(self) -> int:
+        from blynk_edgent.store import ConfigStore
+        from edgent_host.nvmfile import NVMFile
+
+        path = self.options.state_dir / "nvm.bin"
+        if not path.exists() or self.board.nvm_size is None:
+            return 0
+        return ConfigStore(NVMFile(path, self.board.nvm_size)).load().last_error
+
+    def _boot(self) -> None:
+        with self._lock:
+            if self._stopping:
+                return
+        parent, child = socket.socketpair()
+        opts = self.options
+        command = [
+            sys.executable,
+            "-m",
+            "edgent_host.sim.device",
+            "--code",
+            str(opts.code),
+            "--state",
+            str(opts.state_dir),
+            "--board",
+            opts.board,
+            "--cloud",
+            opts.cloud,
+            "--portal",
+            opts.portal,
+            "--control-fd",
+            str(child.fileno()),
+        ]
+        if opts.ca:
+            command += ["--ca", str(opts.ca)]
+        if opts.world:
+            command += ["--world", str(opts.world)]
+        if opts.dns:
+            command += ["--dns", opts.dns]
+        env = dict(os.environ, PYTHONUNBUFFERED="1", BLINKA_OS_AGNOSTIC="1")
+        process = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            pass_fds=(child.fileno(),),
+            env=env,
+        )
+        child.close()
+        with self._lock:
+            if self._stopping:  # stop() came while this boot was starting
+                _kill(process)
+                parent.close()
+                return
+            self._process = process
+            self._control = parent
+            self.status.boots += 1
+            self.status.running = True
+            self.status.exit_code = None
+            self.status.state = "INIT"
+            self.status.ap = None
+            self.status.last_error = self._stored_last_error()
+            self._changed.notify_all()
+        threading.Thread(target=self._read_serial, args=(process,), daemon=True).start()
+        threading.Thread(target=self._read_control, args=(parent,), daemon=True).start()
+        threading.Thread(target=self._wait, args=(process,), daemon=True).start()
+
+    def _read_serial(self, process: subprocess.Popen[str]) -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            line = line.rstrip("\n")
+            self._serial.write(line + "\n")
+            self._serial.flush()
+            if self.options.echo is not None:
+                print(line, file=self.options.echo, flush=True)
+            with self._lock:
+                self.status.log.append(line)
+                del self.status.log[:-500]
+                found = _STATE_LINE.search(line)
+                if found:
+                    self.status.state = found.group(2)
+                found = _ERROR_LINE.search(line)
+                if found:
+                    self.status.last_error = int(found.group(1))
+                self._changed.notify_all()
+
+    def _read_control(self, sock: socket.socket) -> None:
+        for line in sock.makefile("r", encoding="utf-8"):
+            try:
+                message = json.loads(line)
+            except ValueError:
+                continue
+            with self._lock:
+                if "led" in message:
+                    self.status.led = message["led"]
+                if "ap" in message:
+                    self.status.ap = message["ap"]
+                self._changed.notify_all()
+
+    def _wait(self, process: subprocess.Popen[str]) -> None:
+        code = process.wait()
+        with self._lock:
+            if process is not self._process:
+                return
+            self.status.running = False
+            self.status.exit_code = code
+            self.status.ap = None
+            self._changed.notify_all()
+            reboot = code == REBOOT_EXIT and not self._stopping and not self._power_cycling
+        if reboot:
+            self._boot()
+
+    # -- the panel's actions ---------------------------------------------------------------
+
+    def button(self, name: str, pressed: bool) -> None:
+        """Press or release the button on pin ``name``."""
+        if name not in self.board.buttons:
+            raise ValueError(f"{self.board.board_id} has no button {name!r}; it has {', '.join(self.board.buttons)}")
+        with self._lock:
+            control = self._control
+        if control is not None:
+            control.sendall((json.dumps({"button": name, "pressed": pressed}) + "\n").encode())
+
+    def power_cycle(self) -> None:
+        """Cut the power and turn it on again: whatever the device was doing stops at once."""
+        with self._lock:
+            self._power_cycling = True
+            process = self._process
+        _kill(process)
+        with self._lock:
+            self._power_cycling = False
+        self._boot()
+
+    def stop(self) -> None:
+        """Turn the device off and stop the panel."""
+        with self._lock:
+            self._stopping = True  # from here on no boot starts (see _boot)
+            process = self._process
+        _kill(process)
+        if self._panel is not None:
+            self._panel.shutdown()
+            self._panel.server_close()
+        self._serial.close()
+
+    def snapshot(self) -> dict[str, Any]:
+        """The status as the panel reports it."""
+        with self._lock:
+            status = self.status
+            return {
+                "board": self.board.board_id,
+                "state": status.state,
+                "last_error": status.last_error,
+                "led": status.led,
+                "ap": status.ap,
+                "boots": status.boots,
+                "running": status.running,
+                "exit_code": status.exit_code,
+                "buttons": list(self.board.buttons),
+            }
+
+    def wait_for(self, predicate: Any, timeout: float) -> bool:
+        """Wait until ``predicate(snapshot)`` holds; False on timeout."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while not predicate(self.snapshot()):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._changed.wait(min(left, 0.2))
+        return True
+
+    def log_lines(self) -> list[str]:
+        """The last lines of serial output."""
+        with self._lock:
+            return list(self.status.log)
+
+
+def _kill(process: subprocess.Popen[str] | None) -> None:
+    """Cut a device process's power: SIGKILL, then reap it."""
+    if process is None:
+        return
+    try:
+        process.send_signal(signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        pass
+
+
+def _panel_server(sim: Simulator, address: tuple[str, int]) -> ThreadingHTTPServer:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+        def _reply(self, status: int, body: Any) -> None:
+            data = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(data)
+
+        def _body(self) -> dict[str, Any]:
+            length = int(self.headers.get("Content-Length") or 0)
+            if not length:
+                return {}
+            data = json.loads(self.rfile.read(length))
+            if not isinstance(data, dict):
+                raise ValueError("expected a JSON object")
+            return data
+
+        def do_GET(self) -> None:
+            if self.path == "/api/state":
+                self._reply(200, sim.snapshot())
+            elif self.path == "/api/log":
+                self._reply(200, {"lines": sim.log_lines()})
+            else:
+                self._reply(404, {"error": f"no such page: {self.path}"})
+
+        def do_POST(self) -> None:
+            try:
+                body = self._body()
+            except ValueError as error:
+                self._reply(400, {"error": f"bad JSON: {error}"})
+                return
+            action = body.get("action")
+            if self.path.startswith("/api/button/"):
+                name = self.path.rsplit("/", 1)[1]
+                if action not in ("press", "release"):
+                    self._reply(400, {"error": 'action must be "press" or "release"'})
+                    return
+                try:
+                    sim.button(name, action == "press")
+                except ValueError as error:
+                    self._reply(404, {"error": str(error)})
+                    return
+                self._reply(200, {"ok": True})
+            elif self.path == "/api/power":
+                if action != "cycle":
+                    self._reply(400, {"error": 'action must be "cycle"'})
+                    return
+                sim.power_cycle()
+                self._reply(200, {"ok": True})
+            else:
+                self._reply(404, {"error": f"no such action: {self.path}"})
+
+    return ThreadingHTTPServer(address, Handler)
