@@ -22,7 +22,7 @@ DEVICE_FILES = sorted(p for d in ("lib", "boards") for p in (ROOT / d).rglob("*.
 HOST_ONLY = {
     "typing", "dataclasses", "enum", "abc", "functools", "itertools", "pathlib", "threading",
     "subprocess", "socket", "logging", "asyncio", "http", "urllib", "tomllib", "inspect",
-    "contextlib", "copy", "datetime", "secrets", "hmac", "ipaddress", "shutil", "tempfile",
+    "contextlib", "copy", "datetime", "secrets", "hmac", "shutil", "tempfile",
 }  # fmt: skip
 
 

@@ -1,0 +1,197 @@
+"""Config mode: the access point, its portal, and the test-join of what the phone sends.
+
+Blynk's flow, with what no peer does added:
+
+* The device scans (before the AP: on NINA firmware 1.x a scan drops the AP), then opens the AP
+  ``"Blynk <template>-XXXX"`` (open, channel 1, 192.168.4.1) with the Blynk app's HTTP API and a
+  page for browsers, and answers DNS for every name where the radio can.
+* ``/config`` is tried before it is kept: the device joins the network and logs in to the cloud;
+  only then is the configuration stored, and the device reboots into running mode (``save=1``
+  keeps Blynk's meaning: store first). On failure ``last_error`` says exactly why, the previous
+  configuration stays, and config mode resumes so the phone can read the reason and try again.
+* Where the radio keeps its AP up while it joins (ESP32-S2/S3), the portal keeps answering, so
+  the phone sees the attempt as it runs.
+* A device that was already provisioned (config mode asked for by the cloud, or a failed
+  re-provisioning) goes back to its stored configuration after 10 minutes without a phone.
+"""
+
+from blynk_edgent import edgent as states
+from blynk_edgent.clock import ticks_add, ticks_diff, ticks_ms
+
+IDLE_FALLBACK_MS = 10 * 60 * 1000
+_SUCCESS_GRACE_MS = 2000  # the phone on the AP sees "connected" before the reboot
+_STATIONS_CHECK_MS = 1000
+
+
+class ConfigMode:
+    """Config mode of one :class:`~blynk_edgent.edgent.Edgent`."""
+
+    def __init__(self, edgent):
+        from blynk_edgent.apname import ap_ssid, chip_id
+
+        self.edgent = edgent
+        radio = edgent.radio
+        self.ssid = ap_ssid(edgent.template_name, chip_id(radio.mac, radio.esp32_chip_id), edgent.vendor_prefix)
+        self.password = ""
+        self.scan_results = []
+        self.attempt = {"phase": "idle"}
+        self._server = None
+        self._dns = None
+        self._ap_up = False
+        self._since = ticks_ms()
+        self._stations_checked = self._since
+        self._success_at = None
+        self._reboot_at = None
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def start(self):
+        """Open (or reopen) the access point and the portal."""
+        edgent = self.edgent
+        radio = edgent.radio
+        self._since = ticks_ms()
+        if not self._ap_up:
+            if not self.scan_results:
+                self.rescan()
+            try:
+                radio.start_ap(self.ssid, self.password)
+            except (RuntimeError, OSError, ValueError) as error:
+                edgent._log("config mode: the access point did not start (%r); rebooting" % (error,))
+                edgent.last_error = 704
+                self._reboot_at = ticks_ms()
+                return
+            self._ap_up = True
+        if self._server is None:
+            from blynk_edgent.httpd import HTTPServer
+            from blynk_edgent.portal import handle
+
+            self._server = HTTPServer(radio.pool, lambda request, reply: handle(self, request, reply), log=edgent._log)
+        if self._dns is None and getattr(radio, "captive_dns", False):
+            from blynk_edgent.dns import CaptiveDNS
+
+            try:
+                self._dns = CaptiveDNS(radio.pool, radio.ap_ip)
+            except (OSError, RuntimeError) as error:
+                edgent._log("config mode: no captive DNS (%r)" % (error,))
+        edgent._log("config mode: access point %r, portal http://%s/" % (self.ssid, radio.ap_ip))
+
+    def stop(self):
+        """Close the portal and the access point."""
+        if self._server is not None:
+            self._server.close()
+            self._server = None
+        if self._dns is not None:
+            self._dns.close()
+            self._dns = None
+        if self._ap_up:
+            try:
+                self.edgent.radio.stop_ap()
+            except (RuntimeError, OSError):
+                pass
+            self._ap_up = False
+
+    def rescan(self):
+        """Scan for networks; keep the 15 strongest, as Blynk does."""
+        try:
+            self.scan_results = self.edgent.radio.scan()[:15]
+        except (RuntimeError, OSError) as error:
+            self.edgent._log("config mode: scan failed (%r)" % (error,))
+
+    def poll(self, now):
+        """Serve the portal; keep the states and timers of config mode."""
+        edgent = self.edgent
+        if self._server is not None:
+            self._server.poll()
+        if self._dns is not None:
+            self._dns.poll()
+        state = edgent.state
+        if self._reboot_at is not None and ticks_diff(now, self._reboot_at) >= 0:
+            self.stop()
+            edgent.reboot()
+            return
+        if state == states.SWITCH_TO_STA and self._ap_up and not (edgent._trial and edgent.radio.ap_and_station):
+            # Blynk tears the AP down here; we keep it only for a test-join the radio can run
+            # beside it. By now the answer to /config has left.
+            if ticks_diff(now, edgent._since) >= 500:
+                self.stop()
+        if state == states.CONFIGURING and ticks_diff(now, self._stations_checked) >= _STATIONS_CHECK_MS:
+            self._stations_checked = now
+            if edgent.radio.ap_clients == 0:
+                edgent._set_state(states.WAIT_CONFIG)
+        if state == states.WAIT_CONFIG and edgent.stored_provisioned:
+            if ticks_diff(now, self._since) >= IDLE_FALLBACK_MS:
+                edgent._log("config mode: nobody came for 10 minutes; back to the stored network")
+                self._reboot_at = now
+
+    # -- the phone's requests --------------------------------------------------------------
+
+    def configuring(self):
+        """A phone asked for the board info: it is configuring us."""
+        self._since = ticks_ms()
+        if self.edgent.state == states.WAIT_CONFIG:
+            self.edgent._set_state(states.CONFIGURING)
+
+    def submit(self, config, save_first):
+        """Try ``config`` (a validated Config): join, log in, and only then keep it."""
+        edgent = self.edgent
+        edgent._log(
+            "config mode: trying network %r, cloud %s:%d%s"
+            % (config.ssid, config.host, config.port, " (stored first, save=1)" if save_first else "")
+        )
+        self.attempt = {"phase": "joining", "ssid": config.ssid}
+        edgent.config = config
+        edgent.from_settings = False
+        edgent._attempts = 0
+        edgent._next_try = ticks_ms()
+        if save_first:
+            config.provisioned = True
+            edgent._store("save", 0)
+            edgent._trial = False
+        else:
+            edgent._trial = True
+        edgent._set_state(states.SWITCH_TO_STA)
+
+    def reset(self):
+        """``/reset``: forget the configuration and stay in config mode."""
+        self.edgent._set_state(states.RESET_CONFIG)
+        self.edgent._store("erase", 0)
+        self.edgent.stored_provisioned = False
+        self.edgent.config = self.edgent._blank()
+        self.edgent.last_error = 0
+        self.attempt = {"phase": "idle"}
+        self.edgent._set_state(states.WAIT_CONFIG)
+
+    def reboot_now(self):
+        """``/reboot``: restart at once."""
+        self._reboot_at = ticks_ms()
+
+    # -- outcome of a test-join --------------------------------------------------------------
+
+    def trial_failed(self, code):
+        """The network or the cloud refused: keep the previous configuration, say why, resume."""
+        edgent = self.edgent
+        edgent._trial = False
+        edgent.last_error = code
+        self.attempt = {"phase": "failed", "ssid": edgent.config.ssid, "last_error": code}
+        if edgent._link is not None:
+            edgent._link.close()
+            edgent._link = None
+        edgent.radio.leave()
+        edgent.config = edgent._stored()
+        edgent._store("save", code)
+        if not self._ap_up and not getattr(edgent.radio, "ap_restartable", True):
+            edgent._log("config mode: this radio cannot reopen its access point; rebooting into config mode")
+            self._reboot_at = ticks_ms()
+            return
+        self.start()
+        edgent._set_state(states.WAIT_CONFIG)
+
+    def trial_succeeded(self):
+        """Joined and logged in: keep the configuration, tell the cloud our hotspot name, reboot."""
+        edgent = self.edgent
+        edgent.config.provisioned = True
+        edgent.config.last_error = 0
+        edgent._store("save", 0)
+        self.attempt = {"phase": "connected", "ssid": edgent.config.ssid}
+        edgent._log("config mode: configuration works and is stored; rebooting into running mode")
+        self._reboot_at = ticks_add(ticks_ms(), _SUCCESS_GRACE_MS if self._ap_up else 0)

@@ -1,0 +1,201 @@
+"""The radio on boards with WiFi in the chip (ESP32-S2/S3, Pico W): ``wifi``, ``socketpool``, ``ssl``.
+
+Every radio backend offers the same small interface, so the rest of the library does not care
+which one it drives: join a network with a failure reason, sockets and TLS, the MAC address, and
+for config mode a scan and an access point.
+
+``join()`` blocks inside ``wifi.radio.connect`` for at most its timeout: CircuitPython has no
+non-blocking join on these boards.
+"""
+
+# last_error codes (errors.py), as literals: a running device need not import that module.
+_NETWORK_TIMEOUT = 701
+_NETWORK_GENERIC = 704
+_NETWORK_NOT_FOUND = 720
+_NETWORK_AUTH = 722
+_NETWORK_NO_IP = 723
+
+
+def join_error(error):
+    """Return the ``last_error`` code for an exception from ``wifi.radio.connect``."""
+    text = str(error)
+    if "Authentication" in text:
+        return _NETWORK_AUTH
+    if "No network" in text:
+        return _NETWORK_NOT_FOUND
+    return _NETWORK_TIMEOUT
+
+
+def security_name(authmodes, auth_mode_type):
+    """Return Blynk's ``sec`` string for a ``wifi.Network.authmode`` sequence."""
+    names = []
+    for name in ("OPEN", "WEP", "WPA", "WPA2", "WPA3", "ENTERPRISE"):
+        if getattr(auth_mode_type, name, None) in authmodes:
+            names.append(name)
+    if "ENTERPRISE" in names:
+        return "WPA2-EAP"
+    if "WPA2" in names and "WPA3" in names:
+        return "WPA2+WPA3"
+    if "WPA" in names and "WPA2" in names:
+        return "WPA+WPA2"
+    for name in ("WPA3", "WPA2", "WPA", "WEP", "OPEN"):
+        if name in names:
+            return name
+    return "unknown"
+
+
+class NativeRadio:
+    """``wifi.radio`` with its socket pool and TLS context."""
+
+    name = "native"
+
+    def __init__(self):
+        import socketpool
+        import wifi
+
+        self._wifi = wifi
+        self.radio = wifi.radio
+        self.pool = socketpool.SocketPool(wifi.radio)
+        self._ssl_context = None
+        # Arduino's ESP32 core hashes the MAC plus two zero bytes for the AP name; the
+        # Pico W's CYW43 is named like the 6-byte boards.
+        machine = ""
+        try:
+            import os
+
+            machine = os.uname().machine
+        except (ImportError, AttributeError):
+            pass
+        self.esp32_chip_id = "ESP32" in machine
+        # Espressif chips run the access point and a station at once; the CYW43 does not, and
+        # starts its access point only once per boot.
+        self.ap_and_station = self.esp32_chip_id
+        self.ap_restartable = self.esp32_chip_id
+        self.captive_dns = True  # socketpool serves UDP
+
+    def ssl_context(self):
+        """Return the TLS context (created once: it holds the certificate bundle)."""
+        if self._ssl_context is None:
+            import ssl
+
+            self._ssl_context = ssl.create_default_context()
+        return self._ssl_context
+
+    @property
+    def mac(self):
+        """The station MAC address, 6 bytes."""
+        return self.radio.mac_address
+
+    @property
+    def ap_mac(self):
+        """The access point's MAC address, 6 bytes."""
+        return self.radio.mac_address_ap
+
+    @property
+    def connected(self):
+        """True while joined to a network with an address."""
+        return bool(self.radio.connected) and self.radio.ipv4_address is not None
+
+    @property
+    def ip(self):
+        """The station's IPv4 address as text, or None."""
+        address = self.radio.ipv4_address
+        return None if address is None else str(address)
+
+    @property
+    def rssi(self):
+        """The signal of the joined network in dBm, or None."""
+        info = self.radio.ap_info
+        return None if info is None else info.rssi
+
+    @property
+    def ssid(self):
+        """The name of the joined network, or None."""
+        info = self.radio.ap_info
+        return None if info is None else info.ssid
+
+    def join(self, config, timeout_s=15, hostname=None):
+        """Join the network of ``config``; return 0, or the ``last_error`` code of the failure."""
+        radio = self.radio
+        if hostname:
+            try:
+                radio.hostname = hostname
+            except (ValueError, AttributeError):
+                pass
+        if config.static is not None:
+            from ipaddress import IPv4Address
+
+            ip, mask, gw, dns = config.static[0], config.static[1], config.static[2], config.static[3]
+            try:
+                radio.stop_dhcp()
+                radio.set_ipv4_address(
+                    ipv4=IPv4Address(ip),
+                    netmask=IPv4Address(mask),
+                    gateway=IPv4Address(gw or ip),
+                    ipv4_dns=IPv4Address(dns) if dns else None,
+                )
+            except (ValueError, OSError, RuntimeError):
+                return _NETWORK_NO_IP
+        else:
+            try:
+                radio.start_dhcp()
+            except (OSError, RuntimeError, AttributeError):
+                pass
+        try:
+            radio.connect(config.ssid, config.password, timeout=timeout_s)
+        except ConnectionError as error:
+            return join_error(error)
+        except (OSError, RuntimeError):
+            return _NETWORK_GENERIC
+        if radio.ipv4_address is None:
+            return _NETWORK_NO_IP
+        return 0
+
+    def leave(self):
+        """Leave the joined network."""
+        try:
+            self.radio.stop_station()
+        except (AttributeError, OSError, RuntimeError):
+            pass
+
+    # -- config mode -----------------------------------------------------------------------
+
+    def scan(self):
+        """Return the networks around as ``(ssid, bssid, rssi, channel, sec)``, strongest first."""
+        found = []
+        radio = self.radio
+        for network in radio.start_scanning_networks():
+            found.append(
+                (
+                    network.ssid,
+                    bytes(network.bssid),
+                    network.rssi,
+                    network.channel,
+                    security_name(network.authmode, self._wifi.AuthMode),
+                )
+            )
+        radio.stop_scanning_networks()
+        found.sort(key=lambda item: -item[2])
+        return found
+
+    def start_ap(self, ssid, password="", channel=1, max_clients=4):
+        """Start the access point (open when ``password`` is empty)."""
+        self.radio.start_ap(ssid, password, channel=channel, max_connections=max_clients)
+
+    def stop_ap(self):
+        """Stop the access point."""
+        self.radio.stop_ap()
+
+    @property
+    def ap_ip(self):
+        """The access point's own address, 192.168.4.1 unless the port chose otherwise."""
+        address = self.radio.ipv4_address_ap
+        return "192.168.4.1" if address is None else str(address)
+
+    @property
+    def ap_clients(self):
+        """How many phones are joined to the access point, or None when the radio cannot say."""
+        try:
+            return len(self.radio.stations_ap)  # type: ignore[arg-type]  # the stub says None; it is a list
+        except (AttributeError, NotImplementedError):
+            return None

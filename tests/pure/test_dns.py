@@ -1,0 +1,42 @@
+"""The captive DNS answer: every A question gets 192.168.4.1, anything malformed gets nothing."""
+
+from blynk_edgent.dns import dns_answer
+
+AP = bytes((192, 168, 4, 1))
+
+
+def query(name, qtype=1, flags=0x01):
+    out = bytearray(b"\x12\x34" + bytes((flags, 0)) + b"\x00\x01\x00\x00\x00\x00\x00\x00")
+    for label in name.split("."):
+        out.append(len(label))
+        out.extend(label.encode())
+    out.append(0)
+    out.extend(bytes((0, qtype, 0, 1)))
+    return bytes(out)
+
+
+def test_a_question_is_answered_with_the_access_point():
+    q = query("connectivitycheck.gstatic.com")
+    reply = dns_answer(q, AP)
+    assert reply[:2] == b"\x12\x34"
+    assert reply[2] & 0x80 and reply[2] & 0x01  # a response, recursion desired copied
+    assert reply[6:8] == b"\x00\x01"  # one answer
+    assert reply[12 : len(q)] == q[12:]  # the question, repeated
+    assert reply[-4:] == AP
+    assert reply[len(q) : len(q) + 2] == b"\xc0\x0c"
+
+
+def test_aaaa_gets_an_empty_answer():
+    reply = dns_answer(query("example.com", qtype=28), AP)
+    assert reply[6:8] == b"\x00\x00" and len(reply) == len(query("example.com", qtype=28))
+
+
+def test_malformed_packets_are_dropped():
+    good = query("a.b")
+    assert dns_answer(b"", AP) is None
+    assert dns_answer(good[:15], AP) is None  # truncated
+    assert dns_answer(good[:2] + b"\x81" + good[3:], AP) is None  # a response, not a query
+    assert dns_answer(good[:2] + b"\x28" + good[3:], AP) is None  # opcode UPDATE
+    assert dns_answer(good[:5] + b"\x02" + good[6:], AP) is None  # two questions
+    assert dns_answer(good[:12] + b"\xc0\x0c" + good[14:], AP) is None  # a pointer in a query
+    assert dns_answer(good[:12] + b"\x3f" + good[13:], AP) is None  # label runs past the end

@@ -1,0 +1,41 @@
+"""/config parameters: Blynk's names in, a validated Config out, the parameter named when wrong."""
+
+from blynk_edgent.portal import parse_config
+from support import raises
+
+TOKEN = "abcdefghijklmnopqrstuvwxyzAB12_-"
+
+
+def test_blynk_app_parameters():
+    params = {"ssid": "HomeNet", "pass": "secret-pass", "blynk": TOKEN, "host": "fra1.blynk.cloud",
+              "port": "80", "port_ssl": "8443", "save": "1", "if": "wifi"}  # fmt: skip
+    config, save = parse_config(params, tls=True)
+    assert (config.ssid, config.password, config.token, config.host, config.port) == (
+        "HomeNet", "secret-pass", TOKEN, "fra1.blynk.cloud", 8443,
+    )  # fmt: skip
+    assert save and not config.provisioned
+    config, save = parse_config(params, tls=False)
+    assert config.port == 80
+
+
+def test_defaults_manual_ssid_and_static_ip():
+    config, save = parse_config({"ssid": "Listed", "ssidManual": "Hidden", "blynk": TOKEN}, tls=True)
+    assert (config.ssid, config.host, config.port, config.password, save) == ("Hidden", "blynk.cloud", 443, "", False)
+    static = {"ssid": "x", "blynk": TOKEN, "ip": "10.0.0.5", "mask": "255.255.255.0", "gw": "10.0.0.1"}
+    assert parse_config(static, tls=True)[0].static == ("10.0.0.5", "255.255.255.0", "10.0.0.1", "", "")
+
+
+def test_errors_name_the_parameter_the_phone_sent():
+    def msg(tls=True, **params):
+        return str(raises(ValueError, parse_config, params, tls))
+
+    assert msg(ssid="x", blynk=TOKEN[:31]).startswith("blynk: expected 32 characters")
+    assert msg(ssid="x", blynk=TOKEN, **{"pass": "short"}).startswith("pass:")
+    assert msg(ssid="x", blynk=TOKEN, port_ssl="0").startswith("port_ssl:")
+    assert msg(tls=False, ssid="x", blynk=TOKEN, port="70000").startswith("port:")
+    assert msg(ssid="x", blynk=TOKEN, port_ssl="8o").startswith("port_ssl: expected a whole number")
+    assert msg(blynk=TOKEN).startswith("ssid:")
+    assert msg(ssid="x", blynk=TOKEN, save="maybe").startswith("save:")
+    assert msg(ssid="x", blynk=TOKEN, ip="10.0.0.5").startswith("mask: required")
+    assert msg(ssid="x", blynk=TOKEN, **{"if": "eth"}).startswith("if:")
+    assert msg(ssid="x", blynk=TOKEN, host="bad host").startswith("host:")

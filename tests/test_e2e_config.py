@@ -1,0 +1,256 @@
+"""Config mode end to end: a simulated ESP32-S3 running examples/esp32s3/code.py, the local cloud,
+and the phone played by `edgent provision` and by plain HTTP requests to the portal.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from blynk_edgent.config import Config
+from blynk_edgent.store import ConfigStore
+from blynk_edgent.urlcodec import quote
+from edgent_host.cloud.testing import RunningCloud, running_cloud
+from edgent_host.nvmfile import NVMFile
+from edgent_host.sim.supervisor import Simulator
+from edgent_host.sim.testing import running_sim
+from edgent_host.sim.world import DEFAULT_WORLD
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parent.parent
+CODE = ROOT / "examples" / "esp32s3" / "code.py"
+PASSWORD = "correct horse battery"
+OLD_TOKEN = "OLDtoken0123456789abcdefghijklmn"
+
+
+def portal(sim: Simulator) -> str:
+    return "http://" + sim.options.portal
+
+
+def get(url: str, timeout: float = 10) -> tuple[int, Any]:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as answer:
+            body = answer.read()
+            status = answer.status
+    except urllib.error.HTTPError as error:
+        body = error.read()
+        status = error.code
+    try:
+        return status, json.loads(body)
+    except ValueError:
+        return status, body
+
+
+def config_url(sim: Simulator, **params: str) -> str:
+    return portal(sim) + "/config?" + "&".join(f"{k}={quote(v)}" for k, v in params.items())
+
+
+def stored(sim: Simulator) -> Config:
+    return ConfigStore(NVMFile(sim.options.state_dir / "nvm.bin", 8192)).load()
+
+
+def wait_state(sim: Simulator, state: str, timeout: float = 20) -> None:
+    assert sim.wait_for(lambda s: s["state"] == state and s["running"], timeout), "\n".join(sim.log_lines()[-30:])
+
+
+def wait_portal(sim: Simulator, timeout: float = 20) -> dict[str, Any]:
+    sim.wait_for(lambda s: s["ap"] is not None, timeout)
+    status, info = get(portal(sim) + "/board_info.json")
+    assert status == 200
+    return dict(info)
+
+
+def provision(sim: Simulator, cloud: RunningCloud, *extra: str) -> subprocess.CompletedProcess[str]:
+    edgent = Path(sys.executable).parent / "edgent"
+    return subprocess.run(
+        [str(edgent), "provision", "--device", portal(sim), "--cloud-api", cloud.http_url, "--timeout", "40", *extra],
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
+
+
+def test_blank_device_is_provisioned_by_edgent_provision(tmp_path: Path) -> None:
+    with running_cloud(tls=True) as cloud, running_sim(CODE, tmp_path / "state", cloud) as sim:
+        wait_state(sim, "WAIT_CONFIG")
+        info = wait_portal(sim)
+        assert info["ssid"] == "Blynk Device-PYN6" and info["tmpl_id"] == "TMPL4abcd123"
+        assert info["mac"] == "24:0A:C4:12:34:56" and info["last_error"] == 0
+        assert list(info)[:10] == [
+            "board", "tmpl_id", "fw_type", "fw_ver", "ssid", "bssid", "mac", "last_error", "wifi_scan", "static_ip",
+        ]  # fmt: skip
+
+        result = provision(sim, cloud, "--ssid", "HomeNet", "--password", PASSWORD, "--name", "Kitchen")
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "online" in result.stdout
+
+        wait_state(sim, "RUNNING")
+        assert sim.wait_for(lambda s: s["boots"] == 2 and s["state"] == "RUNNING", 20)  # rebooted after the commit
+        device = next(d for d in cloud.devices() if d["name"] == "Kitchen")
+        config = stored(sim)
+        assert (config.ssid, config.password, config.token) == ("HomeNet", PASSWORD, device["token"])
+        assert config.provisioned and config.last_error == 0
+        assert device["metadata"]["Hotspot Name"] == "Blynk Device-PYN6"
+        with pytest.raises(OSError):  # the portal is gone
+            socket.create_connection(tuple(sim.options.portal.split(":")), timeout=2).close()  # type: ignore[arg-type]
+
+
+def _provisioned_device_in_config_mode(tmp_path: Path, cloud: RunningCloud) -> Any:
+    """A device running with OLD_TOKEN on HomeNet, then asked by the cloud to enter config mode."""
+    sim_cm = running_sim(
+        CODE, tmp_path / "state", cloud, nvm={"ssid": "HomeNet", "password": PASSWORD, "token": OLD_TOKEN}
+    )
+    sim = sim_cm.__enter__()
+    wait_state(sim, "RUNNING")
+    cloud.wait_online(OLD_TOKEN)
+    cloud.send_internal(OLD_TOKEN, "dbg", "config start")
+    wait_state(sim, "WAIT_CONFIG")
+    wait_portal(sim)
+    return sim_cm, sim
+
+
+def test_wrong_password_is_722_keeps_the_earlier_configuration_and_a_retry_succeeds(tmp_path: Path) -> None:
+    with running_cloud(tls=True, tokens=[OLD_TOKEN]) as cloud:
+        sim_cm, sim = _provisioned_device_in_config_mode(tmp_path, cloud)
+        try:
+            new_token = cloud.new_device(name="Renamed")
+            status, answer = get(config_url(sim, ssid="HomeNet", **{"pass": "not the password"}, blynk=new_token))
+            assert (status, answer) == (200, {"status": "ok", "msg": "Trying to connect..."})
+            assert sim.wait_for(lambda s: s["last_error"] == 722 and s["state"] == "WAIT_CONFIG", 20)
+            _, info = get(portal(sim) + "/board_info.json")
+            assert info["last_error"] == 722 and info["last_error_msg"] == "Wrong WiFi password."
+            assert info["attempt"] == {"phase": "failed", "ssid": "HomeNet", "last_error": 722}
+            kept = stored(sim)
+            assert (kept.ssid, kept.token, kept.provisioned, kept.last_error) == ("HomeNet", OLD_TOKEN, True, 722)
+
+            status, _ = get(config_url(sim, ssid="HomeNet", **{"pass": PASSWORD}, blynk=new_token))
+            assert status == 200
+            cloud.wait_online(new_token, timeout=30)
+            assert sim.wait_for(lambda s: s["boots"] == 2 and s["state"] == "RUNNING", 30)
+            now = stored(sim)
+            assert (now.token, now.last_error) == (new_token, 0)
+        finally:
+            sim_cm.__exit__(None, None, None)
+
+
+@pytest.mark.parametrize(
+    ("ssid", "password", "token_known", "code"),
+    [("Nowhere", PASSWORD, True, 720), ("HomeNet", PASSWORD, False, 703), ("CoffeeShop", "", True, 710)],
+    ids=["unknown-network-720", "unknown-token-703", "no-internet-710"],
+)
+def test_failures_are_reported_precisely(
+    tmp_path: Path, ssid: str, password: str, token_known: bool, code: int
+) -> None:
+    with running_cloud(tls=True) as cloud, running_sim(CODE, tmp_path / "state", cloud) as sim:
+        wait_state(sim, "WAIT_CONFIG")
+        wait_portal(sim)
+        token = cloud.new_device() if token_known else "Unknown0123456789abcdefghijklmno"
+        status, _ = get(config_url(sim, ssid=ssid, **{"pass": password}, blynk=token))
+        assert status == 200
+        assert sim.wait_for(lambda s: s["last_error"] == code and s["state"] == "WAIT_CONFIG", 30), "\n".join(
+            sim.log_lines()[-20:]
+        )
+        _, info = get(portal(sim) + "/board_info.json")
+        assert info["last_error"] == code and info["attempt"]["phase"] == "failed"
+        assert stored(sim) == Config(last_error=code)
+
+
+def test_bad_input_gets_clear_answers_and_changes_nothing(tmp_path: Path) -> None:
+    with running_cloud() as cloud, running_sim(CODE, tmp_path / "state", cloud) as sim:
+        wait_state(sim, "WAIT_CONFIG")
+        wait_portal(sim)
+        before = (sim.options.state_dir / "nvm.bin").read_bytes()
+        token = "T" * 32
+        cases = [
+            (config_url(sim, ssid="HomeNet", blynk=token[:31]), 500, "blynk: expected 32 characters"),
+            (config_url(sim, ssid="", blynk=token), 500, "ssid:"),
+            (config_url(sim, ssid="x" * 33, blynk=token), 500, "ssid: expected 1 to 32 bytes"),
+            (config_url(sim, ssid="HomeNet", blynk=token, **{"pass": "short"}), 500, "pass:"),
+            (config_url(sim, ssid="HomeNet", blynk=token, port_ssl="99999"), 500, "port_ssl:"),
+            (config_url(sim, ssid="HomeNet", blynk=token, ip="10.0.0.300", mask="255.0.0.0"), 500, "ip:"),
+            (config_url(sim, ssid="HomeNet", blynk=token, ip="10.0.0.3"), 500, "mask: required"),
+            (config_url(sim, ssid="HomeNet", blynk=token, **{"if": "cell"}), 500, "if:"),
+            (portal(sim) + "/config?ssid=a&ssid=b&blynk=" + token, 400, "ssid: given twice"),
+            (portal(sim) + "/config?ssid=%ZZ&blynk=" + token, 400, "bad percent-encoding"),
+            (portal(sim) + "/config?ssid=%FF%FE&blynk=" + token, 400, "not valid UTF-8"),
+        ]
+        for url, status, message in cases:
+            got_status, answer = get(url)
+            assert got_status == status, (url, answer)
+            assert answer["status"] == "error" and message in answer["msg"], (url, answer)
+        assert get(portal(sim) + "/nope")[0] == 404
+        for probe in ("/generate_204", "/hotspot-detect.html", "/connecttest.txt", "/success.txt"):
+            request = urllib.request.Request(portal(sim) + probe)
+            opener = urllib.request.build_opener(_NoRedirect)
+            with pytest.raises(urllib.error.HTTPError) as redirect:
+                opener.open(request, timeout=5)
+            assert redirect.value.code == 302 and redirect.value.headers["Location"] == "http://192.168.4.1/"
+        page = urllib.request.urlopen(portal(sim) + "/", timeout=5).read().decode()
+        assert "<form" in page and "wifi_scan.json" in page and "http" not in page.split("<script>")[0].lower()
+        assert (sim.options.state_dir / "nvm.bin").read_bytes() == before
+        assert sim.snapshot()["state"] in ("WAIT_CONFIG", "CONFIGURING")
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def test_json_is_escaped_for_network_names_with_quotes(tmp_path: Path) -> None:
+    world = tmp_path / "world.json"
+    odd = {**DEFAULT_WORLD["networks"][0], "ssid": 'Say "hi" \\ é', "bssid": "AA:BB:CC:00:77:88"}
+    world.write_text(json.dumps({"networks": [*DEFAULT_WORLD["networks"], odd]}))
+    with running_cloud() as cloud, running_sim(CODE, tmp_path / "state", cloud, world=world) as sim:
+        wait_state(sim, "WAIT_CONFIG")
+        wait_portal(sim)
+        status, networks = get(portal(sim) + "/wifi_scan.json")
+        assert status == 200
+        assert 'Say "hi" \\ é' in [n["ssid"] for n in networks]
+        assert [n["rssi"] for n in networks] == sorted((n["rssi"] for n in networks), reverse=True)
+
+
+def test_reset_erases_and_config_erase_from_the_cloud_enters_config_mode(tmp_path: Path) -> None:
+    with (
+        running_cloud(tls=True, tokens=[OLD_TOKEN]) as cloud,
+        running_sim(
+            CODE, tmp_path / "state", cloud, nvm={"ssid": "HomeNet", "password": PASSWORD, "token": OLD_TOKEN}
+        ) as sim,
+    ):
+        wait_state(sim, "RUNNING")
+        cloud.wait_online(OLD_TOKEN)
+        cloud.send_internal(OLD_TOKEN, "dbg", "config erase")
+        wait_state(sim, "WAIT_CONFIG")
+        assert not stored(sim).provisioned
+        wait_portal(sim)
+        assert get(portal(sim) + "/reset") == (200, {"status": "ok", "msg": "Configuration reset"})
+        assert stored(sim) == Config()
+        boots = sim.snapshot()["boots"]
+        with pytest.raises((urllib.error.URLError, ConnectionError)):  # /reboot answers nothing
+            get(portal(sim) + "/reboot", timeout=5)
+        assert sim.wait_for(lambda s: s["boots"] == boots + 1 and s["state"] == "WAIT_CONFIG", 20)
+
+
+def test_provisioned_device_copes_with_settings_copy(tmp_path: Path) -> None:
+    """A CIRCUITPY copy with the token in settings.toml runs without provisioning."""
+    drive = tmp_path / "esp32s3"
+    shutil.copytree(ROOT / "examples" / "esp32s3", drive)
+    with running_cloud(tokens=[OLD_TOKEN]) as cloud:
+        with open(drive / "settings.toml", "a") as settings:
+            settings.write(
+                f'\nBLYNK_AUTH_TOKEN = "{OLD_TOKEN}"\nCIRCUITPY_WIFI_SSID = "HomeNet"\n'
+                f'CIRCUITPY_WIFI_PASSWORD = "{PASSWORD}"\nBLYNK_TLS = 0\nBLYNK_PORT = 80\n'
+            )
+        with running_sim(drive / "code.py", tmp_path / "state", cloud) as sim:
+            wait_state(sim, "RUNNING")
+            cloud.wait_online(OLD_TOKEN)
+            assert not stored(sim).provisioned  # settings are used, not stored
