@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from blynk_edgent import protocol as p
 from blynk_edgent.cloud import CONNECTED, LOGGING_IN, CloudError, CloudLink
+from blynk_edgent.lifecycle import open_link
 
 TOKEN = "TOKEN1234567890abcdefghijklmnopq"
 INFO = ("mcu", "0.1.0", "tmpl", "TMPL4abcd123")
@@ -100,7 +101,7 @@ def connect(server: Server, recorder: Recorder, now: int = 0, tls: bool = False)
         log=recorder.lines.append,
         tls=tls,
     )
-    link.open(socket, None, now)
+    open_link(link, socket, None, now)
     server.accept()
     return link
 
@@ -289,7 +290,7 @@ def test_message_ids_wrap_to_one(server: Server) -> None:
 def test_unresolvable_host_is_710_and_unreachable_is_702() -> None:
     link = CloudLink(TOKEN, "no-such-host.invalid", 443, INFO, tls=False)
     with pytest.raises(CloudError) as caught:
-        link.open(socket, None, 0)
+        open_link(link, socket, None, 0)
     assert caught.value.code == 710
     free = socket.socket()
     free.bind(("127.0.0.1", 0))
@@ -297,7 +298,7 @@ def test_unresolvable_host_is_710_and_unreachable_is_702() -> None:
     free.close()
     link = CloudLink(TOKEN, "127.0.0.1", port, INFO, tls=False)
     with pytest.raises(CloudError) as caught:
-        link.open(socket, None, 0)
+        open_link(link, socket, None, 0)
     assert caught.value.code == 702
 
 

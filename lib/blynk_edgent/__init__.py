@@ -4,7 +4,8 @@
 it needs it: config mode's modules only in config mode, the store only at start and when saving.
 """
 
+__version__ = "0.1.0"
+
 from blynk_edgent.edgent import Edgent
 
-__version__ = "0.1.0"
 __all__ = ("Edgent",)

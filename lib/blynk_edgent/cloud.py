@@ -1,9 +1,10 @@
 """The link to Blynk.Cloud: login, heartbeat, virtual pins, events and the server's commands.
 
-One :class:`CloudLink` is one connection. ``open()`` connects (TCP, then TLS unless asked not to)
-and sends the login; ``poll(now)`` reads what has arrived without blocking, answers it, keeps
-the heartbeat and reports the login's outcome. A failure raises :class:`CloudError` carrying the
-``last_error`` code that fits it best; the caller drops the link and tries again later.
+One :class:`CloudLink` is one connection. ``lifecycle.open_link`` connects it (TCP, then TLS
+unless asked not to) and ``attach`` sends the login; ``poll(now)`` reads what has arrived
+without blocking, answers it, keeps the heartbeat and reports the login's outcome. A failure
+raises :class:`CloudError` carrying the ``last_error`` code that fits it best; the caller drops
+the link and tries again later.
 """
 
 from blynk_edgent import protocol as p
@@ -17,8 +18,6 @@ MSG_LIMIT = 15  # outgoing HARDWARE-class messages per second (BLYNK_MSG_LIMIT)
 # last_error codes (errors.py); repeated as literals so a running device need not import it.
 _CLOUD_TIMEOUT = 702
 _CLOUD_TOKEN = 703
-_CLOUD_DNS = 710
-_CLOUD_TLS = 711
 
 _EAGAIN = (11, 110)  # EAGAIN/EWOULDBLOCK, ETIMEDOUT: "no data yet" on a non-blocking read
 
@@ -66,32 +65,8 @@ class CloudLink:
 
     # -- connection ------------------------------------------------------------------------
 
-    def open(self, pool, ssl_context, now, timeout_s=10):
-        """Connect and send the login; blocks for at most about ``timeout_s`` seconds.
-
-        Raises CloudError 710 when the host name does not resolve, 711 when TLS fails, and
-        702 when the server cannot be reached.
-        """
-        self.close()
-        self.redirected = False
-        try:
-            address = pool.getaddrinfo(self.host, self.port)[0][4]
-        except OSError as error:
-            raise CloudError(_CLOUD_DNS, "cannot resolve %s: %s" % (self.host, error))
-        sock = pool.socket(pool.AF_INET, pool.SOCK_STREAM)
-        try:
-            sock.settimeout(timeout_s)
-            if self.tls:
-                sock = ssl_context.wrap_socket(sock, server_hostname=self.host)
-            sock.connect(address)
-            sock.settimeout(0)
-        except OSError as error:
-            sock.close()
-            # mbedtls reports TLS failures as large negative numbers; the socket, as errno.
-            errno = error.args[0] if error.args and isinstance(error.args[0], int) else 0
-            if self.tls and (errno < -255 or errno == 0):
-                raise CloudError(_CLOUD_TLS, "TLS with %s failed: %s" % (self.host, error))
-            raise CloudError(_CLOUD_TIMEOUT, "cannot reach %s:%d: %s" % (self.host, self.port, error))
+    def attach(self, sock, now):
+        """Start logging in over ``sock``, a connected socket (``lifecycle.open_link`` makes it)."""
         self._sock = sock
         self._reader = p.FrameReader(BUFF_IN)
         self._id = 0

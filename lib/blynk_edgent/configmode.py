@@ -32,6 +32,7 @@ class ConfigMode:
         self.edgent = edgent
         radio = edgent.radio
         self.ssid = ap_ssid(edgent.template_name, chip_id(radio.mac, radio.esp32_chip_id), edgent.vendor_prefix)
+        states.unload("apname")
         self.password = ""
         self.scan_results = []
         self.attempt = {"phase": "idle"}
@@ -144,8 +145,10 @@ class ConfigMode:
         edgent._attempts = 0
         edgent._next_try = ticks_ms()
         if save_first:
+            from blynk_edgent import lifecycle
+
             config.provisioned = True
-            edgent._store("save", 0)
+            lifecycle.store(edgent, "save", 0)
             edgent._trial = False
         else:
             edgent._trial = True
@@ -153,10 +156,12 @@ class ConfigMode:
 
     def reset(self):
         """``/reset``: forget the configuration and stay in config mode."""
+        from blynk_edgent import lifecycle
+        from blynk_edgent.config import Config
+
         self.edgent._set_state(states.RESET_CONFIG)
-        self.edgent._store("erase", 0)
-        self.edgent.stored_provisioned = False
-        self.edgent.config = self.edgent._blank()
+        lifecycle.store(self.edgent, "erase", 0)
+        self.edgent.config = Config()
         self.edgent.last_error = 0
         self.attempt = {"phase": "idle"}
         self.edgent._set_state(states.WAIT_CONFIG)
@@ -169,6 +174,8 @@ class ConfigMode:
 
     def trial_failed(self, code):
         """The network or the cloud refused: keep the previous configuration, say why, resume."""
+        from blynk_edgent import lifecycle
+
         edgent = self.edgent
         edgent._trial = False
         edgent.last_error = code
@@ -177,8 +184,8 @@ class ConfigMode:
             edgent._link.close()
             edgent._link = None
         edgent.radio.leave()
-        edgent.config = edgent._stored()
-        edgent._store("save", code)
+        edgent.config = lifecycle.stored(edgent)
+        lifecycle.store(edgent, "save", code)
         if not self._ap_up and not getattr(edgent.radio, "ap_restartable", True):
             edgent._log("config mode: this radio cannot reopen its access point; rebooting into config mode")
             self._reboot_at = ticks_ms()
@@ -188,10 +195,12 @@ class ConfigMode:
 
     def trial_succeeded(self):
         """Joined and logged in: keep the configuration, tell the cloud our hotspot name, reboot."""
+        from blynk_edgent import lifecycle
+
         edgent = self.edgent
         edgent.config.provisioned = True
         edgent.config.last_error = 0
-        edgent._store("save", 0)
+        lifecycle.store(edgent, "save", 0)
         self.attempt = {"phase": "connected", "ssid": edgent.config.ssid}
         edgent._log("config mode: configuration works and is stored; rebooting into running mode")
         self._reboot_at = ticks_add(ticks_ms(), _SUCCESS_GRACE_MS if self._ap_up else 0)

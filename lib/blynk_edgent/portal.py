@@ -7,7 +7,6 @@ runs, ``last_error`` in words) comes after Blynk's keys and renames nothing.
 
 import json
 
-from blynk_edgent.config import DEFAULT_HOST, Config
 from blynk_edgent.urlcodec import parse_query
 
 JSON = "application/json"
@@ -122,6 +121,8 @@ def _port(params, name, default):
 
 def parse_config(params, tls):
     """Return ``(Config, save_first)`` from ``/config`` parameters; ValueError names the parameter."""
+    from blynk_edgent.config import DEFAULT_HOST, Config
+
     interface = params.get("if", "wifi")
     if interface not in ("", "wifi"):
         raise ValueError("if: this device connects over wifi only")

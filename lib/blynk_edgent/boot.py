@@ -1,0 +1,62 @@
+"""Start-up of an :class:`~blynk_edgent.edgent.Edgent`: settings, the stored configuration, the radio,
+and the first state. Used once; ``Edgent()`` drops it, with the settings and the store, afterwards.
+"""
+
+from blynk_edgent import __version__, settings
+from blynk_edgent.clock import ticks_ms
+from blynk_edgent.edgent import CONNECTING_NET
+from blynk_edgent.store import ConfigStore
+
+_OPTIONS = ("radio", "nvm", "tls", "vendor_prefix", "backoff_ms", "log")
+
+
+def start(edgent, template_id, template_name, firmware_version, options):
+    """Fill in ``edgent`` and put it in its first state (running, or config mode)."""
+    for name in options:
+        if name not in _OPTIONS:
+            raise TypeError("Edgent() got an unexpected option %r; it takes %s" % (name, ", ".join(_OPTIONS)))
+    edgent.template_id, edgent.template_name, edgent.firmware_version = settings.template(
+        template_id, template_name, firmware_version
+    )
+    tls = options.get("tls")
+    edgent.tls = settings.flag("BLYNK_TLS", True) if tls is None else tls
+    edgent.vendor_prefix = options.get("vendor_prefix", "Blynk")
+    edgent._nvm = options.get("nvm")
+    edgent._backoff_first, edgent._backoff_cap = options.get("backoff_ms", (1000, 30000))
+    edgent._attempts = 0
+    edgent._next_try = edgent._since = ticks_ms()
+    edgent._trial = False
+    edgent._hotspot_reported = False
+
+    config = ConfigStore(edgent._nvm).load()
+    edgent.stored_provisioned = config.provisioned
+    edgent.from_settings = False
+    if not config.provisioned:
+        fixed = settings.fixed_config()
+        if fixed is not None:
+            fixed.last_error = config.last_error
+            config = fixed
+            edgent.from_settings = True
+    edgent.config = config
+    edgent.last_error = config.last_error
+
+    radio = options.get("radio")
+    if radio is None:
+        from blynk_edgent.radio_native import NativeRadio
+
+        radio = NativeRadio()
+    edgent.radio = radio
+    edgent._log(
+        "blynk_edgent %s, template %s (%s), firmware %s, radio %s"
+        % (__version__, edgent.template_name, edgent.template_id, edgent.firmware_version, radio.name)
+    )
+    if config.provisioned:
+        edgent._log(
+            "configuration: network %r, cloud %s:%d%s"
+            % (config.ssid, config.host, config.port, " (from settings.toml)" if edgent.from_settings else "")
+        )
+        edgent._set_state(CONNECTING_NET)
+    else:
+        from blynk_edgent import lifecycle
+
+        lifecycle.enter_config_mode(edgent, "no configuration stored")
