@@ -163,6 +163,7 @@ class HTTPServer:
 
     def _serve(self, client, now):
         """Read what arrived; answer when a request is complete. True when done with it."""
+        ended = False  # the client sent all it will send (it may still read the answer)
         while client.fill < len(client.buf):
             try:
                 count = client.sock.recv_into(memoryview(client.buf)[client.fill :])
@@ -171,22 +172,24 @@ class HTTPServer:
                     break
                 return True
             if count == 0:
-                return True
+                ended = True
+                break
             client.fill += count
         head_end = client.buf.find(b"\r\n\r\n", 0, client.fill)
+        late = ticks_diff(now, client.since) > REQUEST_TIMEOUT_MS
         try:
             if head_end < 0:
                 if client.fill >= HEAD_MAX:
                     raise HTTPError(431, "request head over %d bytes" % HEAD_MAX)
-                if ticks_diff(now, client.since) > REQUEST_TIMEOUT_MS:
+                if late:
                     raise HTTPError(408, "no complete request within 10 s")
-                return False
+                return ended  # a request that can no longer complete is dropped
             method, target, length = parse_head(memoryview(client.buf)[:head_end])
             body_start = head_end + 4
             if client.fill < body_start + length:
-                if ticks_diff(now, client.since) > REQUEST_TIMEOUT_MS:
+                if late:
                     raise HTTPError(408, "no complete request within 10 s")
-                return False
+                return ended
             try:
                 body = bytes(client.buf[body_start : body_start + length]).decode("utf-8")
             except UnicodeError:

@@ -1,0 +1,167 @@
+"""Fuzzing the running portal: over 10,000 malformed requests (hypothesis) to a simulated device in
+config mode. It must answer each with a clear status or close, keep serving, and leave the stored
+configuration as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import string
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from blynk_edgent.portal import parse_config
+from blynk_edgent.urlcodec import parse_query
+from edgent_host.cloud.testing import running_cloud
+from edgent_host.sim.supervisor import Simulator
+from edgent_host.sim.testing import running_sim
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "FUZZtoken0123456789abcdefghijklm"
+EXAMPLES = int(__import__("os").environ.get("FUZZ_EXAMPLES", "10500"))
+
+# The device under fuzz runs the library's own loop without the example's 5 ms sleep, so the
+# run takes tens of seconds, not minutes; the portal code is the same.
+FUZZ_CODE = """
+from blynk_edgent import Edgent
+
+edgent = Edgent()
+while True:
+    edgent.poll()
+"""
+
+STATUS = (200, 204, 302, 400, 404, 405, 408, 413, 431, 500, 503)
+
+
+@pytest.fixture(scope="module")
+def device(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Simulator, bytes]]:
+    root = tmp_path_factory.mktemp("fuzz")
+    drive = root / "esp32s3"
+    shutil.copytree(ROOT / "examples" / "esp32s3", drive)
+    (drive / "code.py").write_text(FUZZ_CODE)
+    with (
+        running_cloud(tls=True, tokens=[TOKEN]) as cloud,
+        running_sim(
+            drive / "code.py",
+            root / "state",
+            cloud,
+            nvm={"ssid": "HomeNet", "password": "correct horse battery", "token": TOKEN},
+        ) as sim,
+    ):
+        assert sim.wait_for(lambda s: s["state"] == "RUNNING", 20)
+        cloud.wait_online(TOKEN)
+        cloud.send_internal(TOKEN, "dbg", "config start")  # config mode with a configuration stored
+        assert sim.wait_for(lambda s: s["state"] == "WAIT_CONFIG" and s["ap"], 20)
+        stored = (root / "state" / "nvm.bin").read_bytes()
+        yield sim, stored
+        assert (root / "state" / "nvm.bin").read_bytes() == stored
+        assert sim.snapshot()["boots"] == 1
+
+
+def exchange(address: tuple[str, int], data: bytes, close_write: bool = True) -> bytes:
+    """Send ``data`` on a new connection and read until the device closes it."""
+    with socket.create_connection(address, timeout=10) as sock:
+        try:
+            sock.sendall(data)
+            if close_write:
+                sock.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass  # the device may answer (431) and close before all of a large request is sent
+        answer = b""
+        try:
+            while chunk := sock.recv(4096):
+                answer += chunk
+        except ConnectionResetError:
+            pass
+    return answer
+
+
+def _harmless(target: str) -> bool:
+    """Keep out the requests that would legitimately change state: a valid /config, /reset, /reboot."""
+    path, _, query = target.partition("?")
+    if path in ("/reset", "/reboot"):
+        return False
+    if path == "/config":
+        try:
+            parse_config(parse_query(query), True)
+        except ValueError:
+            return True
+        return False
+    return True
+
+
+text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=60)
+targets = st.one_of(
+    st.sampled_from(["/config", "/board_info.json", "/wifi_scan.json", "/", "/generate_204", "/x"]).flatmap(
+        lambda path: st.one_of(
+            st.just(path),
+            text.map(lambda q: f"{path}?{q}"),
+            st.lists(st.sampled_from(["ssid=a", "ssid=b", "blynk=x", "%", "%zz", "%ff%fe", "pass=", "&", "="])).map(
+                lambda parts: f"{path}?{'&'.join(parts)}"
+            ),
+        )
+    ),
+    text.map(lambda t: "/" + t),
+)
+
+requests = st.one_of(
+    # raw garbage, sometimes shaped like HTTP
+    st.binary(max_size=600),
+    st.binary(max_size=200).map(lambda b: b"GET /" + b + b" HTTP/1.1\r\n\r\n"),
+    # a request line that is wrong in one part
+    st.tuples(
+        st.sampled_from(["GET", "POST", "PUT", "DELETE", "get", "", "GET GET"]),
+        targets,
+        st.sampled_from(["HTTP/1.1", "HTTP/1.0", "HTTP/2", "HTTP/1.1 extra", ""]),
+    ).map(lambda t: f"{t[0]} {t[1]} {t[2]}\r\n\r\n".encode(errors="surrogatepass")),
+    # well-formed requests with hostile queries
+    targets.filter(_harmless).map(lambda t: f"GET {t} HTTP/1.1\r\nHost: 192.168.4.1\r\n\r\n".encode()),
+    # headers that are too long or broken
+    st.integers(2100, 4000).map(lambda n: b"GET / HTTP/1.1\r\nX-Fill: " + b"a" * n + b"\r\n\r\n"),
+    st.text(string.printable, max_size=80).map(lambda h: f"GET / HTTP/1.1\r\n{h}\r\n\r\n".encode()),
+    # bodies: too large, shorter than announced (the client then closes), not UTF-8
+    st.integers(1025, 99999).map(lambda n: f"POST /config HTTP/1.1\r\nContent-Length: {n}\r\n\r\n".encode()),
+    st.binary(max_size=300).map(
+        lambda b: f"POST /config HTTP/1.1\r\nContent-Length: {len(b) + 5}\r\n\r\n".encode() + b
+    ),
+    st.binary(min_size=1, max_size=300)
+    .map(lambda b: f"POST /config HTTP/1.1\r\nContent-Length: {len(b)}\r\n\r\n".encode() + b)
+    .filter(lambda r: _harmless("/config?" + r.split(b"\r\n\r\n", 1)[1].decode("utf-8", "replace"))),
+)
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@given(request=requests)
+def test_portal_survives_malformed_requests(device: tuple[Simulator, bytes], request: bytes) -> None:
+    sim, _ = device
+    host, port = sim.options.portal.split(":")
+    answer = exchange((host, int(port)), request)
+    if answer:  # closing without an answer is fine for a request that never completed
+        head = answer.split(b"\r\n", 1)[0]
+        assert head.startswith(b"HTTP/1.1 "), answer[:200]
+        assert int(head.split(b" ")[1]) in STATUS, head
+
+
+def test_after_the_fuzz_the_portal_still_answers(device: tuple[Simulator, bytes]) -> None:
+    sim, _ = device
+    host, port = sim.options.portal.split(":")
+    answer = exchange((host, int(port)), b"GET /board_info.json HTTP/1.1\r\n\r\n")
+    body = json.loads(answer.split(b"\r\n\r\n", 1)[1])
+    assert body["ssid"] == "Blynk Device-PYN6" and body["state"] in ("WAIT_CONFIG", "CONFIGURING")
+    # a client that sends nothing gets 408 after 10 s, and others are served meanwhile
+    with socket.create_connection((host, int(port)), timeout=15) as idle:
+        idle.sendall(b"GET / HT")
+        served = exchange((host, int(port)), b"GET /wifi_scan.json HTTP/1.1\r\n\r\n")
+        assert served.startswith(b"HTTP/1.1 200")
+        answer = b""
+        while chunk := idle.recv(4096):
+            answer += chunk
+        assert answer.startswith(b"HTTP/1.1 408")
