@@ -17,8 +17,9 @@ help:
 
 setup: $(STAMP)
 
-$(STAMP): requirements-dev.txt constraints.txt setup.cfg pyproject.toml $(MP_TESTS)/package-lock.json scripts/make-venv.sh
+$(STAMP): requirements-dev.txt constraints.txt setup.cfg pyproject.toml $(MP_TESTS)/package-lock.json scripts/make-venv.sh scripts/ensure-chromium.sh
 	scripts/make-venv.sh $(PYTHON) $(VENV)
+	scripts/ensure-chromium.sh
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	cd $(MP_TESTS) && ../../$(BIN)/python -m edgent_host.nodejs npm ci --no-audit --no-fund --loglevel=error
