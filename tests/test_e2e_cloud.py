@@ -149,3 +149,82 @@ def test_corrupt_stream_from_the_cloud_leads_to_a_reconnect(tmp_path: Path) -> N
             running(sim)
     finally:
         scripted.close()
+
+
+def test_cloud_outage_backs_off_and_returns_within_the_bound(tmp_path: Path) -> None:
+    ca_dir = tmp_path / "ca"  # kept across both clouds, as a real cloud keeps its certificate
+    with running_cloud(tls=True, tokens=[TOKEN], ca_dir=ca_dir) as first:
+        port = first.device_port
+        cm = running_sim(circuitpy(tmp_path, True), tmp_path / "state", first, nvm=HOME)
+        sim = cm.__enter__()
+    try:
+        # the cloud is down now
+        assert sim.wait_for(lambda s: s["state"] == "CONNECTING_CLOUD", 15), "\n".join(sim.log_lines()[-20:])
+        time.sleep(4)  # a few failed attempts, each waiting longer
+        with running_cloud(tls=True, tokens=[TOKEN], device_port=port, ca_dir=ca_dir) as second:
+            back = time.monotonic()
+            lines_before = len(sim.log_lines())
+            running(sim, 45)
+            waited = time.monotonic() - back
+            second.wait_online(TOKEN)
+            delays = _retry_delays(sim.log_lines()[: lines_before + 1])
+            assert delays, "the device never waited between attempts"
+            assert delays == sorted(delays) or max(delays) <= 30000  # growing, capped
+            # back within the wait it had scheduled last, plus the time to connect
+            assert waited <= delays[-1] / 1000 + 3, (waited, delays)
+            assert all(d <= 30000 for d in delays)
+            assert sim.snapshot()["boots"] == 1  # no reboot, no config mode: it just retried
+    finally:
+        cm.__exit__(None, None, None)
+
+
+def _retry_delays(lines: list[str]) -> list[int]:
+    import re
+
+    return [int(m.group(1)) for line in lines if (m := re.search(r"retrying in (\d+) ms", line))]
+
+
+def test_redirect_sends_the_device_to_the_other_server(tmp_path: Path) -> None:
+    with (
+        running_cloud(tls=True, tokens=[TOKEN]) as target,
+        running_cloud(
+            tls=True, tokens=[TOKEN], redirect=("127.0.0.1", target.device_port), ca_dir=target.ca_dir
+        ) as first,
+        running_sim(circuitpy(tmp_path, True), tmp_path / "state", first, nvm=HOME) as sim,
+    ):
+        running(sim)
+        target.wait_online(TOKEN)
+        assert any("redirected to 127.0.0.1:%d" % target.device_port in line for line in sim.log_lines())
+
+
+def test_refused_token_on_a_provisioned_device_is_703_and_config_mode(tmp_path: Path) -> None:
+    with (
+        running_cloud(tls=True) as cloud,
+        running_sim(circuitpy(tmp_path, True), tmp_path / "state", cloud, nvm=HOME) as sim,
+    ):
+        assert sim.wait_for(lambda s: s["state"] == "WAIT_CONFIG" and s["last_error"] == 703, 20)
+        assert sim.snapshot()["ap"] == "Blynk Device-PYN6"
+
+
+def test_a_malformed_template_id_stops_at_start_naming_the_setting(tmp_path: Path) -> None:
+    code = circuitpy(tmp_path, True)
+    settings = code.parent / "settings.toml"
+    settings.write_text(settings.read_text().replace('"TMPL4abcd123"', '"4abcd123"'))
+    with running_cloud(tls=True) as cloud, running_sim(code, tmp_path / "state", cloud) as sim:
+        assert sim.wait_for(lambda s: not s["running"], 15)
+        log = "\n".join(sim.log_lines())
+        assert "BLYNK_TEMPLATE_ID must be the template ID from Blynk.Console, which starts with TMPL" in log
+        assert "Fix it in settings.toml" in log
+
+
+def test_secrets_never_reach_the_serial_log(tmp_path: Path) -> None:
+    with (
+        running_cloud(tls=True, tokens=[TOKEN]) as cloud,
+        running_sim(circuitpy(tmp_path, True), tmp_path / "state", cloud, nvm=HOME) as sim,
+    ):
+        running(sim)
+        cloud.send_internal(TOKEN, "dbg", "config start")
+        assert sim.wait_for(lambda s: s["state"] == "WAIT_CONFIG", 10)
+    log = (tmp_path / "state" / "serial.log").read_text()
+    assert TOKEN[:4] + "..." in log
+    assert TOKEN not in log and HOME["password"] not in log

@@ -345,6 +345,7 @@ def running_cloud(
     host: str = "127.0.0.1",
     login_timeout: float = 10.0,
     default_heartbeat: float = 40.0,
+    device_port: int = 0,
 ) -> Iterator[RunningCloud]:
     """Run the local cloud in a background thread on free ports of ``host`` and yield a :class:`RunningCloud`.
 
@@ -352,6 +353,8 @@ def running_cloud(
       without one, a temporary directory removed on exit.
     - ``tokens``: devices registered at start, with ``template_id``.
     - ``redirect``: (host, port) to answer every login with a REDIRECT to.
+    - ``device_port``: the device protocol's port (0: a free one); a test that stops the cloud
+      and starts it again gives the first one's port to the second.
     - ``login_timeout``, ``default_heartbeat``: seconds; a connection is closed if it does not log
       in within ``login_timeout``, or stays silent for 2.5 x its heartbeat (from its info message,
       else ``default_heartbeat``).
@@ -364,7 +367,7 @@ def running_cloud(
         temporary = tempfile.mkdtemp(prefix="edgent-cloud-ca-")
         ca_dir = temporary
     config = CloudConfig(
-        listen=(host, 0),
+        listen=(host, device_port),
         http=(host, 0),
         tls=tls,
         ca_dir=Path(ca_dir) if ca_dir is not None else DEFAULT_CA_DIR,  # unused without TLS
