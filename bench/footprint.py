@@ -50,6 +50,7 @@ BASELINE_IMPORTS = (
     "socket",
     "usocket",
     "adafruit_bus_device.spi_device",
+    "bench_standins",
 )
 
 # (label, distribution on PyPI, module to import, files to copy from site-packages)
@@ -65,12 +66,39 @@ PEERS = (
     ),
 )
 
-# (name, what it shows, statements run after the baseline). Later issues add the modes here.
-SCENARIOS: tuple[tuple[str, str, str], ...] = (
+# (name, what it shows, statements run after the baseline, modules imported before it).
+SCENARIOS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    (
+        "running mode",
+        "everything a RUNNING device keeps imported: Edgent, the cloud link, the frame codec, the native "
+        "radio's core (CircuitPython's wifi/socketpool/ssl are built in and not counted)",
+        "import blynk_edgent\nimport blynk_edgent.cloud\nimport blynk_edgent.protocol\n"
+        "import blynk_edgent.radio_native",
+        (),
+    ),
+    (
+        "HTTP layer: ours",
+        "blynk_edgent.httpd alone, the portal's server (adafruit_httpserver is in the peers table)",
+        "import blynk_edgent.httpd",
+        ("blynk_edgent",),
+    ),
+    (
+        "config mode",
+        "everything config mode imports, and answering one /board_info.json",
+        "from blynk_edgent.configmode import ConfigMode\n"
+        "from blynk_edgent.httpd import Request\n"
+        "from blynk_edgent.portal import handle\n"
+        "mode = ConfigMode(bench_standins.Device())\n"
+        "reply = bench_standins.Reply()\n"
+        "handle(mode, Request('GET', '/board_info.json', '', ''), reply)\n"
+        "assert reply.status == 200",
+        (),
+    ),
     (
         "store: load a blank NVM",
         "the store and its record, loading an erased 8 KB NVM",
         "from blynk_edgent.store import ConfigStore\nconfig = ConfigStore().load()",
+        (),
     ),
 )
 
@@ -115,15 +143,16 @@ def direct_deps(name: str) -> set[str]:
 
 
 def all_deps(name: str) -> list[str]:
-    """Return the transitive blynk_edgent dependencies of ``name``, leaves first."""
+    """Return the transitive blynk_edgent dependencies of ``name``, leaves first (cycles allowed)."""
     order: list[str] = []
+    seen = {name}
 
     def visit(current: str) -> None:
         for dep in sorted(direct_deps(current)):
-            if dep not in order:
+            if dep not in seen:
+                seen.add(dep)
                 visit(dep)
-                if dep not in order:
-                    order.append(dep)
+                order.append(dep)
 
     visit(name)
     return order
@@ -226,7 +255,7 @@ def measure() -> dict[str, object]:
                         "heap": job.result(),
                     }
                 )
-            scenario_jobs = [(s, pool.submit(heap, tree, s[2])) for s in SCENARIOS]
+            scenario_jobs = [(s, pool.submit(heap, tree, s[2], list(s[3]))) for s in SCENARIOS]
             scenarios = [{"scenario": s[0], "what": s[1], "heap": job.result()} for s, job in scenario_jobs]
     finally:
         shutil.rmtree(tree, ignore_errors=True)
