@@ -70,10 +70,11 @@ PEERS = (
 SCENARIOS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     (
         "running mode",
-        "everything a RUNNING device keeps imported: Edgent, the cloud link, the frame codec, the native "
-        "radio's core (CircuitPython's wifi/socketpool/ssl are built in and not counted)",
+        "what a RUNNING device keeps imported (the simulator's e2e test lists it): Edgent, the cloud link, "
+        "the frame codec, the Config class, the native radio's core (CircuitPython's wifi/socketpool/ssl "
+        "are built in and not counted)",
         "import blynk_edgent\nimport blynk_edgent.cloud\nimport blynk_edgent.protocol\n"
-        "import blynk_edgent.radio_native",
+        "import blynk_edgent.config\nimport blynk_edgent.radio_native",
         (),
     ),
     (

@@ -254,3 +254,31 @@ def test_provisioned_device_copes_with_settings_copy(tmp_path: Path) -> None:
             wait_state(sim, "RUNNING")
             cloud.wait_online(OLD_TOKEN)
             assert not stored(sim).provisioned  # settings are used, not stored
+
+
+def test_running_after_provisioning_holds_what_a_cold_boot_holds(tmp_path: Path) -> None:
+    with running_cloud(tls=True) as cloud, running_sim(CODE, tmp_path / "state", cloud, dns=True) as sim:
+        wait_state(sim, "WAIT_CONFIG")
+        wait_portal(sim)
+        in_config_mode = sim.modules()
+        assert {"blynk_edgent.configmode", "blynk_edgent.portal", "blynk_edgent.httpd"} <= set(in_config_mode)
+
+        # the captive DNS answers every name with the access point
+        query = b"\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x07example\x03com\x00\x00\x01\x00\x01"
+        host, port = sim.options.dns.split(":")  # type: ignore[union-attr]
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+            udp.settimeout(5)
+            udp.sendto(query, (host, int(port)))
+            answer = udp.recv(512)
+        assert answer[:2] == b"\x12\x34" and answer[-4:] == bytes((192, 168, 4, 1))
+
+        result = provision(sim, cloud, "--ssid", "HomeNet", "--password", PASSWORD)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert sim.wait_for(lambda s: s["boots"] == 2 and s["state"] == "RUNNING", 30)
+        after_provisioning = sim.modules()
+        sim.power_cycle()
+        assert sim.wait_for(lambda s: s["boots"] == 3 and s["state"] == "RUNNING", 30)
+        after_cold_boot = sim.modules()
+        assert after_provisioning == after_cold_boot
+        assert not {m for m in after_cold_boot if m.split(".")[-1] in ("configmode", "portal", "httpd", "lifecycle",
+                                                                          "boot", "store", "settings")}  # fmt: skip

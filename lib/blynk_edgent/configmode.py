@@ -32,7 +32,7 @@ class ConfigMode:
         self.edgent = edgent
         radio = edgent.radio
         self.ssid = ap_ssid(edgent.template_name, chip_id(radio.mac, radio.esp32_chip_id), edgent.vendor_prefix)
-        states.unload("apname")
+        states.unload(*states.TRANSIENT)
         self.password = ""
         self.scan_results = []
         self.attempt = {"phase": "idle"}

@@ -30,6 +30,10 @@ ERROR = "ERROR"
 INIT = "INIT"
 
 
+# Used for a moment (start-up, a save, a name, a message) and forgotten after.
+TRANSIENT = ("boot", "settings", "store", "validate", "errors", "crc", "apname", "messages")
+
+
 def unload(*names):
     """Forget the blynk_edgent modules ``names``, so that the heap they hold comes back."""
     package = sys.modules.get("blynk_edgent")
@@ -81,7 +85,7 @@ class Edgent:
         from blynk_edgent import boot
 
         boot.start(self, template_id, template_name, firmware_version, options)
-        unload("boot", "settings", "store", "crc", "errors")
+        unload(*TRANSIENT)
 
     # -- public API ------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from blynk_edgent.edgent import (
     RESET_CONFIG,
     RUNNING,
     SWITCH_TO_STA,
+    TRANSIENT,
     WAIT_CONFIG,
     unload,
 )
@@ -52,7 +53,7 @@ def words(code):
     from blynk_edgent import messages
 
     text = messages.describe(code)
-    unload("messages")
+    unload(*TRANSIENT)
     return text
 
 
@@ -90,7 +91,7 @@ def ap_ssid(edgent):
 
     radio = edgent.radio
     ssid = name(edgent.template_name, chip_id(radio.mac, radio.esp32_chip_id), edgent.vendor_prefix)
-    unload("apname")
+    unload(*TRANSIENT)
     return ssid
 
 
@@ -296,7 +297,7 @@ def store(edgent, action, last_error):
             edgent.stored_provisioned = stored_config.provisioned
     except (ValueError, RuntimeError) as error:
         edgent._log("could not store the configuration: %s" % error)
-    unload("store", "crc", "errors")
+    unload(*TRANSIENT)
 
 
 def stored(edgent):
@@ -304,7 +305,7 @@ def stored(edgent):
     from blynk_edgent.store import ConfigStore
 
     config = ConfigStore(edgent._nvm).load()
-    unload("store", "crc", "errors")
+    unload(*TRANSIENT)
     return config
 
 

@@ -84,9 +84,12 @@ class NativeRadio:
 
         Blocks inside ``wifi.radio.connect`` for at most ``timeout_s``.
         """
+        from blynk_edgent.edgent import unload
         from blynk_edgent.radio_native_setup import join
 
-        return join(self.radio, config, timeout_s, hostname)
+        code = join(self.radio, config, timeout_s, hostname)
+        unload("radio_native_setup")  # a running device does not keep it
+        return code
 
     def leave(self):
         """Leave the joined network."""

@@ -29,8 +29,9 @@ Layouts, chosen by the size of the NVM region:
   byte changed), the new one (after the last byte), or "not provisioned"; never a mix.
 """
 
-from blynk_edgent.config import DEFAULT_HOST, DEFAULT_PORT, Config, format_ipv4, parse_ipv4
+from blynk_edgent.config import DEFAULT_HOST, DEFAULT_PORT, Config
 from blynk_edgent.crc import crc32_bytes
+from blynk_edgent.validate import format_ipv4, parse_ipv4
 
 MAGIC = b"bEdg"
 SCHEMA = 1

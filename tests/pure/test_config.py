@@ -1,6 +1,6 @@
 """Field rules: each invalid value is refused with the field and the rule named."""
 
-from blynk_edgent import config as cfg
+from blynk_edgent import validate as cfg
 from blynk_edgent.config import Config
 from support import raises
 

@@ -49,6 +49,11 @@ def _listen_to_supervisor(rt: runtime.Runtime) -> None:
             message = json.loads(line)
         except ValueError:
             continue
+        if message.get("query") == "modules":
+            # What the device holds imported, so a test can compare boots (the heap a board
+            # spends on code follows the modules it keeps).
+            rt.report(modules=sorted(m for m in list(sys.modules) if m.split(".")[0] == "blynk_edgent"))
+            continue
         name = message.get("button")
         if name:
             pressed = bool(message.get("pressed"))

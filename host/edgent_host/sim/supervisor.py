@@ -73,6 +73,7 @@ class Simulator:
         self._power_cycling = False
         self._panel: ThreadingHTTPServer | None = None
         self._changed = threading.Condition(self._lock)
+        self._modules: list[str] | None = None
         options.state_dir.mkdir(parents=True, exist_ok=True)
         self._serial = open(options.state_dir / "serial.log", "a", encoding="utf-8")
 
@@ -190,6 +191,8 @@ class Simulator:
                     self.status.led = message["led"]
                 if "ap" in message:
                     self.status.ap = message["ap"]
+                if "modules" in message:
+                    self._modules = list(message["modules"])
                 self._changed.notify_all()
 
     def _wait(self, process: subprocess.Popen[str]) -> None:
@@ -215,6 +218,23 @@ class Simulator:
             control = self._control
         if control is not None:
             control.sendall((json.dumps({"button": name, "pressed": pressed}) + "\n").encode())
+
+    def modules(self, timeout: float = 5) -> list[str]:
+        """The blynk_edgent modules the running device holds imported now."""
+        with self._lock:
+            self._modules = None
+            control = self._control
+        if control is None:
+            raise RuntimeError("the device is off")
+        control.sendall(b'{"query": "modules"}\n')
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while self._modules is None:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError("the device did not answer")
+                self._changed.wait(left)
+            return list(self._modules)
 
     def power_cycle(self) -> None:
         """Cut the power and turn it on again: whatever the device was doing stops at once."""
@@ -312,6 +332,8 @@ def _panel_server(sim: Simulator, address: tuple[str, int]) -> ThreadingHTTPServ
                 self._reply(200, sim.snapshot())
             elif self.path == "/api/log":
                 self._reply(200, {"lines": sim.log_lines()})
+            elif self.path == "/api/modules":
+                self._reply(200, {"modules": sim.modules()})
             else:
                 self._reply(404, {"error": f"no such page: {self.path}"})
 

@@ -30,6 +30,13 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def free_udp_port() -> int:
+    """A UDP port on 127.0.0.1 nobody uses now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def seed_nvm(state_dir: Path, board: str, **fields: Any) -> None:
     """Store a provisioned configuration in ``state_dir/nvm.bin``, as ``edgent nvm write`` does."""
     from blynk_edgent.config import Config
@@ -53,6 +60,7 @@ def running_sim(
     nvm: dict[str, Any] | None = None,
     panel: bool = True,
     echo: Any = None,
+    dns: bool = False,
 ) -> Iterator[Simulator]:
     """Boot ``code`` on a simulated board talking to ``cloud`` (a RunningCloud); stop it on exit.
 
@@ -76,6 +84,7 @@ def running_sim(
         portal=f"127.0.0.1:{free_port()}",
         panel="127.0.0.1:0" if panel else None,
         echo=echo,
+        dns=f"127.0.0.1:{free_udp_port()}" if dns else None,
     )
     sim = Simulator(options)
     sim.start()
