@@ -7,7 +7,19 @@ from blynk_edgent.clock import ticks_ms
 from blynk_edgent.edgent import CONNECTING_NET
 from blynk_edgent.store import ConfigStore
 
-_OPTIONS = ("radio", "nvm", "tls", "vendor_prefix", "backoff_ms", "log")
+_OPTIONS = (
+    "board",
+    "radio",
+    "nvm",
+    "tls",
+    "vendor_prefix",
+    "backoff_ms",
+    "log",
+    "led",
+    "button",
+    "screen",
+    "power_cycles",
+)
 
 
 def start(edgent, template_id, template_name, firmware_version, options):
@@ -15,6 +27,12 @@ def start(edgent, template_id, template_name, firmware_version, options):
     for name in options:
         if name not in _OPTIONS:
             raise TypeError("Edgent() got an unexpected option %r; it takes %s" % (name, ", ".join(_OPTIONS)))
+    from blynk_edgent import profile as profiles
+
+    profile = profiles.load(options.get("board"))
+    if profile is not None and getattr(profile, "UNSUPPORTED", None):
+        # Before anything touches a driver this board's CircuitPython cannot run.
+        raise RuntimeError(profile.UNSUPPORTED)
     edgent.template_id, edgent.template_name, edgent.firmware_version = settings.template(
         template_id, template_name, firmware_version
     )
@@ -28,6 +46,11 @@ def start(edgent, template_id, template_name, firmware_version, options):
     edgent._trial = False
     edgent._hotspot_reported = False
 
+    cycles = options.get("power_cycles")
+    if cycles:
+        from blynk_edgent import powercycle
+
+        powercycle.start(edgent, cycles)
     config = ConfigStore(edgent._nvm).load()
     edgent.stored_provisioned = config.provisioned
     edgent.from_settings = False
@@ -40,16 +63,20 @@ def start(edgent, template_id, template_name, firmware_version, options):
     edgent.config = config
     edgent.last_error = config.last_error
 
-    radio = options.get("radio")
-    if radio is None:
-        from blynk_edgent.radio_native import NativeRadio
-
-        radio = NativeRadio()
-    edgent.radio = radio
+    profiles.setup(edgent, profile, options)
+    radio = edgent.radio
     edgent._log(
-        "blynk_edgent %s, template %s (%s), firmware %s, radio %s"
-        % (__version__, edgent.template_name, edgent.template_id, edgent.firmware_version, radio.name)
+        "blynk_edgent %s, template %s (%s), firmware %s, board %s, radio %s"
+        % (
+            __version__,
+            edgent.template_name,
+            edgent.template_id,
+            edgent.firmware_version,
+            getattr(profile, "NAME", "without a profile"),
+            radio.name,
+        )
     )
+
     if config.provisioned:
         edgent._log(
             "configuration: network %r, cloud %s:%d%s"

@@ -31,7 +31,7 @@ INIT = "INIT"
 
 
 # Used for a moment (start-up, a save, a name, a message) and forgotten after.
-TRANSIENT = ("boot", "settings", "store", "validate", "errors", "crc", "apname", "messages")
+TRANSIENT = ("boot", "settings", "store", "validate", "errors", "crc", "apname", "messages", "profile", "powercycle")
 
 
 def unload(*names):

@@ -1,0 +1,19 @@
+"""Adafruit PyPortal: SAMD51 with an ESP32 (NINA) on board, a 320x240 screen, a NeoPixel.
+
+It has no user button (only a touchscreen): set up again with `dbg config erase` from the cloud,
+`/reset` in config mode, or the power-cycle trigger (README: "No button?").
+"""
+
+import board
+
+NAME = "Adafruit PyPortal"
+RADIO = "esp32spi"
+LED = ("neopixel", board.NEOPIXEL)
+LED_BRIGHTNESS = 64
+BUTTON = None
+DISPLAY = True
+
+
+def esp32():
+    """The on-board ESP32."""
+    return board.SPI(), board.ESP_CS, board.ESP_BUSY, board.ESP_RESET, board.ESP_GPIO0

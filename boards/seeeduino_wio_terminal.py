@@ -1,0 +1,21 @@
+"""Seeed Wio Terminal with an Adafruit AirLift (ESP32, NINA firmware) on its 40-pin header.
+
+CircuitPython cannot drive the Wio's own RTL8720DN, so WiFi comes from an AirLift breakout wired
+to the Raspberry-Pi-style header: SCK, MOSI, MISO (board.SPI()), CS to board.CS, BUSY to D2,
+RESET to D3, GPIO0 to D4, power from the header's 3V3 (see the README's wiring table).
+The top button A (board.BUTTON_3, Arduino's WIO_KEY_A) is the reset button, as in Blynk's sketch.
+"""
+
+import board
+
+NAME = "Seeed Wio Terminal + AirLift"
+RADIO = "esp32spi"
+LED = ("digital", board.LED)
+BUTTON = (board.BUTTON_3, True)
+BUTTON_NAME = "button A"
+DISPLAY = True
+
+
+def esp32():
+    """The AirLift's SPI bus and pins on the 40-pin header."""
+    return board.SPI(), board.CS, board.D2, board.D3, board.D4

@@ -1,0 +1,107 @@
+"""The status LED: Blynk.Edgent's patterns (protocol doc section 5.1), timed by the poll clock.
+
+``beat(colour, times)`` lights the colour for ``times[0]`` ms, is dark for ``times[1]`` ms, and so
+on, cycling; ``wave(colour, period)`` breathes through 256 steps of ``period // 256`` ms, the
+brightness rising from 0 to 127 and falling back. A pattern starts over when the state changes
+(or the button-hold feedback starts), exactly as Blynk's Indicator.h counts its steps. Nothing
+sleeps: ``sample`` says what the LED shows at any millisecond, and the ticker writes the LED only
+when that changes.
+"""
+
+from blynk_edgent.clock import ticks_diff
+
+WHITE = 0xFFFFE7
+BLUE = 0x0D36FF
+BLYNK = 0x2EFFB9
+RED = 0xFF1008
+MAGENTA = 0xA700FF
+
+HOLD_FEEDBACK_MS = 3000
+HOLD_ACTION_MS = 10000
+
+# (kind, colour, steps): beat steps are on/off times in ms, a wave's is its period in ms.
+HELD_LONG = ("beat", WHITE, (100, 100))
+HELD = ("wave", WHITE, 1000)
+WAIT = ("beat", BLUE, (50, 500))
+CONFIGURING = ("beat", BLUE, (200, 200))
+CONNECTING_NET = ("beat", BLYNK, (50, 500))
+CONNECTING_CLOUD = ("beat", BLYNK, (100, 100))
+RUNNING = ("wave", BLYNK, 5000)
+OTA = ("beat", MAGENTA, (50, 50))
+FAULT = ("beat", RED, (80, 100, 80, 1000))
+
+_BY_STATE = {
+    "WAIT_CONFIG": WAIT,
+    "RESET_CONFIG": WAIT,
+    "CONFIGURING": CONFIGURING,
+    "CONNECTING_NET": CONNECTING_NET,
+    "CONNECTING_CLOUD": CONNECTING_CLOUD,
+    "RUNNING": RUNNING,
+    "OTA_UPGRADE": OTA,
+}
+
+
+def pattern_for(state, held_ms=0):
+    """The pattern for ``state`` with the reset button held for ``held_ms``, in Blynk's priority order."""
+    if held_ms > HOLD_ACTION_MS:
+        return HELD_LONG
+    if held_ms > HOLD_FEEDBACK_MS:
+        return HELD
+    return _BY_STATE.get(state, FAULT)  # ERROR, SWITCH_TO_STA, INIT: the red double blink
+
+
+def dim(colour, brightness):
+    """Scale each channel of ``colour`` by ``brightness``/255, as Blynk's DIMM does."""
+    return (
+        (((colour >> 16) & 0xFF) * brightness // 255) << 16
+        | (((colour >> 8) & 0xFF) * brightness // 255) << 8
+        | (colour & 0xFF) * brightness // 255
+    )
+
+
+def sample(pattern, elapsed_ms, brightness=255):
+    """What the LED shows ``elapsed_ms`` after ``pattern`` started: ``(colour, level)``.
+
+    ``colour`` (0xRRGGBB) is for RGB LEDs, ``level`` (0-255) for single-colour ones; both are
+    already scaled by ``brightness``.
+    """
+    kind, colour, steps = pattern
+    colour = dim(colour, brightness)
+    if kind == "beat":
+        position = elapsed_ms % sum(steps)
+        index = 0
+        while position >= steps[index]:
+            position -= steps[index]
+            index += 1
+        lit = index % 2 == 0
+        return (colour if lit else 0), (brightness if lit else 0)
+    step = elapsed_ms // (steps // 256) % 256
+    level = step if step < 128 else 255 - step
+    red = ((colour >> 16) & 0xFF) * level // 128
+    green = ((colour >> 8) & 0xFF) * level // 128
+    blue = (colour & 0xFF) * level // 128
+    return (red << 16) | (green << 8) | blue, level * 2 * brightness // 255
+
+
+class Indicator:
+    """Shows Edgent's state on a status LED driver (see :mod:`blynk_edgent.leds`); a poll ticker."""
+
+    def __init__(self, led, brightness=255):
+        self.led = led
+        self.brightness = brightness
+        self._key = None
+        self._start = 0
+        self._shown = None
+
+    def __call__(self, edgent, now):
+        """Update the LED for ``edgent``'s state at ``now`` (ms ticks)."""
+        held = getattr(edgent, "button_held_ms", 0)
+        pattern = pattern_for(edgent.state, held)
+        key = (edgent.state, pattern)
+        if key != self._key:
+            self._key = key
+            self._start = now
+        shown = sample(pattern, ticks_diff(now, self._start), self.brightness)
+        if shown != self._shown:
+            self._shown = shown
+            self.led.show(shown[0], shown[1])

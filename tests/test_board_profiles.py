@@ -1,0 +1,97 @@
+"""Board profiles: each type-checks against its own board's stub, so a misspelt pin fails here;
+each names its radio, LED, button and display; unsupported boards say why."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BOARDS = ROOT / "boards"
+PROFILES = sorted(p for p in BOARDS.glob("*.py"))
+# Profiles whose file name is not a board id: the stub they are checked against.
+STUB_FOR = {"generic_native": "espressif_esp32s3_devkitc_1_n8r8", "arduino_mkr1010": None}
+
+
+def stubs_dir() -> Path:
+    import board_definitions  # type: ignore[import-not-found]
+
+    return Path(next(iter(board_definitions.__path__)))
+
+
+def mypy_with_board(profile: Path, board_id: str | None, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """Run mypy on ``profile`` with ``board`` being ``board_id``'s stub (what circuitpython_setboard selects)."""
+    path = tmp_path / "stubs"
+    if board_id is not None:
+        (path / "board").mkdir(parents=True)
+        stub = (stubs_dir() / board_id / "__init__.pyi").read_text()
+        # The board stubs still call board.DISPLAY a displayio.Display, which CircuitPython 10's
+        # displayio stubs no longer have (host-tooling.md section 4); it is a busdisplay.BusDisplay.
+        stub = stub.replace("DISPLAY: displayio.Display", "DISPLAY: busdisplay.BusDisplay")
+        stub = stub.replace("import displayio\n", "import busdisplay\nimport displayio\n", 1)
+        (path / "board" / "__init__.pyi").write_text(stub)
+    else:
+        path.mkdir(parents=True)
+    mypy = Path(sys.executable).parent / "mypy"
+    options = ["--no-incremental", "--cache-dir", str(tmp_path / "cache"), "--config-file", str(ROOT / "setup.cfg")]
+    return subprocess.run(
+        [str(mypy), *options, str(profile)],
+        capture_output=True,
+        text=True,
+        env={"MYPYPATH": str(path), "PATH": "/usr/bin:/bin"},
+    )
+
+
+def test_every_board_the_issue_names_has_a_profile() -> None:
+    names = {p.stem for p in PROFILES}
+    assert {
+        "seeeduino_wio_terminal", "pyportal", "pyportal_titano", "metro_m4_airlift_lite", "matrixportal_m4",
+        "arduino_nano_rp2040_connect", "adafruit_feather_esp32s3_tft", "generic_native", "raspberry_pi_pico_w",
+        "raspberry_pi_pico2_w", "arduino_mkr1010", "arduino_nano_33_iot",
+    } <= names  # fmt: skip
+
+
+@pytest.mark.parametrize("profile", PROFILES, ids=lambda p: p.stem)
+def test_profile_type_checks_against_its_own_board(profile: Path, tmp_path: Path) -> None:
+    board_id = STUB_FOR.get(profile.stem, profile.stem)
+    if board_id is not None:
+        assert (stubs_dir() / board_id).is_dir(), f"no circuitpython-stubs board definition {board_id}"
+    result = mypy_with_board(profile, board_id, tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_misspelt_pin_fails(tmp_path: Path) -> None:
+    wrong = tmp_path / "pyportal.py"
+    wrong.write_text((BOARDS / "pyportal.py").read_text().replace("board.ESP_BUSY", "board.ESP_BUSSY"))
+    result = mypy_with_board(wrong, "pyportal", tmp_path)
+    assert result.returncode != 0 and 'has no attribute "ESP_BUSSY"' in result.stdout
+
+
+@pytest.mark.parametrize("profile", PROFILES, ids=lambda p: p.stem)
+def test_profile_names_what_it_has(profile: Path) -> None:
+    tree = ast.parse(profile.read_text())
+    names = {
+        t.id for node in tree.body if isinstance(node, ast.Assign) for t in node.targets if isinstance(t, ast.Name)
+    }
+    functions = {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
+    assert {"NAME", "RADIO", "LED", "BUTTON", "DISPLAY"} <= names, profile.name
+    radio = next(
+        node.value.value
+        for node in tree.body
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "RADIO" for t in node.targets)
+        and isinstance(node.value, ast.Constant)
+    )  # fmt: skip
+    assert radio in ("native", "esp32spi")
+    if radio == "esp32spi" and "UNSUPPORTED" not in names:
+        assert "esp32" in functions, f"{profile.name}: an esp32spi board must say how its ESP32 is wired"
+
+
+def test_samd21_profiles_say_what_is_missing() -> None:
+    for name in ("arduino_nano_33_iot", "arduino_mkr1010"):
+        text = (BOARDS / f"{name}.py").read_text()
+        assert "UNSUPPORTED" in text and "CircuitPython" in text
+    assert "microcontroller.nvm" in (BOARDS / "arduino_nano_33_iot.py").read_text()
