@@ -6,3 +6,7 @@ nvm = bytearray(b"\xff" * 8192)
 def reset():
     """A board would reboot here; the tests only need the name."""
     raise SystemExit("microcontroller.reset()")
+
+
+class Pin:
+    """A pin (Blinka's displayio refers to the type when it loads in the same test process)."""
