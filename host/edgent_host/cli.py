@@ -10,6 +10,7 @@ import sys
 
 from edgent_host import nvmtool, provision
 from edgent_host.cloud import command as cloud_command
+from edgent_host.deploy import command as deploy_command
 from edgent_host.sim import command as sim_command
 
 
@@ -25,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     cloud_command.register(commands)
     sim_command.register(commands)
     provision.register(commands)
+    deploy_command.register(commands)
     return parser
 
 

@@ -1,0 +1,160 @@
+"""``edgent deploy --path CIRCUITPY [--board PROFILE] [--force] [--offline]``.
+
+Checks the drive's ``boot_out.txt`` against the profile, then puts on the drive: ``lib/blynk_edgent``
+(as .mpy when a CircuitPython mpy-cross is on PATH), ``lib/blynk_edgent_boards`` (the profile and
+generic_native), the board's example ``code.py`` and ``settings.toml`` (a user's own are kept unless
+``--force``), and the device libraries the board needs and its firmware lacks, with circup. A refusal
+exits with status 2, a failure with 1; each is one line on stderr saying why and what to do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from edgent_host.deploy import CIRCUP_DATA, EXAMPLES, ROOT, DeployError, RefusedError, devicelibs, drive, files
+
+PREFIX = "edgent deploy: "
+
+
+def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add ``deploy`` to the ``edgent`` command."""
+    deploy = commands.add_parser(
+        "deploy",
+        help="copy blynk_edgent, a board profile, an example and the device libraries to a CIRCUITPY drive",
+        description=__doc__.split("\n\n", 1)[1] if __doc__ else None,
+    )
+    deploy.add_argument("--path", required=True, type=Path, help="the CIRCUITPY drive (where boot_out.txt is)")
+    deploy.add_argument("--board", help="profile in boards/ (default: the board id in boot_out.txt)")
+    deploy.add_argument("--force", action="store_true", help="replace the drive's code.py and settings.toml")
+    deploy.add_argument(
+        "--offline",
+        action="store_true",
+        help="install the device libraries at the tested versions from a bundle built from the pinned PyPI "
+        "packages, without circup going online (default: circup uses Adafruit's current bundle)",
+    )
+    deploy.add_argument(
+        "--circup-data",
+        type=Path,
+        default=CIRCUP_DATA,
+        metavar="DIR",
+        help="where --offline keeps its circup bundle (default: out/circup-data in the repository)",
+    )
+    deploy.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Deploy; return the exit status."""
+    try:
+        deploy(args.path, args.board, force=args.force, offline=args.offline, circup_data=args.circup_data)
+    except RefusedError as refusal:
+        print(PREFIX + str(refusal), file=sys.stderr)
+        return 2
+    except DeployError as failure:
+        print(PREFIX + str(failure), file=sys.stderr)
+        return 1
+    return 0
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)  # in order with circup's output, also when piped
+
+
+def _names(names: list[str]) -> str:
+    return ", ".join(names)
+
+
+def deploy(path: Path, board: str | None, *, force: bool, offline: bool, circup_data: Path) -> None:
+    """Check the drive at ``path`` and put everything on it (see the module's docstring)."""
+    boot = drive.read_boot_out(path)
+    profile = drive.choose_profile(boot, board)
+    drive.check_version(boot)
+    _say(f"{PREFIX}{profile.title} ({boot.board_id}), CircuitPython {boot.version}, drive {path}")
+    writer = files.DriveWriter(path)
+
+    mpy, notes = files.find_mpy_cross(boot.major)
+    if mpy is not None:
+        _say(f"library: lib/blynk_edgent as .mpy, compiled by {mpy.command[0]} ({mpy.version})")
+    else:
+        _say("library: lib/blynk_edgent as .py: no CircuitPython mpy-cross on PATH")
+    for note in notes:
+        _say(f"  {note}")
+    before = len(writer.written), len(writer.unchanged)
+    files.deploy_library(writer, mpy)
+    written, unchanged = len(writer.written) - before[0], len(writer.unchanged) - before[1]
+    removed = f", removed {_names(writer.removed)}" if writer.removed else ""
+    _say(f"library: {written} files written, {unchanged} unchanged{removed}")
+
+    before = len(writer.written), len(writer.unchanged)
+    profiles = files.deploy_profiles(writer, profile)
+    written, unchanged = len(writer.written) - before[0], len(writer.unchanged) - before[1]
+    _say(f"board profile: lib/blynk_edgent_boards/ {_names(profiles)}: {written} written, {unchanged} unchanged")
+
+    example = files.example_for(boot.board_id)
+    if example.name not in (boot.board_id, files.EXAMPLE_FOLDERS.get(boot.board_id)):
+        _say(f"example: there is none for {boot.board_id} yet; using {example.relative_to(ROOT).as_posix()}")
+    _say(files.deploy_user_file(writer, "code.py", example / "code.py", force))
+    settings = example / "settings.toml"
+    if not settings.is_file():
+        settings = EXAMPLES / files.DEFAULT_EXAMPLE / "settings.toml"
+    said = files.deploy_user_file(writer, "settings.toml", settings, force)
+    if "settings.toml" in writer.written:
+        said += ": put your template's BLYNK_TEMPLATE_ID and BLYNK_TEMPLATE_NAME in it"
+    _say(said)
+
+    _device_libraries(path, boot, profile, offline, circup_data, mpy)
+
+    if writer.written or writer.removed:
+        _say(f"done: {len(writer.written)} files written, {len(writer.removed)} removed")
+    else:
+        _say("done: the drive already held all of it; nothing written")
+
+
+def _device_libraries(
+    path: Path,
+    boot: drive.BootInfo,
+    profile: drive.Profile,
+    offline: bool,
+    circup_data: Path,
+    mpy: files.MpyCross | None,
+) -> None:
+    """Install what the board needs from requirements-device.txt with circup, unless it is there already."""
+    requirements = devicelibs.read_requirements()
+    wanted = devicelibs.needed(requirements, profile, boot.board_id)
+    to_install, skipped = devicelibs.in_firmware(wanted, boot.board_id)
+    for why in ("frozen", "built in"):
+        modules = [module for module, reason in skipped.items() if reason == why]
+        if modules:
+            where = "frozen into" if why == "frozen" else "built into"
+            _say(
+                f"device libraries: skipped {_names(modules)}, {where} {boot.board_id}'s CircuitPython "
+                "(it imports its own before lib/, so a copy there would only take space)"
+            )
+    if not to_install:
+        _say("device libraries: none to install")
+        return
+    there = {r.module: devicelibs.on_drive(path, r.module) for r in to_install}
+    for requirement in to_install:
+        version = there[requirement.module]
+        if version is not None and version != requirement.version:
+            _say(
+                f"device libraries: lib/{requirement.module} is {version or 'of an unknown version'}; "
+                f"blynk_edgent was tested with {requirement.version}"
+            )
+    missing = [r for r in to_install if there[r.module] is None]
+    if not missing:
+        # circup would only say "already installed" for each, after looking up the bundle (online: on GitHub).
+        shown = [f"{r.module} {there[r.module] or '?'}" for r in to_install]
+        _say(f"device libraries: {_names(shown)} already in lib/; circup not needed")
+        return
+    shown = [f"{r.module} {r.version}" for r in missing]
+    if offline:
+        source = devicelibs.offline_bundle(circup_data, requirements, boot.major, mpy)
+        bundle = circup_data.resolve()
+        where = bundle.relative_to(ROOT).as_posix() if bundle.is_relative_to(ROOT) else str(bundle)
+        _say(f"device libraries: installing {_names(shown)} with circup --offline, bundle in {where} ({source})")
+    else:
+        _say(f"device libraries: installing {_names([r.module for r in missing])} with circup (Adafruit's bundle)")
+    for line in devicelibs.install(path, missing, offline, circup_data):
+        _say(f"  circup: {line}")

