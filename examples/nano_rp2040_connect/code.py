@@ -1,0 +1,28 @@
+"""Blynk.Edgent on an Arduino Nano RP2040 Connect: its NINA-W102 (an ESP32) on SPI1.
+
+The LED blinks Blynk's patterns. Wire a button from D2 to GND to hold for a reset; without
+one, send `config erase` from the cloud or use the portal's /reset.
+V0 gets the uptime in seconds every 5 s; whatever the app writes to V1 is printed.
+"""
+
+import time
+
+from blynk_edgent import Edgent
+
+edgent = Edgent()
+
+
+@edgent.on_virtual_write(1)
+def show(value):
+    print("V1 =", value)
+
+
+started = time.monotonic()
+last_report = 0
+while True:
+    edgent.poll()
+    now = time.monotonic()
+    if edgent.connected and now - last_report >= 5:
+        last_report = now
+        edgent.virtual_write(0, int(now - started))
+    time.sleep(0.005)
