@@ -3,7 +3,10 @@
 Pin names come from the per-board stubs that ship in ``circuitpython-stubs``, so a simulated
 ``board`` has exactly the names the real one has and a misspelt pin fails here as on the board.
 The rest (NVM size, chip, which radio, which pins are LEDs and buttons) is written down per board
-from ../shared/docs/circuitpython-platform.md.
+from ../shared/docs/circuitpython-platform.md. Boards whose WiFi is an ESP32 co-processor running
+NINA firmware (``radio="esp32spi"``, platform doc sections 1.1 and 1.4) name the pins it is wired to
+in ``esp32`` and the firmware it runs in ``nina_firmware`` (``sim/nina`` emulates it; ``edgent sim
+--nina-firmware`` overrides the version). The defaults give each firmware line some boards.
 """
 
 from __future__ import annotations
@@ -31,6 +34,9 @@ class SimBoard:
     led_colour: int = 0xFF0000  # what a plain LED looks like when fully on
     buttons: dict[str, bool] = field(default_factory=dict)  # pin name -> active low
     machine: str = ""  # os.uname().machine
+    # radio="esp32spi": role (sck, mosi, miso, cs, busy, reset, gpio0) -> board pin name
+    esp32: dict[str, str] | None = None
+    nina_firmware: str = ""  # the NINA version the ESP32 runs: "1.7.7" or "3.3.0" (sim/nina/personality.py)
 
     @property
     def new_nvm_fill(self) -> str:
@@ -45,13 +51,37 @@ def _stubs_dir() -> Path:
 
 
 @cache
+def _stub(board_id: str) -> str:
+    return (_stubs_dir() / board_id / "__init__.pyi").read_text()
+
+
 def stub_pins(board_id: str) -> tuple[str, ...]:
     """Return the pin names of ``board_id``'s ``board`` module, from its stub."""
-    text = (_stubs_dir() / board_id / "__init__.pyi").read_text()
-    return tuple(re.findall(r"^(\w+): microcontroller\.Pin", text, re.M))
+    return tuple(re.findall(r"^(\w+): microcontroller\.Pin", _stub(board_id), re.M))
+
+
+def stub_functions(board_id: str) -> tuple[str, ...]:
+    """Return the functions of ``board_id``'s ``board`` module (``SPI``, ``I2C``, ...), from its stub."""
+    return tuple(re.findall(r"^def (\w+)\(", _stub(board_id), re.M))
 
 
 _ESP_MAC = bytes.fromhex("240AC4123456")  # the protocol doc's test-vector MAC
+
+
+def _airlift(
+    cs: str = "ESP_CS", busy: str = "ESP_BUSY", reset: str = "ESP_RESET", gpio0: str = "ESP_GPIO0", *, bus: str = ""
+) -> dict[str, str]:
+    """How an ESP32 is wired: the SPI bus pins (``bus`` "1": SCK1/MOSI1/MISO1) and its control pins."""
+    return {
+        "sck": "SCK" + bus,
+        "mosi": "MOSI" + bus,
+        "miso": "MISO" + bus,
+        "cs": cs,
+        "busy": busy,
+        "reset": reset,
+        "gpio0": gpio0,
+    }
+
 
 BOARDS: dict[str, SimBoard] = {
     board.board_id: board
@@ -109,6 +139,89 @@ BOARDS: dict[str, SimBoard] = {
             "native",
             bytes.fromhex("28CDC1056789"),
             led_colour=0x00FF00,
+        ),
+        # AirLift boards (platform doc 1.4): an ESP32 with NINA firmware on the board's SPI bus.
+        SimBoard(
+            "pyportal",
+            "Adafruit PyPortal",
+            "samd51",
+            "atmel-samd",
+            8192,
+            "esp32spi",
+            bytes.fromhex("A4CF12010203"),
+            display=(320, 240),
+            neopixel_pin="NEOPIXEL",
+            machine="Adafruit PyPortal with samd51j20",
+            esp32=_airlift(),
+            nina_firmware="1.7.7",
+        ),
+        SimBoard(
+            "pyportal_titano",
+            "Adafruit PyPortal Titano",
+            "samd51",
+            "atmel-samd",
+            8192,
+            "esp32spi",
+            bytes.fromhex("A4CF12040506"),
+            display=(480, 320),
+            neopixel_pin="NEOPIXEL",
+            machine="Adafruit PyPortal Titano with samd51j20",
+            esp32=_airlift(),
+            nina_firmware="1.7.7",
+        ),
+        SimBoard(
+            "metro_m4_airlift_lite",
+            "Adafruit Metro M4 Airlift Lite",
+            "samd51",
+            "atmel-samd",
+            8192,
+            "esp32spi",
+            bytes.fromhex("A4CF12070809"),
+            neopixel_pin="NEOPIXEL",
+            machine="Adafruit Metro M4 Airlift Lite with samd51j19",
+            esp32=_airlift(),
+            nina_firmware="1.7.7",
+        ),
+        SimBoard(
+            "matrixportal_m4",
+            "Adafruit Matrix Portal M4",
+            "samd51",
+            "atmel-samd",
+            8192,
+            "esp32spi",
+            bytes.fromhex("A4CF120A0B0C"),
+            neopixel_pin="NEOPIXEL",
+            buttons={"BUTTON_UP": True, "BUTTON_DOWN": True},
+            machine="Adafruit Matrix Portal M4 with samd51j19",
+            esp32=_airlift(),
+            nina_firmware="3.3.0",
+        ),
+        SimBoard(
+            "arduino_nano_rp2040_connect",
+            "Arduino Nano RP2040 Connect",
+            "RP2040",
+            "raspberrypi",
+            4096,
+            "esp32spi",
+            bytes.fromhex("7C9EBD0D0E0F"),  # its u-blox NINA-W102 runs Arduino's 1.x line
+            machine="Arduino Nano RP2040 Connect with rp2040",
+            esp32=_airlift(bus="1"),
+            nina_firmware="1.7.7",
+        ),
+        SimBoard(
+            "seeeduino_wio_terminal",
+            "Seeeduino Wio Terminal",
+            "samd51",
+            "atmel-samd",
+            8192,
+            "esp32spi",
+            bytes.fromhex("A4CF12101112"),
+            display=(320, 240),
+            buttons={"BUTTON_1": True, "BUTTON_2": True, "BUTTON_3": True},
+            machine="Seeeduino Wio Terminal with samd51p19",
+            # An AirLift breakout on the 40-pin header (platform doc 1.1): board.SPI(), CS, D2-D4.
+            esp32=_airlift("CS", "D2", "D3", "D4"),
+            nina_firmware="3.3.0",
         ),
     )
 }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from edgent_host.sim import runtime
+from edgent_host.sim import nina, runtime
 from edgent_host.sim.cp.microcontroller import Pin
 
 
@@ -50,6 +50,8 @@ class DigitalInOut:
         if not self._deinited:
             self._state.in_use = False
             self._deinited = True
+            if self._direction == Direction.OUTPUT:
+                nina.driven(self._state.name, None)  # a released pin floats
 
     def __enter__(self) -> DigitalInOut:
         return self
@@ -70,6 +72,7 @@ class DigitalInOut:
         self._direction = Direction.INPUT
         self._state.output = False
         self._pull = pull
+        nina.driven(self._state.name, None)  # an ESP32 on this pin sees it let go (pulled up)
         runtime.current().led_changed()
 
     @property
@@ -99,6 +102,10 @@ class DigitalInOut:
     def value(self) -> bool:
         """The level: what the pin is driven to, or what drives it."""
         self._check()
+        if self._direction == Direction.INPUT:
+            level = nina.level(self._state.name)  # an ESP32's ready (BUSY) or GPIO0 line
+            if level is not None:
+                return level
         return self._state.value
 
     @value.setter
@@ -108,5 +115,6 @@ class DigitalInOut:
             raise AttributeError("Cannot set value when direction is input.")
         changed = self._state.value != bool(value)
         self._state.value = bool(value)
+        nina.driven(self._state.name, bool(value))  # an ESP32's CS, RESET or GPIO0
         if changed:
             runtime.current().led_changed()

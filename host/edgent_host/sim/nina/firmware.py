@@ -1,0 +1,298 @@
+"""nina-fw's CommandHandler: one command frame in, one reply frame out.
+
+Each handler reads its parameters where nina-fw's does (``CommandHandler.cpp``, 1.x and 3.x,
+which agree on every command the library sends) and answers what it answers, including the
+values the library then misreads:
+
+- GET_REMOTE_DATA sends the port high byte first, the library unpacks it little-endian: the
+  port ``accept()`` reports is byte-swapped.
+- SET_IP_CONFIG never sets its answer byte: it answers 0 (the library does not look).
+- AVAIL_DATA_TCP (3.x) reads its "accept" flag from the byte after the frame's END, which is
+  padding left in the library's send buffer by an earlier command.
+- SET_AP_NET / SET_AP_PASSPHRASE take the first byte of the channel parameter: 0 for the
+  library's ``create_AP``, which sends ``bytes(channel)``.
+- A failed START_CLIENT_TCP answers with no parameter: the library raises
+  ``BrokenPipeError("Expected 01 but got 00")``, not its own "Could not connect" error.
+
+Commands the firmware has no handler for (low-level socket calls 0x70+, file calls, GET_DNS_CONFIG
+on 1.x) get the error reply. Enterprise WiFi and client certificates are accepted and ignored.
+"""
+
+from __future__ import annotations
+
+import struct
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from edgent_host.sim.nina import protocol as p
+from edgent_host.sim.nina.protocol import Cmd
+from edgent_host.sim.nina.radio import SCAN_S, Radio, dotted, packed
+from edgent_host.sim.nina.sockets import SocketTable
+
+if TYPE_CHECKING:
+    from edgent_host.sim.nina.personality import Personality
+    from edgent_host.sim.runtime import Runtime
+
+Params = list[bytes]
+Answer = list[bytes] | None  # None: the handler gives up (error reply)
+Handler = Callable[[bytes, Params], Answer]
+
+_OK = [b"\x01"]
+_NO = [b"\x00"]
+
+
+def _text(data: bytes) -> str:
+    """A C string from a parameter: up to the first NUL."""
+    return data.split(b"\0", 1)[0].decode("utf-8", errors="replace")
+
+
+def _byte(data: bytes) -> int:
+    return data[0] if data else 0
+
+
+def _raw(frame: bytes, index: int) -> int:
+    return frame[index] if 0 <= index < len(frame) else 0
+
+
+class Firmware:
+    """The command handler of one boot of NINA firmware, with its WiFi and its sockets."""
+
+    def __init__(self, runtime: Runtime, personality: Personality, mac: bytes) -> None:
+        self.personality = personality
+        self.radio = Radio(runtime, personality, mac)
+        self.sockets = SocketTable(runtime, personality, self.radio)
+        self.radio.on_station_down = self.sockets.drop_station
+        self.radio.on_ap_down = self.sockets.drop_ap
+        self.took = 0.0  # how long the last command kept the firmware busy, beyond real time
+        self._resolved = packed("0.0.0.0")
+        self._handlers: dict[int, Handler] = {
+            Cmd.SET_NET: self._set_net,
+            Cmd.SET_PASSPHRASE: self._set_passphrase,
+            Cmd.SET_KEY: self._set_key,
+            Cmd.SET_IP_CONFIG: self._set_ip_config,
+            Cmd.SET_DNS_CONFIG: self._set_dns_config,
+            Cmd.SET_HOSTNAME: self._set_hostname,
+            Cmd.SET_POWER_MODE: self._ok,
+            Cmd.SET_AP_NET: self._set_ap_net,
+            Cmd.SET_AP_PASSPHRASE: self._set_ap_passphrase,
+            Cmd.SET_DEBUG: self._ok,
+            Cmd.GET_TEMPERATURE: lambda frame, params: [struct.pack("<f", 45.0)],
+            Cmd.GET_REASON_CODE: lambda frame, params: [bytes((self.radio.reason & 0xFF,))],
+            Cmd.GET_CONN_STATUS: lambda frame, params: [bytes((self.radio.status(),))],
+            Cmd.GET_IPADDR: lambda frame, params: [packed(a) for a in self.radio.addresses()],
+            Cmd.GET_MACADDR: lambda frame, params: [self.radio.mac()],
+            Cmd.GET_CURR_SSID: lambda frame, params: [self.radio.current()[0].encode()],
+            Cmd.GET_CURR_BSSID: lambda frame, params: [self.radio.current()[1]],
+            Cmd.GET_CURR_RSSI: lambda frame, params: [struct.pack("<i", self.radio.current()[2])],
+            Cmd.GET_CURR_ENCT: lambda frame, params: [bytes((self.radio.current()[3],))],
+            Cmd.SCAN_NETWORKS: self._scan_networks,
+            Cmd.START_SERVER_TCP: self._start_server,
+            Cmd.GET_STATE_TCP: self._server_state,
+            Cmd.DATA_SENT_TCP: self._ok,
+            Cmd.AVAIL_DATA_TCP: self._available,
+            Cmd.GET_DATA_TCP: self._get_data,
+            Cmd.START_CLIENT_TCP: self._start_client,
+            Cmd.STOP_CLIENT_TCP: self._stop_client,
+            Cmd.GET_CLIENT_STATE_TCP: self._client_state,
+            Cmd.DISCONNECT: self._disconnect,
+            Cmd.GET_IDX_RSSI: lambda frame, params: [struct.pack("<i", self._entry(params)[1])],
+            Cmd.GET_IDX_ENCT: lambda frame, params: [bytes((self._entry(params)[3],))],
+            Cmd.REQ_HOST_BY_NAME: self._req_host_by_name,
+            Cmd.GET_HOST_BY_NAME: lambda frame, params: [self._resolved],
+            Cmd.START_SCAN_NETWORKS: self._ok,  # a stub in both lines: the scan runs in SCAN_NETWORKS
+            Cmd.GET_FW_VERSION: lambda frame, params: [personality.version.encode() + b"\0"],
+            Cmd.SEND_UDP_DATA: self._send_udp,
+            Cmd.GET_REMOTE_DATA: self._remote_data,
+            Cmd.GET_TIME: self._time,
+            Cmd.GET_IDX_BSSID: lambda frame, params: [self._entry(params)[0]],
+            Cmd.GET_IDX_CHAN: lambda frame, params: [bytes((self._entry(params)[2],))],
+            Cmd.PING: self._ping,
+            Cmd.GET_SOCKET: lambda frame, params: [bytes((self.sockets.get_socket(),))],
+            Cmd.SET_CLI_CERT: self._ok,
+            Cmd.SET_PK: self._ok,
+            Cmd.SEND_DATA_TCP: self._send_data,
+            Cmd.GET_DATABUF_TCP: self._get_databuf,
+            Cmd.INSERT_DATABUF: self._insert_databuf,
+            Cmd.SET_ENT_IDENT: self._ok,
+            Cmd.SET_ENT_UNAME: self._ok,
+            Cmd.SET_ENT_PASSWD: self._ok,
+            Cmd.SET_ENT_ENABLE: self._ok,
+            Cmd.SET_PIN_MODE: self._ok,
+            Cmd.SET_DIGITAL_WRITE: self._ok,
+            Cmd.SET_ANALOG_WRITE: self._ok,
+            Cmd.GET_DIGITAL_READ: lambda frame, params: [b"\x00"],
+            Cmd.GET_ANALOG_READ: lambda frame, params: [struct.pack("<i", 0)],
+        }
+        if not personality.legacy:
+            self._handlers[Cmd.GET_DNS_CONFIG] = lambda frame, params: [packed(a) for a in self.radio.dns]
+
+    def handle(self, frame: bytes) -> bytes:
+        """Answer one command frame (CommandHandlerClass::handle)."""
+        self.took = 0.0
+        self.radio.poll()
+        code = _raw(frame, 1)
+        handler = self._handlers.get(code) if _raw(frame, 0) == p.START_CMD else None
+        answer = None
+        if handler is not None:
+            _, params = p.parse(frame, code in p.WIDE_PARAMS)
+            answer = handler(frame, params)
+        self.sockets.update()  # the GPIO0 task runs after every command
+        if answer is None:
+            return p.ERROR_REPLY
+        return p.reply(code, answer, wide=code in p.WIDE_REPLIES)
+
+    def irq(self) -> bool:
+        """The level the firmware drives on GPIO0: high while some socket has something to read."""
+        return self.sockets.irq()
+
+    def shutdown(self) -> None:
+        """The ESP32 stops (reset): every socket closes and the AP disappears."""
+        self.sockets.close_all()
+        if self.radio.ap is not None:
+            self.radio.ap = None
+            self.radio.runtime.report(ap=None)
+
+    # -- handlers --------------------------------------------------------------------------
+
+    def _ok(self, frame: bytes, params: Params) -> Answer:
+        return _OK
+
+    def _set_net(self, frame: bytes, params: Params) -> Answer:
+        self.radio.begin(_text(params[0]) if params else "", "")
+        return _OK
+
+    def _set_passphrase(self, frame: bytes, params: Params) -> Answer:
+        ssid = _text(params[0]) if params else ""
+        password = _text(params[1]) if len(params) > 1 else ""
+        self.radio.begin(ssid, password)
+        return _OK
+
+    def _set_key(self, frame: bytes, params: Params) -> Answer:
+        # WEP: ssid, key index, key (setKey reads the third parameter).
+        ssid = _text(params[0]) if params else ""
+        key = _text(params[2]) if len(params) > 2 else ""
+        self.radio.begin(ssid, key)
+        return _OK
+
+    def _set_ip_config(self, frame: bytes, params: Params) -> Answer:
+        # The library sends a valid-flag byte, then ip, gateway, netmask.
+        if len(params) >= 4:
+            self.radio.set_ip_config(dotted(params[1]), dotted(params[2]), dotted(params[3]))
+        return _NO  # setIPconfig never sets response[4]
+
+    def _set_dns_config(self, frame: bytes, params: Params) -> Answer:
+        if len(params) >= 3:
+            self.radio.set_dns(dotted(params[1]), dotted(params[2]))
+        return _OK
+
+    def _set_hostname(self, frame: bytes, params: Params) -> Answer:
+        self.radio.hostname = _text(params[0]) if params else ""
+        return _OK
+
+    def _set_ap_net(self, frame: bytes, params: Params) -> Answer:
+        ssid = _text(params[0]) if params else ""
+        channel = _raw(frame, 5 + _raw(frame, 3))  # the first byte of the channel parameter
+        return _OK if self.radio.start_ap(ssid, "", channel, secured=False) else _NO
+
+    def _set_ap_passphrase(self, frame: bytes, params: Params) -> Answer:
+        ssid = _text(params[0]) if params else ""
+        password = _text(params[1]) if len(params) > 1 else ""
+        ssid_len = _raw(frame, 3)
+        channel = _raw(frame, 6 + ssid_len + _raw(frame, 4 + ssid_len))
+        return _OK if self.radio.start_ap(ssid, password, channel, secured=True) else _NO
+
+    def _scan_networks(self, frame: bytes, params: Params) -> Answer:
+        self.took = SCAN_S
+        return [network.ssid.encode() for network in self.radio.scan()]
+
+    def _entry(self, params: Params) -> tuple[bytes, int, int, int]:
+        return self.radio.scan_entry(_byte(params[0]) if params else 0)
+
+    def _start_server(self, frame: bytes, params: Params) -> Answer:
+        if len(params) == 3:  # port, socket, type
+            port_param, number, mode = params[0], _byte(params[1]), _byte(params[2])
+        elif len(params) >= 4:  # ip (multicast), port, socket, type
+            port_param, number, mode = params[1], _byte(params[2]), _byte(params[3])
+        else:
+            return _NO
+        port = struct.unpack(">H", port_param[:2].rjust(2, b"\0"))[0]
+        return _OK if self.sockets.start_server(number, port, mode) else _NO
+
+    def _server_state(self, frame: bytes, params: Params) -> Answer:
+        return _OK if self.sockets.server_state(_byte(params[0]) if params else 0) else _NO
+
+    def _available(self, frame: bytes, params: Params) -> Answer:
+        number = _byte(params[0]) if params else 0
+        count = self.sockets.available(number, _raw(frame, 6))
+        return [struct.pack("<H", count & 0xFFFF)]
+
+    def _get_data(self, frame: bytes, params: Params) -> Answer:
+        number = _byte(params[0]) if params else 0
+        return [bytes((self.sockets.read_byte(number, bool(_raw(frame, 6))),))]
+
+    def _start_client(self, frame: bytes, params: Params) -> Answer:
+        if len(params) == 4:  # ip, port, socket, type
+            name, address, port_param, number, mode = "", params[0], params[1], params[2], params[3]
+        elif len(params) >= 5:  # host name, ip, port, socket, type
+            name, address, port_param, number, mode = _text(params[0]), params[1], params[2], params[3], params[4]
+        else:
+            return []
+        port = struct.unpack(">H", port_param[:2].rjust(2, b"\0"))[0]
+        if self.sockets.start_client(_byte(number), _byte(mode), name, address, port):
+            return _OK
+        return []  # "response[2] = 0": no parameter
+
+    def _stop_client(self, frame: bytes, params: Params) -> Answer:
+        self.sockets.stop(_byte(params[0]) if params else 0)
+        return _OK
+
+    def _client_state(self, frame: bytes, params: Params) -> Answer:
+        return [bytes((self.sockets.client_state(_byte(params[0]) if params else 0),))]
+
+    def _disconnect(self, frame: bytes, params: Params) -> Answer:
+        self.radio.disconnect()
+        return _OK
+
+    def _req_host_by_name(self, frame: bytes, params: Params) -> Answer:
+        if self.personality.legacy:
+            self._resolved = b"\xff\xff\xff\xff"  # hostByName sets 255.255.255.255 first
+        resolved = self.radio.resolve(_text(params[0]) if params else "")
+        if resolved is None:
+            return _NO
+        self._resolved = packed(resolved)
+        return _OK
+
+    def _send_udp(self, frame: bytes, params: Params) -> Answer:
+        return _OK if self.sockets.udp_send(_byte(params[0]) if params else 0) else _NO
+
+    def _remote_data(self, frame: bytes, params: Params) -> Answer:
+        address, port = self.sockets.remote(_byte(params[0]) if params else 0)
+        return [packed(address), struct.pack(">H", port & 0xFFFF)]
+
+    def _time(self, frame: bytes, params: Params) -> Answer:
+        # NTP runs once the station reaches the internet; before that the clock reads < 2000: 0.
+        now = int(time.time()) if self.radio.has_internet() else 0
+        return [now.to_bytes(self.personality.time_bytes, "little")]
+
+    def _ping(self, frame: bytes, params: Params) -> Answer:
+        target = dotted(params[0]) if params else "0.0.0.0"
+        reachable = self.radio.station_up() and (target.startswith("192.168.1.") or self.radio.has_internet())
+        return [struct.pack("<h", 12 if reachable else -1)]
+
+    def _send_data(self, frame: bytes, params: Params) -> Answer:
+        if len(params) < 2:
+            return [struct.pack("<H", 0)]
+        written = self.sockets.send(_byte(params[0]), params[1])
+        return [struct.pack("<H", written & 0xFFFF)]
+
+    def _get_databuf(self, frame: bytes, params: Params) -> Answer:
+        if len(params) < 2:
+            return [b""]
+        count = struct.unpack("<H", params[1][:2].ljust(2, b"\0"))[0]
+        return [self.sockets.read(_byte(params[0]), count)]
+
+    def _insert_databuf(self, frame: bytes, params: Params) -> Answer:
+        if len(params) < 2:
+            return _NO
+        return _OK if self.sockets.udp_write(_byte(params[0]), params[1]) else _NO
