@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 
 from edgent_host.sim import boards
+from edgent_host.sim.nina.personality import for_version
 from edgent_host.sim.supervisor import Options, Simulator
 
 # The board each example folder is written for, when --board is not given.
@@ -15,6 +16,12 @@ EXAMPLE_BOARDS = {
     "esp32s3": "adafruit_feather_esp32s3_4mbflash_2mbpsram",
     "feather_esp32s3_tft": "adafruit_feather_esp32s3_tft",
     "pico_w": "raspberry_pi_pico_w",
+    "pyportal": "pyportal",
+    "pyportal_titano": "pyportal_titano",
+    "metro_m4_airlift": "metro_m4_airlift_lite",
+    "matrixportal_m4": "matrixportal_m4",
+    "nano_rp2040_connect": "arduino_nano_rp2040_connect",
+    "wio_terminal": "seeeduino_wio_terminal",
 }
 
 
@@ -26,6 +33,14 @@ def board_for(code: Path, explicit: str | None) -> str:
     if folder in EXAMPLE_BOARDS:
         return EXAMPLE_BOARDS[folder]
     raise SystemExit(f"edgent sim: which board is {code} for? Pass --board (one of {', '.join(sorted(boards.BOARDS))})")
+
+
+def nina_version(text: str) -> str:
+    """``--nina-firmware``: a version the ESP32 emulator knows (1.x/2.x or 3.x)."""
+    try:
+        return for_version(text).version
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -40,15 +55,24 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     sim.add_argument("--portal", default="127.0.0.1:8080", help="where the device's 192.168.4.1:80 is reachable")
     sim.add_argument("--dns", help="where the device's captive DNS (UDP 53) is reachable")
     sim.add_argument("--board", help="board id (default: the one the example is written for)")
+    sim.add_argument(
+        "--nina-firmware",
+        metavar="VERSION",
+        type=nina_version,
+        help="AirLift boards: the NINA firmware the ESP32 runs, e.g. 1.7.7 or 3.3.0 (default: the board's)",
+    )
     sim.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Run until interrupted."""
+    board_id = board_for(args.code, args.board)
+    if args.nina_firmware and boards.get(board_id).esp32 is None:
+        raise SystemExit(f"edgent sim: --nina-firmware: {board_id} has no ESP32 co-processor")
     options = Options(
         code=args.code,
         state_dir=args.state,
-        board=board_for(args.code, args.board),
+        board=board_id,
         cloud=args.cloud,
         ca=args.ca,
         world=args.world,
@@ -56,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
         dns=args.dns,
         panel=args.panel,
         echo=sys.stdout,
+        nina_firmware=args.nina_firmware,
     )
     sim = Simulator(options)
     sim.start()

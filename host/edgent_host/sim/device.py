@@ -17,6 +17,7 @@ import socket
 import sys
 import threading
 import traceback
+import types
 from pathlib import Path
 
 from edgent_host.sim import boards, runtime
@@ -37,6 +38,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--dns")
     parser.add_argument("--control-fd", type=int)
     parser.add_argument("--lib", default=str(ROOT / "lib"), help="what CIRCUITPY/lib holds")
+    parser.add_argument(
+        "--boards", default=str(ROOT / "boards"), help="the board profiles (CIRCUITPY/lib/blynk_edgent_boards)"
+    )
+    parser.add_argument("--nina-firmware", help="NINA firmware version of the board's ESP32 (1.7.7, 3.3.0)")
     return parser
 
 
@@ -61,17 +66,34 @@ def _listen_to_supervisor(rt: runtime.Runtime) -> None:
             rt.pin(name).value = (not pressed) if active_low else pressed
 
 
-def install_modules(rt: runtime.Runtime) -> None:
-    """Make ``import wifi`` (and the rest) give the simulated modules."""
+def install_modules(rt: runtime.Runtime, nina_firmware: str | None = None) -> None:
+    """Make ``import wifi`` (and the rest) give the simulated modules; wire an emulated ESP32 to
+    an AirLift board (``nina_firmware``: its version, else the board's)."""
     runtime.install(rt)
-    from edgent_host.sim.cp import MODULES
+    if rt.board.display is not None:
+        # Blinka's displayio (the simulator's board.DISPLAY) loads its own busio, digitalio and
+        # microcontroller for its types: let it, before those names become the board's.
+        import edgent_host.sim.display  # noqa: F401
+    from edgent_host.sim import nina
+    from edgent_host.sim.cp import MODULES, NATIVE_WIFI
 
+    nina.install(rt, nina_firmware)
     for name, path in MODULES.items():
+        if rt.board.radio == "esp32spi" and name in NATIVE_WIFI:
+            continue  # `import wifi` fails on a PyPortal as on the board
         sys.modules[name] = importlib.import_module(path)
     from edgent_host.sim.cp import settings
 
     os.getenv = settings.getenv  # type: ignore[assignment]
     os.uname = settings.uname
+
+
+def install_profiles(folder: Path) -> None:
+    """Make ``blynk_edgent_boards`` the repository's boards/ folder, as deploy lays it out on CIRCUITPY."""
+    package = types.ModuleType("blynk_edgent_boards")
+    package.__path__ = [str(folder)]
+    package.__doc__ = "Board profiles (the simulator's view of CIRCUITPY/lib/blynk_edgent_boards)."
+    sys.modules["blynk_edgent_boards"] = package
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -93,14 +115,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(line_buffering=True)
-    install_modules(rt)
+    install_modules(rt, args.nina_firmware)
+    install_profiles(Path(args.boards).resolve())
     if control is not None:
         threading.Thread(target=_listen_to_supervisor, args=(rt,), daemon=True).start()
 
     # CIRCUITPY: code.py's folder is the root, the library is what /lib holds.
     sys.path[:0] = [str(code.parent), str(Path(args.lib).resolve())]
     os.chdir(code.parent)
-    print(f"Adafruit CircuitPython 10.2.1 on 2026-05-12; {board.name} with {board.chip}")
+    print(f"Adafruit CircuitPython 10.2.1 on 2026-05-12; {board.machine}")
     print(f"Board ID:{board.board_id}")
     print("code.py output:")
     try:

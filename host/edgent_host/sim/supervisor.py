@@ -43,6 +43,7 @@ class Options:
     dns: str | None = None
     panel: str | None = None
     echo: TextIO | None = None  # where serial output is also printed (the terminal)
+    nina_firmware: str | None = None  # the emulated ESP32's NINA version (AirLift boards), else the board's
 
 
 @dataclass
@@ -56,6 +57,7 @@ class Status:
     boots: int = 0
     running: bool = False
     exit_code: int | None = None
+    screen: int = 0  # how many pictures the device's display has shown (DIR/screen.png)
     log: list[str] = field(default_factory=list)
 
 
@@ -132,6 +134,8 @@ class Simulator:
             command += ["--world", str(opts.world)]
         if opts.dns:
             command += ["--dns", opts.dns]
+        if opts.nina_firmware:
+            command += ["--nina-firmware", opts.nina_firmware]
         env = dict(os.environ, PYTHONUNBUFFERED="1", BLINKA_OS_AGNOSTIC="1")
         process = subprocess.Popen(
             command,
@@ -191,6 +195,8 @@ class Simulator:
                     self.status.led = message["led"]
                 if "ap" in message:
                     self.status.ap = message["ap"]
+                if "screen" in message:
+                    self.status.screen += 1
                 if "modules" in message:
                     self._modules = list(message["modules"])
                 self._changed.notify_all()
@@ -271,6 +277,7 @@ class Simulator:
                 "running": status.running,
                 "exit_code": status.exit_code,
                 "buttons": list(self.board.buttons),
+                **({"screen": status.screen} if self.board.display else {}),
             }
 
     def wait_for(self, predicate: Any, timeout: float) -> bool:

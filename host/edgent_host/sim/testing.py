@@ -61,11 +61,13 @@ def running_sim(
     panel: bool = True,
     echo: Any = None,
     dns: bool = False,
+    nina_firmware: str | None = None,
 ) -> Iterator[Simulator]:
     """Boot ``code`` on a simulated board talking to ``cloud`` (a RunningCloud); stop it on exit.
 
     ``nvm`` seeds a provisioned configuration first (host, port and TLS follow the cloud unless
-    given). The portal gets a free port: ``sim.options.portal``.
+    given). The portal gets a free port: ``sim.options.portal``. ``nina_firmware`` ("1.7.7",
+    "3.3.0") overrides the NINA version of an AirLift board's emulated ESP32.
     """
     code = Path(code)
     board_id = board_for(code, board)
@@ -85,6 +87,7 @@ def running_sim(
         panel="127.0.0.1:0" if panel else None,
         echo=echo,
         dns=f"127.0.0.1:{free_udp_port()}" if dns else None,
+        nina_firmware=nina_firmware,
     )
     sim = Simulator(options)
     sim.start()
