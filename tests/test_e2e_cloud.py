@@ -1,4 +1,6 @@
-"""End to end on loopback: the local cloud and a simulated ESP32-S3 running examples/esp32s3/code.py unchanged.
+"""End to end on loopback: the local cloud and a simulated board running an example's code.py
+unchanged: a native-WiFi ESP32-S3, and a PyPortal whose ESP32 co-processor (NINA firmware 1.7.7
+and 3.3.0) runs under the real adafruit_esp32spi.
 
 The device runs in its own processes (one per boot); the test sees it only from outside: the
 cloud's HTTP API, the simulator's panel and serial log, the world file.
@@ -7,9 +9,9 @@ cloud's HTTP API, the simulator's panel and serial log, the world file.
 from __future__ import annotations
 
 import json
-import shutil
 import socket
 import struct
+import sys
 import threading
 import time
 from pathlib import Path
@@ -21,6 +23,10 @@ from edgent_host.sim.supervisor import Simulator
 from edgent_host.sim.testing import running_sim
 from edgent_host.sim.world import DEFAULT_WORLD
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from devices import ALL, NATIVE, NINA3, Device
+
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,13 +35,8 @@ HOME = {"ssid": "HomeNet", "password": "correct horse battery", "token": TOKEN}
 
 
 def circuitpy(tmp_path: Path, tls: bool) -> Path:
-    """A copy of the example as it would sit on CIRCUITPY; plain TCP is asked for in settings.toml."""
-    drive = tmp_path / "esp32s3"
-    shutil.copytree(ROOT / "examples" / "esp32s3", drive)
-    if not tls:
-        with open(drive / "settings.toml", "a") as settings:
-            settings.write("\nBLYNK_TLS = 0\n")
-    return drive / "code.py"
+    """The native example as it would sit on CIRCUITPY; plain TCP is asked for in settings.toml."""
+    return NATIVE.circuitpy(tmp_path, tls)
 
 
 def running(sim: Simulator, timeout: float = 20) -> None:
@@ -43,48 +44,57 @@ def running(sim: Simulator, timeout: float = 20) -> None:
 
 
 @pytest.mark.parametrize("tls", [True, False], ids=["tls", "plain"])
-def test_provisioned_device_runs_and_trades_virtual_pins(tmp_path: Path, tls: bool) -> None:
+@pytest.mark.parametrize("device", ALL, ids=lambda d: d.name)
+def test_provisioned_device_runs_and_trades_virtual_pins(tmp_path: Path, device: Device, tls: bool) -> None:
     with (
         running_cloud(tls=tls, tokens=[TOKEN]) as cloud,
-        running_sim(circuitpy(tmp_path, tls), tmp_path / "state", cloud, nvm=HOME) as sim,
+        running_sim(
+            device.circuitpy(tmp_path, tls), tmp_path / "state", cloud, nvm=HOME, **device.sim_options()
+        ) as sim,
     ):
-        running(sim)
+        running(sim, 40)
         cloud.wait_online(TOKEN)
-        device = cloud.device(TOKEN)
-        info = device["info"]
+        # the info message and the hotspot name follow the login
+        cloud.wait_until(lambda: "tmpl" in cloud.device(TOKEN)["info"] and cloud.device(TOKEN)["metadata"], 5)
+        info = cloud.device(TOKEN)["info"]
         assert info["tmpl"] == info["fw-type"] == "TMPL4abcd123"
         assert info["mcu"] == info["fw"] == "0.1.0"
         assert info["h-beat"] == "40" and info["buff-in"] == "1024"
         assert {"build", "blynk", "dev", "ver"} <= set(info)
+        assert cloud.device(TOKEN)["metadata"]["Hotspot Name"] == device.ap_ssid
 
-        # cloud -> device: V1 switches the example's LED (board.LED, red on the Feather)
+        # cloud -> device: the example's V1 handler gets the values
         cloud.update(TOKEN, "V1", "1")
-        assert sim.wait_for(lambda s: s["led"] == "#FF0000", 5)
+        assert device.v1_reached(sim, "1")
         cloud.update(TOKEN, "V1", "0")
-        assert sim.wait_for(lambda s: s["led"] == "#000000", 5)
+        assert device.v1_reached(sim, "0")
 
         # device -> cloud: the uptime on V0
         cloud.wait_until(lambda: cloud.api("get", TOKEN, ("V0", "")).status == 200, 10, what="V0 reported")
         assert int(cloud.api("get", TOKEN, ("V0", "")).text) >= 0
-        assert any("(TLS)" if tls else "(plain TCP)" in line for line in sim.log_lines())
+        assert any(("(TLS)" if tls else "(plain TCP)") in line for line in sim.log_lines())
 
 
-def test_network_outage_goes_back_to_connecting_net(tmp_path: Path) -> None:
+@pytest.mark.parametrize("device", ALL, ids=lambda d: d.name)
+def test_network_outage_goes_back_to_connecting_net(tmp_path: Path, device: Device) -> None:
     world = tmp_path / "world.json"
     world.write_text(json.dumps(DEFAULT_WORLD))
     with (
         running_cloud(tokens=[TOKEN]) as cloud,
-        running_sim(circuitpy(tmp_path, False), tmp_path / "state", cloud, nvm=HOME, world=world) as sim,
+        running_sim(
+            device.circuitpy(tmp_path, False), tmp_path / "state", cloud, nvm=HOME, world=world, **device.sim_options()
+        ) as sim,
     ):
-        running(sim)
+        running(sim, 40)
         without_home = {"networks": [n for n in DEFAULT_WORLD["networks"] if n["ssid"] != "HomeNet"]}
         world.write_text(json.dumps(without_home))
         assert sim.wait_for(lambda s: s["state"] == "CONNECTING_NET", 10), "\n".join(sim.log_lines()[-20:])
-        assert sim.wait_for(lambda s: s["last_error"] == 720, 10)
+        assert sim.wait_for(lambda s: s["last_error"] == 720, 30), "\n".join(sim.log_lines()[-20:])
         cloud.wait_online(TOKEN, online=False, timeout=150)
         world.write_text(json.dumps(DEFAULT_WORLD))
-        running(sim, 40)
+        running(sim, 60)
         cloud.wait_online(TOKEN)
+        assert sim.snapshot()["boots"] == 1  # a provisioned device never falls back to config mode
 
 
 class ScriptedCloud:
@@ -151,20 +161,24 @@ def test_corrupt_stream_from_the_cloud_leads_to_a_reconnect(tmp_path: Path) -> N
         scripted.close()
 
 
-def test_cloud_outage_backs_off_and_returns_within_the_bound(tmp_path: Path) -> None:
+@pytest.mark.parametrize("device", [NATIVE, NINA3], ids=lambda d: d.name)
+def test_cloud_outage_backs_off_and_returns_within_the_bound(tmp_path: Path, device: Device) -> None:
     ca_dir = tmp_path / "ca"  # kept across both clouds, as a real cloud keeps its certificate
     with running_cloud(tls=True, tokens=[TOKEN], ca_dir=ca_dir) as first:
         port = first.device_port
-        cm = running_sim(circuitpy(tmp_path, True), tmp_path / "state", first, nvm=HOME)
+        cm = running_sim(device.circuitpy(tmp_path, True), tmp_path / "state", first, nvm=HOME, **device.sim_options())
         sim = cm.__enter__()
+        running(sim, 40)
     try:
         # the cloud is down now
-        assert sim.wait_for(lambda s: s["state"] == "CONNECTING_CLOUD", 15), "\n".join(sim.log_lines()[-20:])
+        assert sim.wait_for(lambda s: s["state"] in ("CONNECTING_CLOUD", "CONNECTING_NET"), 15), "\n".join(
+            sim.log_lines()[-20:]
+        )
         time.sleep(4)  # a few failed attempts, each waiting longer
         with running_cloud(tls=True, tokens=[TOKEN], device_port=port, ca_dir=ca_dir) as second:
             back = time.monotonic()
             lines_before = len(sim.log_lines())
-            running(sim, 45)
+            running(sim, 60)
             waited = time.monotonic() - back
             second.wait_online(TOKEN)
             delays = _retry_delays(sim.log_lines()[: lines_before + 1])

@@ -20,6 +20,7 @@ edgent = Edgent()
 
 @edgent.on_virtual_write(1)
 def switch_led(value):
+    print("V1 =", value)
     led.value = value == "1"
 
 

@@ -1,0 +1,63 @@
+"""The simulated devices the end-to-end tests run on: a native-WiFi ESP32-S3, and an AirLift board
+(the real adafruit_esp32spi on the emulated ESP32) with each NINA firmware line."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Device:
+    """A board and the example it runs."""
+
+    name: str
+    example: str
+    board: str
+    nina_firmware: str | None = None
+
+    @property
+    def code(self) -> Path:
+        """The example's code.py, as it is in the repository."""
+        return ROOT / "examples" / self.example / "code.py"
+
+    @property
+    def native(self) -> bool:
+        """True for WiFi in the chip, False for an ESP32 co-processor."""
+        return self.nina_firmware is None
+
+    @property
+    def ap_ssid(self) -> str:
+        """The access point the device opens (the classic Blynk name from its MAC)."""
+        from blynk_edgent.apname import ap_ssid, chip_id
+        from edgent_host.sim import boards
+
+        return ap_ssid("Device", chip_id(boards.get(self.board).mac, esp32=self.native))
+
+    def circuitpy(self, tmp_path: Path, tls: bool = True, settings: str = "") -> Path:
+        """A copy of the example as it would sit on CIRCUITPY; returns its code.py."""
+        drive = tmp_path / self.example
+        shutil.copytree(ROOT / "examples" / self.example, drive)
+        extra = ("" if tls else "\nBLYNK_TLS = 0\n") + settings
+        if extra:
+            with open(drive / "settings.toml", "a") as handle:
+                handle.write(extra)
+        return drive / "code.py"
+
+    def sim_options(self) -> dict[str, Any]:
+        """Keywords for running_sim."""
+        return {"board": self.board, "nina_firmware": self.nina_firmware}
+
+    def v1_reached(self, sim: Any, value: str) -> bool:
+        """Whether a write of ``value`` to V1 reached the example's handler (it prints it)."""
+        return bool(sim.wait_for(lambda s: any(f"V1 = {value}" in line for line in sim.log_lines()), 5))
+
+
+NATIVE = Device("native-esp32s3", "esp32s3", "adafruit_feather_esp32s3_4mbflash_2mbpsram")
+NINA1 = Device("airlift-nina-1.7.7", "pyportal", "pyportal", "1.7.7")
+NINA3 = Device("airlift-nina-3.3.0", "pyportal", "pyportal", "3.3.0")
+ALL = [NATIVE, NINA1, NINA3]
