@@ -51,12 +51,20 @@ BASELINE_IMPORTS = (
     "usocket",
     "adafruit_bus_device.spi_device",
     "bench_standins",
+    "displayio",
+    "terminalio",
 )
 
 # (label, distribution on PyPI, module to import, files to copy from site-packages)
 PEERS = (
     ("BlynkLib", "blynk-library-python", "BlynkLib", ("BlynkLib.py",)),
     ("blynklib_mp", "blynklib", "blynklib_mp", ("blynklib_mp.py",)),
+    (
+        "adafruit_display_text label",
+        "adafruit-circuitpython-display-text",
+        "adafruit_display_text.label",
+        ("adafruit_display_text",),
+    ),
     ("adafruit_httpserver", "adafruit-circuitpython-httpserver", "adafruit_httpserver", ("adafruit_httpserver",)),
     (
         "adafruit_esp32spi core",

@@ -7,6 +7,8 @@ raises :class:`CloudError` carrying the ``last_error`` code that fits it best; t
 the link and tries again later.
 """
 
+from micropython import const
+
 from blynk_edgent import protocol as p
 from blynk_edgent.clock import ticks_diff, ticks_ms
 
@@ -20,6 +22,14 @@ _CLOUD_TIMEOUT = 702
 _CLOUD_TOKEN = 703
 
 _EAGAIN = (11, 110)  # EAGAIN/EWOULDBLOCK, ETIMEDOUT: "no data yet" on a non-blocking read
+
+# Blynk command codes (protocol.py has them all, for tests and tools)
+_RESPONSE = const(0)
+_PING = const(6)
+_BRIDGE = const(15)
+_INTERNAL = const(17)
+_HARDWARE = const(20)
+_HW_LOGIN = const(29)
 
 DISCONNECTED = 0
 LOGGING_IN = 1
@@ -72,7 +82,7 @@ class CloudLink:
         self._id = 0
         self.state = LOGGING_IN
         self._opened = self._last_rx = self._last_tx = self._last_ping = now
-        self._send(p.HW_LOGIN, (self.token,), now, limited=False)
+        self._send(_HW_LOGIN, (self.token,), now, limited=False)
 
     def close(self):
         """Drop the connection, if any."""
@@ -136,7 +146,7 @@ class CloudLink:
         quiet = ticks_diff(now, self._last_rx) > beat or ticks_diff(now, self._last_tx) > beat
         if quiet and ticks_diff(now, self._last_ping) > TIMEOUT_MS:
             self._last_ping = now
-            self._send(p.PING, (), now, limited=False)
+            self._send(_PING, (), now, limited=False)
         if self._pending and ticks_diff(now, self._window) >= 1000:
             pending = self._pending
             self._pending = {}
@@ -145,69 +155,29 @@ class CloudLink:
                 self._send(command, args, now)
 
     def _dispatch(self, command, msg_id, body, now):
-        if command == p.RESPONSE:
-            if self.state == LOGGING_IN and msg_id == 1:
-                self._login_answer(body, now)
+        # The frames of a running link are answered here; the rest (the login's answer,
+        # INTERNAL, REDIRECT, refusals) by cloud_rare, loaded for the moment.
+        if command == _PING:
+            self._write(p.response(msg_id, 200), now)
             return
-        if command == p.PING:
-            self._write(p.response(msg_id, p.STATUS_OK), now)
-            return
-        args = p.split_body(body)
-        if command == p.REDIRECT:
-            self._redirect(args)
-        elif command in (p.HARDWARE, p.BRIDGE):
+        if command == _RESPONSE and self.state == CONNECTED:
+            return  # answers to what we sent
+        args = p.split_body(body) if command != _RESPONSE else body
+        if command in (_HARDWARE, _BRIDGE) and len(args) >= 2 and args[0] == "vw" and _is_pin(args[1]):
             self._reply_id = msg_id
             try:
-                if len(args) >= 2 and args[0] == "vw" and _is_pin(args[1]):
-                    if self.on_write:
-                        self.on_write(int(args[1]), args[2:])
-                else:
-                    self._write(p.response(msg_id, p.STATUS_ILLEGAL_COMMAND), now)
+                if self.on_write:
+                    self.on_write(int(args[1]), args[2:])
             finally:
                 self._reply_id = 0
-        elif command == p.INTERNAL:
-            self._reply_id = msg_id
-            try:
-                self._internal(args, msg_id, now)
-            finally:
-                self._reply_id = 0
-        elif command == p.DEBUG_PRINT:
-            self.log("server says: %s" % (args[0] if args else ""))
+            return
+        from blynk_edgent import cloud_rare
+        from blynk_edgent.edgent import unload
 
-    def _login_answer(self, status, now):
-        if status in (p.STATUS_OK, p.STATUS_ALREADY_REGISTERED):
-            self.state = CONNECTED
-            self._window = now
-            self._sent_in_window = 0
-            self._send(p.INTERNAL, self.info, now, limited=False)
-        elif status == p.STATUS_INVALID_TOKEN:
-            self._fail(_CLOUD_TOKEN, "the server refused the auth token")
-        else:
-            self._fail(_CLOUD_TIMEOUT, "the server refused the login (status %d)" % status)
-
-    def _internal(self, args, msg_id, now):
-        tag = args[0] if args else ""
-        if tag == "dbg" and len(args) > 1:
-            if self.on_command:
-                self.on_command(args[1])
-        elif tag == "ota":
-            # CircuitPython cannot flash itself over the air; say so rather than crash.
-            self.log("update over the air requested; not supported on CircuitPython, copy new files over USB")
-            self._write(p.response(msg_id, p.STATUS_ILLEGAL_COMMAND), now)
-
-    def _redirect(self, args):
-        host = args[0] if args else ""
-        if not host or len(host) > 63:
-            self._fail(_CLOUD_TIMEOUT, "invalid redirect")
-        # Blynk's C library falls back to port 80 even when it speaks TLS; the port that
-        # matches this link's transport is the one that can work.
-        port = int(args[1]) if len(args) > 1 and _is_pin(args[1]) else (443 if self.tls else 80)
-        self.log("redirected to %s:%d" % (host, port))
-        self.host = host
-        self.port = port
-        self.close()
-        self.redirected = True
-        raise CloudError(0, "redirected to %s:%d" % (host, port))
+        try:
+            cloud_rare.handle(self, command, msg_id, args, now)
+        finally:
+            unload("cloud_rare")
 
     # -- sending ---------------------------------------------------------------------------
 
@@ -249,7 +219,7 @@ class CloudLink:
     def send(self, command, args, now, key=None):
         """Send a message when connected; over the rate limit it waits, latest per ``key`` wins."""
         if self.state == CONNECTED:
-            limited = p.BRIDGE <= command <= p.HARDWARE
+            limited = _BRIDGE <= command <= _HARDWARE
             self._send(command, args, now, limited, key)
 
 

@@ -1,0 +1,3 @@
+"""Stand-in for CircuitPython's built-in ``terminalio``."""
+
+FONT = None
