@@ -206,11 +206,13 @@ class Simulator:
         with self._lock:
             if process is not self._process:
                 return
-            self.status.running = False
+            reboot = code == REBOOT_EXIT and not self._stopping and not self._power_cycling
+            # A reboot keeps the board "running": only a stop, a crash or the end of code.py
+            # leaves it off (so a watcher never mistakes the moment between two boots for either).
+            self.status.running = reboot
             self.status.exit_code = code
             self.status.ap = None
             self._changed.notify_all()
-            reboot = code == REBOOT_EXIT and not self._stopping and not self._power_cycling
         if reboot:
             self._boot()
 
@@ -334,8 +336,26 @@ def _panel_server(sim: Simulator, address: tuple[str, int]) -> ThreadingHTTPServ
                 raise ValueError("expected a JSON object")
             return data
 
+        def _file(self, path: Path, content_type: str) -> None:
+            try:
+                data = path.read_bytes()
+            except OSError:
+                self._reply(404, {"error": f"{path.name} does not exist (yet)"})
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(data)
+
         def do_GET(self) -> None:
-            if self.path == "/api/state":
+            route = self.path.split("?", 1)[0]
+            if route in ("/", "/index.html"):
+                self._file(Path(__file__).with_name("panel.html"), "text/html; charset=utf-8")
+            elif route == "/api/screen.png":
+                self._file(sim.options.state_dir / "screen.png", "image/png")
+            elif self.path == "/api/state":
                 self._reply(200, sim.snapshot())
             elif self.path == "/api/log":
                 self._reply(200, {"lines": sim.log_lines()})
