@@ -7,9 +7,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.setup-stamp
 MP_TESTS := tests/micropython
 
-.PHONY: setup test lint typecheck pytest bench clean help
+.PHONY: setup test lint typecheck pytest bench demo clean help
 
 help:
+	@echo "make demo    a simulated Wio Terminal + AirLift provisioned end to end; screens in out/demo/"
 	@echo "make test    set up .venv when needed, then run every check (what CI runs)"
 	@echo "make setup   create .venv with the pinned host dependencies and the edgent command"
 	@echo "make bench   heap and size figures under MicroPython, into bench/results.json"
@@ -39,6 +40,9 @@ pytest: setup
 
 bench: setup
 	$(BIN)/python bench/footprint.py
+
+demo: setup
+	$(BIN)/edgent demo
 
 clean:
 	rm -rf $(VENV) $(MP_TESTS)/node_modules out .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from edgent_host import nvmtool, provision
+from edgent_host import demo, nvmtool, provision
 from edgent_host.cloud import command as cloud_command
 from edgent_host.deploy import command as deploy_command
 from edgent_host.sim import command as sim_command
@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     sim_command.register(commands)
     provision.register(commands)
     deploy_command.register(commands)
+    demo.register(commands)
     return parser
 
 

@@ -15,15 +15,15 @@ from typing import Any
 
 os.environ.setdefault("BLINKA_OS_AGNOSTIC", "1")  # no "not fully supported" lines on stdout
 
-import busdisplay  # noqa: E402 - after the environment above
-import fourwire  # noqa: E402
-from PIL import Image  # noqa: E402
+import busdisplay
+import fourwire
+from PIL import Image
 
 
 class _NullBus(fourwire.FourWire):
     """A display bus that sends nothing (displayio checks for a FourWire)."""
 
-    def __init__(self) -> None:  # noqa: D107 - FourWire's needs SPI and pins
+    def __init__(self) -> None:
         pass
 
     def reset(self) -> None:
@@ -92,7 +92,7 @@ class AutoRefresh:
         while not event.wait(self._period):
             try:
                 img = self.display.image()
-            except Exception:  # noqa: BLE001 - the device may be changing the group right now
+            except Exception:
                 continue
             data = img.tobytes()
             if data != self._last:

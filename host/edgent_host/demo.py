@@ -1,0 +1,213 @@
+"""``edgent demo`` (``make demo``): the whole story on loopback, in under a minute.
+
+A local Blynk cloud and a simulated Wio Terminal with an AirLift (the real adafruit_esp32spi on
+an emulated ESP32) running examples/wio_terminal/code.py: the device starts in config mode; the
+demo provisions it as the Blynk app would (board info, scan, a token from the cloud, /config);
+the device reaches RUNNING; a virtual-pin value goes each way; the reset button is held for 10 s
+and the device is back in config mode. Each step is printed; the screens are saved as PNGs and
+the log in out/demo/. Exit status 0 on success, else 1 with the step that failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "correct horse battery"  # HomeNet's, in the simulator's default world
+
+
+class StepFailedError(Exception):
+    """A step of the demo did not happen; the message says which and why."""
+
+
+def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add ``demo`` to the ``edgent`` command."""
+    demo = commands.add_parser("demo", help="provision a simulated Wio Terminal + AirLift end to end (make demo)")
+    demo.add_argument("--out", type=Path, default=ROOT / "out" / "demo", help="where the PNGs and the log go")
+    demo.add_argument("--board", default="seeeduino_wio_terminal")
+    demo.add_argument("--code", type=Path, default=ROOT / "examples" / "wio_terminal" / "code.py")
+    demo.add_argument("--nina-firmware", help="NINA firmware of the emulated ESP32 (default: the board's)")
+    demo.set_defaults(run=run)
+
+
+class Demo:
+    """The demo's steps, sharing the cloud, the simulator and the output folder."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.out: Path = args.out
+        self.started = time.monotonic()
+        self.log = open(self.out / "demo.log", "w", encoding="utf-8")  # closed in run()
+        self.shots = 0
+        self.sim: Any = None
+
+    def say(self, text: str) -> None:
+        line = f"[{time.monotonic() - self.started:5.1f} s] {text}"
+        print(line, flush=True)
+        self.log.write(line + "\n")
+        self.log.flush()
+
+    def step(self, name: str, action: Callable[[], Any]) -> Any:
+        self.say(name)
+        try:
+            result = action()
+        except StepFailedError:
+            raise
+        except Exception as error:  # any failure names its step
+            raise StepFailedError(f"{name}: {error!r}") from error
+        return result
+
+    def wait(self, what: str, predicate: Callable[[], Any], timeout: float) -> Any:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            result = predicate()
+            if result:
+                return result
+            if self.sim is not None and not self.sim.snapshot()["running"]:
+                raise StepFailedError(f"{what}: the device stopped (its code.py ended or raised)")
+            time.sleep(0.1)
+        raise StepFailedError(f"{what}: not within {timeout:g} s")
+
+    def led(self, sim: Any, seconds: float = 1.2) -> str:
+        """What the status LED did for a moment: the colours it showed (it blinks and breathes)."""
+        seen: list[str] = []
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            colour = sim.snapshot()["led"]
+            if colour not in seen:
+                seen.append(colour)
+            time.sleep(0.02)
+        lit = [c for c in seen if c != "#000000"]
+        if not lit:
+            return "dark"
+        return ("blinking " if "#000000" in seen else "lit ") + ", ".join(lit[:3]) + (" ..." if len(lit) > 3 else "")
+
+    def screenshot(self, sim: Any, name: str) -> None:
+        """Copy the device's screen, once it has caught up with what just happened."""
+        time.sleep(0.8)  # the simulated display refreshes a few times a second, as a board's does
+        screen = sim.options.state_dir / "screen.png"
+        if screen.exists():
+            self.shots += 1
+            target = self.out / f"{self.shots:02d}-{name}.png"
+            shutil.copy(screen, target)
+            self.say(f"  screen saved: {target}")
+
+
+def http(url: str, timeout: float = 15) -> Any:
+    """GET ``url`` and parse its JSON."""
+    with urllib.request.urlopen(url, timeout=timeout) as answer:
+        return json.loads(answer.read())
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the demo; 0 on success."""
+    from edgent_host.cloud.testing import running_cloud
+    from edgent_host.sim.supervisor import Options, Simulator
+    from edgent_host.sim.testing import free_port
+
+    shutil.rmtree(args.out, ignore_errors=True)
+    args.out.mkdir(parents=True)
+    demo = Demo(args)
+    sim: Simulator | None = None
+    try:
+        with running_cloud(tls=True, ca_dir=args.out / "ca") as cloud:
+            demo.say(f"local Blynk cloud: devices on {cloud.host}:{cloud.device_port} (TLS), API on {cloud.http_url}")
+            options = Options(
+                code=args.code,
+                state_dir=args.out / "device",
+                board=args.board,
+                cloud=f"{cloud.host}:{cloud.device_port}",
+                ca=cloud.ca_dir,
+                portal=f"127.0.0.1:{free_port()}",
+                panel="127.0.0.1:0",
+            )
+            if args.nina_firmware and hasattr(options, "nina_firmware"):
+                options.nina_firmware = args.nina_firmware
+            sim = demo.sim = Simulator(options)
+            sim.start()
+            portal = "http://" + options.portal
+            demo.say(f"simulated {args.board}: serial log {options.state_dir / 'serial.log'}")
+            _story(demo, sim, cloud, portal)
+    except StepFailedError as failure:
+        demo.say(f"demo FAILED at: {failure}")
+        if sim is not None:
+            demo.say("last lines of the device's serial output:")
+            for line in sim.log_lines()[-15:]:
+                demo.say("  | " + line)
+        return 1
+    finally:
+        if sim is not None:
+            sim.stop()
+        demo.log.close()
+    return 0
+
+
+def _story(demo: Demo, sim: Any, cloud: Any, portal: str) -> None:
+    state = sim.snapshot
+    demo.step(
+        "1. the device boots with nothing stored and opens its access point",
+        lambda: demo.wait("config mode", lambda: state()["state"] == "WAIT_CONFIG" and state()["ap"], 40),
+    )
+    demo.say(f"  access point {state()['ap']!r}; LED {demo.led(sim)}")
+    demo.screenshot(sim, "config-mode")
+
+    info = demo.step("2. the phone reads /board_info.json", lambda: http(portal + "/board_info.json"))
+    demo.say(f"  board {info['board']!r}, template {info['tmpl_id']}, firmware {info['fw_ver']}, MAC {info['mac']}")
+    networks = demo.step("3. ... and /wifi_scan.json", lambda: http(portal + "/wifi_scan.json"))
+    for network in networks:
+        demo.say(f"  {network['ssid']!r:14} {network['rssi']} dBm {network['sec']}")
+    token = demo.step(
+        "4. the app creates the device in the cloud and gets its token",
+        lambda: cloud.new_device(template_id=info["tmpl_id"], name="Demo Wio Terminal"),
+    )
+    demo.say(f"  token {token[:4]}...")
+    query = urlencode({"ssid": "HomeNet", "pass": PASSWORD, "blynk": token, "host": "blynk.cloud", "port_ssl": "443"})
+    answer = demo.step("5. the phone sends /config", lambda: http(portal + "/config?" + query))
+    demo.say(f"  device: {answer['msg']}")
+    demo.step(
+        "6. the device joins HomeNet, logs in, stores the configuration, reboots and runs",
+        lambda: demo.wait(
+            "RUNNING after the reboot", lambda: state()["state"] == "RUNNING" and state()["boots"] >= 2, 60
+        ),
+    )
+    cloud.wait_online(token, timeout=20)
+    demo.say(f"  online in the cloud; LED {demo.led(sim, 2.5)}")
+    demo.screenshot(sim, "running")
+
+    uptime = demo.step(
+        "7. device -> cloud: the uptime on V0",
+        lambda: demo.wait("V0 in the cloud", lambda: _pin(cloud, token, "V0"), 20),
+    )
+    demo.say(f"  GET /external/api/get?token=...&V0 -> {uptime}")
+    demo.step("8. cloud -> device: V1 = 42", lambda: cloud.update(token, "V1", "42"))
+    demo.wait("V1 printed by the device", lambda: any("V1 = 42" in line for line in sim.log_lines()), 10)
+    demo.say("  the device printed: V1 = 42")
+
+    button = "BUTTON_3"
+    demo.step("9. hold button A (BUTTON_3) for 10 s", lambda: sim.button(button, True))
+    time.sleep(3.2)
+    demo.say(f"  after 3 s: LED {demo.led(sim)} (breathing)")
+    demo.screenshot(sim, "hold-3s")
+    time.sleep(max(0.0, 10.3 - 3.2 - 1.2 - 0.8))
+    demo.say(f"  after 10 s: LED {demo.led(sim, 0.6)} (fast blink: release now)")
+    demo.screenshot(sim, "hold-10s")
+    sim.button(button, False)
+    demo.step(
+        "10. released: the configuration is erased and the device is back in config mode",
+        lambda: demo.wait("config mode again", lambda: state()["state"] == "WAIT_CONFIG" and state()["ap"], 20),
+    )
+    demo.screenshot(sim, "config-mode-again")
+    demo.say(f"done in {time.monotonic() - demo.started:.0f} s: screens and demo.log in {demo.out}")
+
+
+def _pin(cloud: Any, token: str, pin: str) -> str | None:
+    answer = cloud.api("get", token, (pin, ""))
+    return answer.text if answer.status == 200 else None
