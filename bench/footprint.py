@@ -53,6 +53,7 @@ BASELINE_IMPORTS = (
     "bench_standins",
     "displayio",
     "terminalio",
+    "__future__",
 )
 
 # (label, distribution on PyPI, module to import, files to copy from site-packages)
@@ -77,12 +78,25 @@ PEERS = (
 # (name, what it shows, statements run after the baseline, modules imported before it).
 SCENARIOS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     (
-        "running mode",
+        "running mode, native radio",
         "what a RUNNING device keeps imported (the simulator's e2e test lists it): Edgent, the cloud link, "
         "the frame codec, the Config class, the native radio's core (CircuitPython's wifi/socketpool/ssl "
         "are built in and not counted)",
         "import blynk_edgent\nimport blynk_edgent.cloud\nimport blynk_edgent.protocol\n"
         "import blynk_edgent.config\nimport blynk_edgent.radio_native",
+        (),
+    ),
+    (
+        "running mode, ESP32 co-processor",
+        "the same with the esp32spi backend's core instead (the driver itself is the next line)",
+        "import blynk_edgent\nimport blynk_edgent.cloud\nimport blynk_edgent.protocol\n"
+        "import blynk_edgent.config\nimport blynk_edgent.radio_esp32spi",
+        (),
+    ),
+    (
+        "ESP32 co-processor driver",
+        "adafruit_esp32spi and its socketpool, which AirLift boards hold on top (frozen on PyPortal)",
+        "import adafruit_esp32spi.adafruit_esp32spi\nimport adafruit_esp32spi.adafruit_esp32spi_socketpool",
         (),
     ),
     (

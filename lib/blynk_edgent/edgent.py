@@ -54,10 +54,12 @@ class Edgent:
     ``CIRCUITPY_WIFI_SSID``/``CIRCUITPY_WIFI_PASSWORD`` in ``settings.toml``; with neither the
     device starts in config mode.
 
-    Keyword options: ``radio`` (default: the board's own WiFi), ``nvm`` (default
-    ``microcontroller.nvm``), ``tls`` (False: plain TCP to the cloud; setting ``BLYNK_TLS = 0``),
-    ``vendor_prefix`` (``"Blynk"``), ``backoff_ms`` (first and longest wait between retries,
-    ``(1000, 30000)``), ``log`` (default ``print``).
+    Keyword options: ``board`` (a profile name or module; default the running board's, see
+    ``boards/``), ``radio`` (default: the profile's), ``nvm`` (default ``microcontroller.nvm``),
+    ``tls`` (False: plain TCP to the cloud; setting ``BLYNK_TLS = 0``), ``vendor_prefix``
+    (``"Blynk"``), ``backoff_ms`` (first and longest wait between retries, ``(1000, 30000)``),
+    ``led``, ``button``, ``screen`` (False: leave that part of the board to the user),
+    ``power_cycles`` (``(n, seconds)``: erase after n quick power-ons), ``log`` (default ``print``).
     """
 
     # Set by boot.start(); declared for type checkers (CircuitPython ignores these lines).

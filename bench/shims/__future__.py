@@ -1,0 +1,3 @@
+"""Stand-in for ``__future__``, which CircuitPython has built in (CIRCUITPY_FUTURE) and this MicroPython lacks."""
+
+annotations = True
