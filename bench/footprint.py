@@ -87,6 +87,12 @@ SCENARIOS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
         (),
     ),
     (
+        "Blynk client alone",
+        "cloud.py and protocol.py, the part that does what BlynkLib does (Edgent's core imported before)",
+        "import blynk_edgent.cloud",
+        ("blynk_edgent",),
+    ),
+    (
         "running mode, ESP32 co-processor",
         "the same with the esp32spi backend's core instead (the driver itself is the next line)",
         "import blynk_edgent\nimport blynk_edgent.cloud\nimport blynk_edgent.protocol\n"

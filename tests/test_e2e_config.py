@@ -327,3 +327,19 @@ def _captive_dns_answers(sim: Simulator) -> None:
         udp.sendto(query, (host, int(port)))
         answer = udp.recv(512)
     assert answer[:2] == b"\x12\x34" and answer[-4:] == bytes((192, 168, 4, 1))
+
+
+def test_an_unsupported_board_stops_at_start_with_one_clear_message(tmp_path: Path) -> None:
+    drive = tmp_path / "nano33"
+    drive.mkdir()
+    (drive / "code.py").write_text("from blynk_edgent import Edgent\n\nedgent = Edgent()\nedgent.run()\n")
+    (drive / "settings.toml").write_text('BLYNK_TEMPLATE_ID = "TMPL4abcd123"\nBLYNK_TEMPLATE_NAME = "Device"\n')
+    with (
+        running_cloud() as cloud,
+        running_sim(drive / "code.py", tmp_path / "state", cloud, board="arduino_nano_33_iot") as sim,
+    ):
+        assert sim.wait_for(lambda s: not s["running"], 20)
+        log = "\n".join(sim.log_lines())
+        assert "RuntimeError: blynk_edgent cannot run on the Arduino Nano 33 IoT with stock CircuitPython" in log
+        assert "microcontroller.nvm" in log and "Nano RP2040 Connect" in log
+        assert "adafruit_esp32spi/" not in log  # nothing got as far as a driver

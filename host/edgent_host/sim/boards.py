@@ -209,6 +209,26 @@ BOARDS: dict[str, SimBoard] = {
             nina_firmware="1.7.7",
         ),
         SimBoard(
+            "arduino_nano_33_iot",
+            "Arduino Nano 33 IoT",
+            "samd21",
+            "atmel-samd",
+            None,  # CIRCUITPY_NVM = 0 on this board's build: microcontroller.nvm is None
+            "esp32spi",
+            bytes.fromhex("7C9EBD101112"),
+            machine="Arduino Nano 33 IoT with samd21g18",
+            esp32={
+                "sck": "ESP_SCK",
+                "mosi": "ESP_MOSI",
+                "miso": "ESP_MISO",
+                "cs": "ESP_CS",
+                "busy": "ESP_BUSY",
+                "reset": "ESP_RESET",
+                "gpio0": "ESP_GPIO0",
+            },
+            nina_firmware="1.7.7",
+        ),
+        SimBoard(
             "seeeduino_wio_terminal",
             "Seeeduino Wio Terminal",
             "samd51",
