@@ -161,9 +161,10 @@ class Simulator:
             self.status.ap = None
             self.status.last_error = self._stored_last_error()
             self._changed.notify_all()
-        threading.Thread(target=self._read_serial, args=(process,), daemon=True).start()
+        serial_reader = threading.Thread(target=self._read_serial, args=(process,), daemon=True)
+        serial_reader.start()
         threading.Thread(target=self._read_control, args=(parent,), daemon=True).start()
-        threading.Thread(target=self._wait, args=(process,), daemon=True).start()
+        threading.Thread(target=self._wait, args=(process, serial_reader), daemon=True).start()
 
     def _read_serial(self, process: subprocess.Popen[str]) -> None:
         assert process.stdout is not None
@@ -201,8 +202,11 @@ class Simulator:
                     self._modules = list(message["modules"])
                 self._changed.notify_all()
 
-    def _wait(self, process: subprocess.Popen[str]) -> None:
+    def _wait(self, process: subprocess.Popen[str], serial_reader: threading.Thread) -> None:
         code = process.wait()
+        # The last lines (a traceback, say) may still sit in the pipe: a watcher that sees the
+        # board stop must also see what it printed before it stopped.
+        serial_reader.join(5)
         with self._lock:
             if process is not self._process:
                 return
