@@ -231,6 +231,17 @@ def test_a_malformed_template_id_stops_at_start_naming_the_setting(tmp_path: Pat
         assert "Fix it in settings.toml" in log
 
 
+def test_a_build_without_ssl_stops_naming_the_setting(tmp_path: Path) -> None:
+    code = circuitpy(tmp_path, True)
+    # A CircuitPython build without the ssl module: importing it fails as it would there.
+    code.write_text("import sys\nsys.modules['ssl'] = None\n" + code.read_text())
+    with running_cloud(tls=True) as cloud, running_sim(code, tmp_path / "state", cloud, nvm=HOME) as sim:
+        assert sim.wait_for(lambda s: not s["running"], 20), "\n".join(sim.log_lines()[-20:])
+        log = "\n".join(sim.log_lines())
+        assert "this CircuitPython build has no ssl module" in log
+        assert "set BLYNK_TLS = 0 in settings.toml" in log
+
+
 def test_secrets_never_reach_the_serial_log(tmp_path: Path) -> None:
     with (
         running_cloud(tls=True, tokens=[TOKEN]) as cloud,
