@@ -343,3 +343,5 @@ def test_an_unsupported_board_stops_at_start_with_one_clear_message(tmp_path: Pa
         assert "RuntimeError: blynk_edgent cannot run on the Arduino Nano 33 IoT with stock CircuitPython" in log
         assert "microcontroller.nvm" in log and "Nano RP2040 Connect" in log
         assert "adafruit_esp32spi/" not in log  # nothing got as far as a driver
+        with pytest.raises(RuntimeError, match="the device is off"):
+            sim.modules()  # a stopped board answers nothing, and the panel says so

@@ -72,7 +72,7 @@ class Simulator:
         self._process: subprocess.Popen[str] | None = None
         self._control: socket.socket | None = None
         self._stopping = False
-        self._power_cycling = False
+        self._serial_reader: threading.Thread | None = None
         self._panel: ThreadingHTTPServer | None = None
         self._changed = threading.Condition(self._lock)
         self._modules: list[str] | None = None
@@ -154,6 +154,9 @@ class Simulator:
                 return
             self._process = process
             self._control = parent
+            self._serial_reader = serial_reader = threading.Thread(
+                target=self._read_serial, args=(process,), daemon=True
+            )
             self.status.boots += 1
             self.status.running = True
             self.status.exit_code = None
@@ -161,7 +164,6 @@ class Simulator:
             self.status.ap = None
             self.status.last_error = self._stored_last_error()
             self._changed.notify_all()
-        serial_reader = threading.Thread(target=self._read_serial, args=(process,), daemon=True)
         serial_reader.start()
         threading.Thread(target=self._read_control, args=(parent,), daemon=True).start()
         threading.Thread(target=self._wait, args=(process, serial_reader), daemon=True).start()
@@ -209,8 +211,9 @@ class Simulator:
         serial_reader.join(5)
         with self._lock:
             if process is not self._process:
-                return
-            reboot = code == REBOOT_EXIT and not self._stopping and not self._power_cycling
+                return  # a power cycle has already let it go and booted anew
+            self._let_go()
+            reboot = code == REBOOT_EXIT and not self._stopping
             # A reboot keeps the board "running": only a stop, a crash or the end of code.py
             # leaves it off (so a watcher never mistakes the moment between two boots for either).
             self.status.running = reboot
@@ -220,25 +223,37 @@ class Simulator:
         if reboot:
             self._boot()
 
+    def _let_go(self) -> None:
+        """Forget the current device process and its control channel (the caller holds the lock)."""
+        self._process = None
+        if self._control is not None:
+            self._control.close()
+            self._control = None
+
     # -- the panel's actions ---------------------------------------------------------------
 
-    def button(self, name: str, pressed: bool) -> None:
-        """Press or release the button on pin ``name``."""
-        if name not in self.board.buttons:
-            raise ValueError(f"{self.board.board_id} has no button {name!r}; it has {', '.join(self.board.buttons)}")
+    def _send(self, message: dict[str, Any]) -> None:
+        """Send ``message`` to the running device; RuntimeError when it is off."""
         with self._lock:
             control = self._control
-        if control is not None:
-            control.sendall((json.dumps({"button": name, "pressed": pressed}) + "\n").encode())
+        try:
+            if control is None:
+                raise OSError("no control channel")
+            control.sendall((json.dumps(message) + "\n").encode())
+        except OSError:  # off, or it went off while we sent
+            raise RuntimeError("the device is off") from None
+
+    def button(self, name: str, pressed: bool) -> None:
+        """Press or release the button on pin ``name``; RuntimeError when the device is off."""
+        if name not in self.board.buttons:
+            raise ValueError(f"{self.board.board_id} has no button {name!r}; it has {', '.join(self.board.buttons)}")
+        self._send({"button": name, "pressed": pressed})
 
     def modules(self, timeout: float = 5) -> list[str]:
         """The blynk_edgent modules the running device holds imported now."""
         with self._lock:
             self._modules = None
-            control = self._control
-        if control is None:
-            raise RuntimeError("the device is off")
-        control.sendall(b'{"query": "modules"}\n')
+        self._send({"query": "modules"})
         deadline = time.monotonic() + timeout
         with self._lock:
             while self._modules is None:
@@ -251,11 +266,9 @@ class Simulator:
     def power_cycle(self) -> None:
         """Cut the power and turn it on again: whatever the device was doing stops at once."""
         with self._lock:
-            self._power_cycling = True
             process = self._process
+            self._let_go()  # so its exit watcher neither reports it nor reboots it
         _kill(process)
-        with self._lock:
-            self._power_cycling = False
         self._boot()
 
     def stop(self) -> None:
@@ -263,7 +276,10 @@ class Simulator:
         with self._lock:
             self._stopping = True  # from here on no boot starts (see _boot)
             process = self._process
+            serial_reader = self._serial_reader
         _kill(process)
+        if serial_reader is not None:
+            serial_reader.join(5)  # it writes to serial.log until the pipe is drained
         if self._panel is not None:
             self._panel.shutdown()
             self._panel.server_close()
@@ -364,7 +380,10 @@ def _panel_server(sim: Simulator, address: tuple[str, int]) -> ThreadingHTTPServ
             elif self.path == "/api/log":
                 self._reply(200, {"lines": sim.log_lines()})
             elif self.path == "/api/modules":
-                self._reply(200, {"modules": sim.modules()})
+                try:
+                    self._reply(200, {"modules": sim.modules()})
+                except (RuntimeError, TimeoutError) as error:
+                    self._reply(409, {"error": str(error)})
             else:
                 self._reply(404, {"error": f"no such page: {self.path}"})
 
@@ -384,6 +403,9 @@ def _panel_server(sim: Simulator, address: tuple[str, int]) -> ThreadingHTTPServ
                     sim.button(name, action == "press")
                 except ValueError as error:
                     self._reply(404, {"error": str(error)})
+                    return
+                except RuntimeError as error:
+                    self._reply(409, {"error": str(error)})
                     return
                 self._reply(200, {"ok": True})
             elif self.path == "/api/power":
