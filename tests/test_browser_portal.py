@@ -10,8 +10,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from devices import NATIVE
 
+from blynk_edgent.store import ConfigStore
 from edgent_host.cloud.testing import running_cloud
+from edgent_host.nvmfile import NVMFile
 from edgent_host.sim.testing import running_sim
 
 pytestmark = pytest.mark.slow
@@ -78,3 +81,25 @@ def test_page_provisions_the_device_and_shows_each_outcome(tmp_path: Path, brows
         page.close()
         cloud.wait_online(token, timeout=20)
         assert sim.wait_for(lambda s: s["state"] == "RUNNING" and s["boots"] == 2, 20)
+
+
+def test_on_a_plain_tcp_device_the_port_asked_for_is_the_one_stored(tmp_path: Path, browser: object) -> None:
+    code = NATIVE.circuitpy(tmp_path, tls=False)
+    with running_cloud(tls=False) as cloud, running_sim(code, tmp_path / "state", cloud) as sim:
+        assert sim.wait_for(lambda s: s["state"] == "WAIT_CONFIG" and s["ap"], 20)
+        token = cloud.new_device(name="Plain")
+        page = browser.new_page()  # type: ignore[attr-defined]
+        page.goto("http://%s/" % sim.options.portal)
+        page.wait_for_selector('#port_ssl[name="port"]', state="attached")  # board_info said plain TCP
+        assert page.input_value("#port_ssl") == "80"
+        page.fill("#ssid", "HomeNet")
+        page.fill("#pass", "correct horse battery")
+        page.fill("#blynk", token)
+        page.click("summary")
+        page.fill("#port_ssl", "8080")
+        page.click("#go")
+        page.wait_for_selector("#status.good", timeout=30000)
+        page.close()
+        assert sim.wait_for(lambda s: s["state"] == "RUNNING" and s["boots"] == 2, 20)
+    stored = ConfigStore(NVMFile(tmp_path / "state" / "nvm.bin")).load()
+    assert (stored.provisioned, stored.port) == (True, 8080)

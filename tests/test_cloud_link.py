@@ -219,8 +219,20 @@ def test_redirect_moves_the_link(server: Server, body: tuple[str, ...], tls: boo
     server.send(p.frame(p.REDIRECT, 1, body))
     with pytest.raises(CloudError) as caught:
         pump(link, 10)
-    assert caught.value.code == 0 and link.redirected
+    assert caught.value.code == 0
     assert (link.host, link.port) == expected
+
+
+@pytest.mark.parametrize("body", [("fra1.blynk.cloud", "0"), ("fra1.blynk.cloud", "70000"), ("fra1.blynk.cloud", "-1"),
+                                  ("",), ("bad host!", "443"), ()])  # fmt: skip
+def test_an_invalid_redirect_fails_the_link_and_keeps_the_cloud(server: Server, body: tuple[str, ...]) -> None:
+    link = connect(server, Recorder())
+    server.read_frame()
+    server.send(p.frame(p.REDIRECT, 1, body))
+    with pytest.raises(CloudError, match="invalid redirect") as caught:
+        pump(link, 10)
+    assert caught.value.code == 702
+    assert (link.host, link.port) == ("127.0.0.1", server.port)
 
 
 def test_body_larger_than_buff_in_drops_the_link(server: Server) -> None:
@@ -278,6 +290,25 @@ def test_rate_limit_keeps_the_latest_value_per_pin(server: Server) -> None:
     assert server.nothing_pending()
 
 
+def test_rate_limit_keeps_the_latest_value_per_pin_across_seconds(server: Server) -> None:
+    link = login(server, Recorder())
+    for pin in range(40):
+        link.send(p.HARDWARE, ("vw", pin, "old"), 100, key=("vw", pin))
+    link.poll(1_100)  # 15 more go out; the rest wait for the next second, still one per pin
+    link.send(p.HARDWARE, ("vw", 39, "new"), 1_200, key=("vw", 39))
+    link.send(p.HARDWARE_SYNC, ("vr", 1), 1_200)  # limited messages without a key never replace each other
+    link.send(p.HARDWARE_SYNC, ("vr", 1), 1_200)
+    link.poll(2_200)
+    link.poll(3_300)
+    sent = [server.read_frame()[2] for _ in range(15 + 15 + 12)]
+    assert server.nothing_pending()
+    assert b"vw\x0039\x00new" in sent and b"vw\x0039\x00old" not in sent
+    assert sent.count(b"vr\x001") == 2
+    assert sorted(body for body in sent if body.endswith(b"old")) == sorted(
+        b"vw\x00%d\x00old" % pin for pin in range(39)
+    )
+
+
 def test_message_ids_wrap_to_one(server: Server) -> None:
     link = login(server, Recorder())
     link._id = 0xFFFE
@@ -300,6 +331,29 @@ def test_unresolvable_host_is_710_and_unreachable_is_702() -> None:
     with pytest.raises(CloudError) as caught:
         open_link(link, socket, None, 0)
     assert caught.value.code == 702
+
+
+class _NoFreeSocket:
+    """A socket pool with every socket in use, as NINA reports it (OSError 23) or CircuitPython's."""
+
+    AF_INET, SOCK_STREAM = socket.AF_INET, socket.SOCK_STREAM
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+    def getaddrinfo(self, host: str, port: int) -> list[tuple[int, int, int, str, tuple[str, int]]]:
+        return [(socket.AF_INET, socket.SOCK_STREAM, 0, "", ("127.0.0.1", port))]
+
+    def socket(self, family: int, kind: int) -> socket.socket:
+        raise self.error
+
+
+@pytest.mark.parametrize("error", [OSError(23), RuntimeError("Out of sockets")], ids=["nina", "native"])
+def test_no_free_socket_is_702_not_a_crash(error: Exception) -> None:
+    link = CloudLink(TOKEN, "blynk.cloud", 443, INFO, tls=False)
+    with pytest.raises(CloudError) as caught:
+        open_link(link, _NoFreeSocket(error), None, 0)
+    assert caught.value.code == 702 and "no free socket" in str(caught.value)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -55,7 +55,7 @@ def start(edgent, template_id, template_name, firmware_version, options):
     edgent.stored_provisioned = config.provisioned
     edgent.from_settings = False
     if not config.provisioned:
-        fixed = settings.fixed_config()
+        fixed = settings.fixed_config(edgent.tls)
         if fixed is not None:
             fixed.last_error = config.last_error
             config = fixed

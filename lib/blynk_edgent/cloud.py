@@ -18,8 +18,9 @@ TIMEOUT_MS = 6000  # Blynk's BLYNK_TIMEOUT_MS: login answer, ping spacing
 MSG_LIMIT = 15  # outgoing HARDWARE-class messages per second (BLYNK_MSG_LIMIT)
 
 # last_error codes (errors.py); repeated as literals so a running device need not import it.
-_CLOUD_TIMEOUT = 702
-_CLOUD_TOKEN = 703
+# cloud_rare and lifecycle take them from here.
+CLOUD_TIMEOUT = 702
+CLOUD_TOKEN = 703
 
 _EAGAIN = (11, 110)  # EAGAIN/EWOULDBLOCK, ETIMEDOUT: "no data yet" on a non-blocking read
 
@@ -63,7 +64,6 @@ class CloudLink:
         self.on_command = on_command
         self.log = log or print
         self.state = DISCONNECTED
-        self.redirected = False
         self._sock = None
         self._reader = None
         self._id = 0
@@ -116,9 +116,9 @@ class CloudLink:
             except OSError as error:
                 if error.args and error.args[0] in _EAGAIN:
                     break
-                self._fail(_CLOUD_TIMEOUT, "connection lost: %s" % error)
+                self._fail(CLOUD_TIMEOUT, "connection lost: %s" % error)
             if count == 0:
-                self._fail(_CLOUD_TIMEOUT, "the server closed the connection")
+                self._fail(CLOUD_TIMEOUT, "the server closed the connection")
             self._last_rx = now
             reader.received(count)
             try:
@@ -130,18 +130,18 @@ class CloudLink:
                     if self._sock is None:
                         return
             except p.ProtocolError as error:
-                self._fail(_CLOUD_TIMEOUT, "corrupt stream from the server: %s" % error)
+                self._fail(CLOUD_TIMEOUT, "corrupt stream from the server: %s" % error)
         self._keep_alive(now)
 
     def _keep_alive(self, now):
         if self.state == LOGGING_IN:
             if ticks_diff(now, self._opened) > TIMEOUT_MS:
-                self._fail(_CLOUD_TIMEOUT, "no answer to the login")
+                self._fail(CLOUD_TIMEOUT, "no answer to the login")
             return
         beat = HEARTBEAT_S * 1000
         if ticks_diff(now, self._last_rx) > beat + 3 * TIMEOUT_MS:
             self._fail(
-                _CLOUD_TIMEOUT, "heartbeat lost: nothing heard for %d s" % (ticks_diff(now, self._last_rx) // 1000)
+                CLOUD_TIMEOUT, "heartbeat lost: nothing heard for %d s" % (ticks_diff(now, self._last_rx) // 1000)
             )
         quiet = ticks_diff(now, self._last_rx) > beat or ticks_diff(now, self._last_tx) > beat
         if quiet and ticks_diff(now, self._last_ping) > TIMEOUT_MS:
@@ -152,7 +152,7 @@ class CloudLink:
             self._pending = {}
             for key in pending:
                 command, args = pending[key]
-                self._send(command, args, now)
+                self._send(command, args, now, key=key)  # still over the limit: it stays latest-wins
 
     def _dispatch(self, command, msg_id, body, now):
         # The frames of a running link are answered here; the rest (the login's answer,
@@ -177,7 +177,7 @@ class CloudLink:
         try:
             cloud_rare.handle(self, command, msg_id, args, now)
         finally:
-            unload("cloud_rare")
+            unload("cloud_rare", "validate")  # validate: a redirect checks its host and port
 
     # -- sending ---------------------------------------------------------------------------
 
@@ -199,7 +199,7 @@ class CloudLink:
             except OSError as error:
                 if error.args and error.args[0] in _EAGAIN and ticks_diff(ticks_ms(), start) < TIMEOUT_MS:
                     continue
-                self._fail(_CLOUD_TIMEOUT, "send failed: %s" % error)
+                self._fail(CLOUD_TIMEOUT, "send failed: %s" % error)
             view = view[sent:]
         self._last_tx = now
 
@@ -211,7 +211,8 @@ class CloudLink:
                 self._window = now
                 self._sent_in_window = 0
             if self._sent_in_window >= MSG_LIMIT:
-                self._pending[key if key is not None else (command, len(self._pending))] = (command, args)
+                # A message without a key never replaces another: it gets a key of its own.
+                self._pending[key if key is not None else object()] = (command, args)
                 return
             self._sent_in_window += 1
         self._write(p.frame(command, self._next_id(), args), now)

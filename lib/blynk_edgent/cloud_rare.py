@@ -5,10 +5,7 @@ does not hold them in RAM.
 """
 
 from blynk_edgent import protocol as p
-from blynk_edgent.cloud import CONNECTED, LOGGING_IN, CloudError
-
-_CLOUD_TIMEOUT = 702
-_CLOUD_TOKEN = 703
+from blynk_edgent.cloud import CLOUD_TIMEOUT, CLOUD_TOKEN, CONNECTED, LOGGING_IN, CloudError
 
 
 def handle(link, command, msg_id, args, now):
@@ -39,9 +36,9 @@ def login_answer(link, status, now):
         link._sent_in_window = 0
         link._send(p.INTERNAL, link.info, now, limited=False)
     elif status == p.STATUS_INVALID_TOKEN:
-        link._fail(_CLOUD_TOKEN, "the server refused the auth token")
+        link._fail(CLOUD_TOKEN, "the server refused the auth token")
     else:
-        link._fail(_CLOUD_TIMEOUT, "the server refused the login (status %d)" % status)
+        link._fail(CLOUD_TIMEOUT, "the server refused the login (status %d)" % status)
 
 
 def internal(link, args, msg_id, now):
@@ -57,18 +54,29 @@ def internal(link, args, msg_id, now):
 
 
 def redirect(link, args):
-    """REDIRECT ``host[\\0port]``: log in there instead (raises CloudError 0 after moving the link)."""
-    host = args[0] if args else ""
-    if not isinstance(host, str) or not host or len(host) > 63:
-        link._fail(_CLOUD_TIMEOUT, "invalid redirect")
-    # Blynk's C library falls back to port 80 even when it speaks TLS; the port that matches
-    # this link's transport is the one that can work.
-    port = (
-        int(args[1]) if len(args) > 1 and isinstance(args[1], str) and args[1].isdigit() else (443 if link.tls else 80)
-    )
+    """REDIRECT ``host[\\0port]``: log in there instead (raises CloudError 0 after moving the link).
+
+    The host and port are held to the rules a provisioned cloud is (validate.py); a redirect
+    that breaks them fails the link (702) and the device stays with its own cloud.
+    """
+    from blynk_edgent.config import DEFAULT_PORT, PLAIN_PORT
+    from blynk_edgent.validate import check_host, check_port
+
+    try:
+        host = check_host(args[0] if args else "")
+        # Blynk's C library falls back to port 80 even when it speaks TLS; the port that matches
+        # this link's transport is the one that can work.
+        text = args[1] if len(args) > 1 else ""
+        if text == "":
+            port = DEFAULT_PORT if link.tls else PLAIN_PORT
+        elif isinstance(text, str) and text.isdigit():
+            port = check_port(int(text))
+        else:
+            raise ValueError("port: expected a whole number from 1 to 65535")
+    except ValueError as error:
+        link._fail(CLOUD_TIMEOUT, "invalid redirect: %s" % error)
     link.log("redirected to %s:%d" % (host, port))
     link.host = host
     link.port = port
     link.close()
-    link.redirected = True
     raise CloudError(0, "redirected to %s:%d" % (host, port))

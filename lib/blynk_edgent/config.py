@@ -5,7 +5,8 @@ only when something is checked; a running device keeps just this small class.
 """
 
 DEFAULT_HOST = "blynk.cloud"
-DEFAULT_PORT = 443
+DEFAULT_PORT = 443  # Blynk.Cloud over TLS
+PLAIN_PORT = 80  # Blynk.Cloud over plain TCP
 
 
 class Config:
@@ -45,15 +46,16 @@ class Config:
             raise TypeError("unknown Config field: " + ", ".join(changes))
         return Config(**fields)
 
-    def validate(self):
+    def validate(self, names=None):
         """Raise ValueError naming the first invalid field and its rule; return self if valid.
 
         A provisioned configuration needs an SSID and a token; one that is not provisioned
-        may leave them empty (a device that only remembers its last error).
+        may leave them empty (a device that only remembers its last error). ``names`` maps a
+        field to what the user called it (a /config parameter, a settings.toml key).
         """
         from blynk_edgent.validate import validate
 
-        validate(self)
+        validate(self, names)
         return self
 
     def __eq__(self, other):

@@ -123,7 +123,6 @@ class HTTPServer:
         sock.listen(max_clients + 2)
         sock.setblocking(False)
         self._listener = sock
-        self.served = 0
 
     def close(self):
         """Stop serving and close every connection."""
@@ -184,6 +183,8 @@ class HTTPServer:
                 if late:
                     raise HTTPError(408, "no complete request within 10 s")
                 return ended  # a request that can no longer complete is dropped
+            if head_end + 4 > HEAD_MAX:  # else its body might not fit in the buffer
+                raise HTTPError(431, "request head over %d bytes" % HEAD_MAX)
             method, target, length = parse_head(memoryview(client.buf)[:head_end])
             body_start = head_end + 4
             if client.fill < body_start + length:
@@ -198,8 +199,7 @@ class HTTPServer:
             self._answer_error(client, error)
             return True
         path, _, query = target.partition("?")
-        self.served += 1
-        reply = _Reply(self, client.sock, method == "HEAD")
+        reply = _Reply(client.sock, method == "HEAD")
         try:
             self._handler(Request(method, path, query, body), reply)
         except HTTPError as error:
@@ -218,7 +218,7 @@ class HTTPServer:
 
 
 class _Reply:
-    def __init__(self, server, sock, head_only):
+    def __init__(self, sock, head_only):
         self._sock = sock
         self._head_only = head_only
         self.sent = False
@@ -263,7 +263,7 @@ def send_all(sock, data):
         try:
             sent = sock.send(view)
         except OSError as error:
-            if error.args and error.args[0] in (11, 110) and ticks_diff(ticks_ms(), start) < _SEND_TIMEOUT_MS:
+            if error.args and error.args[0] in _NO_DATA and ticks_diff(ticks_ms(), start) < _SEND_TIMEOUT_MS:
                 continue
             raise
         view = view[sent:]

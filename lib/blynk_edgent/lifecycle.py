@@ -8,7 +8,7 @@ it gets back, so a running device does not keep it in RAM.
 """
 
 from blynk_edgent.clock import ticks_add, ticks_diff, ticks_ms
-from blynk_edgent.cloud import CONNECTED, DISCONNECTED, CloudError, CloudLink
+from blynk_edgent.cloud import CLOUD_TIMEOUT, CLOUD_TOKEN, CONNECTED, DISCONNECTED, CloudError, CloudLink
 from blynk_edgent.edgent import (
     CONNECTING_CLOUD,
     CONNECTING_NET,
@@ -27,8 +27,6 @@ ERROR_REBOOT_MS = 10000
 BUILD = "Nov 25 2026 00:00:00"  # Blynk's info message wants a C-style build date
 
 # last_error codes, as in errors.py
-_CLOUD_TIMEOUT = 702
-_CLOUD_TOKEN = 703
 _CLOUD_DNS = 710
 _CLOUD_TLS = 711
 
@@ -162,12 +160,15 @@ def open_link(link, pool, ssl_context, now, timeout_s=CLOUD_TIMEOUT_S):
     the server cannot be reached.
     """
     link.close()
-    link.redirected = False
     try:
         address = pool.getaddrinfo(link.host, link.port)[0][4]
     except OSError as error:
         raise CloudError(_CLOUD_DNS, "cannot resolve %s: %s" % (link.host, error))
-    sock = pool.socket(pool.AF_INET, pool.SOCK_STREAM)
+    try:
+        sock = pool.socket(pool.AF_INET, pool.SOCK_STREAM)
+    except (OSError, RuntimeError) as error:
+        # No socket free: NINA answers OSError(23), CircuitPython's pool RuntimeError("Out of sockets").
+        raise CloudError(CLOUD_TIMEOUT, "no free socket for %s:%d: %s" % (link.host, link.port, error))
     try:
         sock.settimeout(timeout_s)
         if link.tls:
@@ -180,7 +181,7 @@ def open_link(link, pool, ssl_context, now, timeout_s=CLOUD_TIMEOUT_S):
         errno = error.args[0] if error.args and isinstance(error.args[0], int) else 0
         if link.tls and (errno < -255 or errno == 0):
             raise CloudError(_CLOUD_TLS, "TLS with %s failed: %s" % (link.host, error))
-        raise CloudError(_CLOUD_TIMEOUT, "cannot reach %s:%d: %s" % (link.host, link.port, error))
+        raise CloudError(CLOUD_TIMEOUT, "cannot reach %s:%d: %s" % (link.host, link.port, error))
     link.attach(sock, now)
 
 
@@ -212,10 +213,10 @@ def cloud_failed(edgent, error, now):
     if error.code == 0:  # redirected: log in again at once, elsewhere
         edgent._next_try = now
         return
-    if error.code == _CLOUD_TOKEN and not edgent._trial:
-        edgent.last_error = _CLOUD_TOKEN
-        edgent._log("last_error 703: %s (%s)" % (words(_CLOUD_TOKEN), error))
-        store(edgent, "save", _CLOUD_TOKEN)
+    if error.code == CLOUD_TOKEN and not edgent._trial:
+        edgent.last_error = CLOUD_TOKEN
+        edgent._log("last_error 703: %s (%s)" % (words(CLOUD_TOKEN), error))
+        store(edgent, "save", CLOUD_TOKEN)
         enter_config_mode(edgent, "the cloud refused the auth token")
         return
     fail(edgent, error.code, str(error), now)

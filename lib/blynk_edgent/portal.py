@@ -12,9 +12,6 @@ from blynk_edgent.urlcodec import parse_query
 JSON = "application/json"
 PAGE_FILE = "portal.html"
 
-# Store field -> the /config parameter the phone sent it as, for error messages.
-_PARAMS = {"password": "pass", "token": "blynk"}
-
 # Phones and laptops probe these to find out whether a network needs a sign-in page. Anything
 # but the expected answer makes them open one; a redirect to the portal opens ours.
 _PROBES = ("/generate_204", "/gen_204", "/hotspot-detect.html", "/connecttest.txt", "/ncsi.txt", "/success.txt",
@@ -65,7 +62,7 @@ def board_info(mode):
     info = (
         '{"board":%s,"tmpl_id":%s,"fw_type":%s,"fw_ver":%s,"ssid":%s,"bssid":"%s","mac":"%s",'
         '"last_error":%d,"wifi_scan":true,"static_ip":true,"state":%s,"last_error_msg":%s,'
-        '"last_error_hint":%s,"attempt":%s}'
+        '"last_error_hint":%s,"attempt":%s,"tls":%s}'
         % (
             json.dumps(edgent.template_name),
             json.dumps(edgent.template_id),
@@ -79,6 +76,7 @@ def board_info(mode):
             json.dumps(messages.describe(code) if code else ""),
             json.dumps(messages.remedy(code) if code else ""),
             json.dumps(mode.attempt),
+            "true" if edgent.tls else "false",  # the page asks for the port of this transport
         )
     )
     return info
@@ -121,7 +119,7 @@ def _port(params, name, default):
 
 def parse_config(params, tls):
     """Return ``(Config, save_first)`` from ``/config`` parameters; ValueError names the parameter."""
-    from blynk_edgent.config import DEFAULT_HOST, Config
+    from blynk_edgent.config import DEFAULT_HOST, DEFAULT_PORT, PLAIN_PORT, Config
 
     interface = params.get("if", "wifi")
     if interface not in ("", "wifi"):
@@ -135,20 +133,17 @@ def parse_config(params, tls):
             raise ValueError("mask: required with a static ip")
         static = (params["ip"], params["mask"], params.get("gw", ""), params.get("dns", ""), params.get("dns2", ""))
     port_name = "port_ssl" if tls else "port"
+    names = {"password": "pass", "token": "blynk", "port": port_name}  # as the phone sent them
     config = Config(
         ssid=ssid,
         password=params.get("pass", ""),
         token=params.get("blynk", ""),
         host=params.get("host") or DEFAULT_HOST,
-        port=_port(params, port_name, 443 if tls else 80),
+        port=_port(params, port_name, DEFAULT_PORT if tls else PLAIN_PORT),
         static=static,
         provisioned=True,  # validated as a configuration that must work
     )
-    try:
-        config.validate()
-    except ValueError as error:
-        field, _, rule = str(error).partition(":")
-        raise ValueError((port_name if field == "port" else _PARAMS.get(field, field)) + ":" + rule)
+    config.validate(names)
     config.provisioned = False
     return config, _flag(params, "save")
 

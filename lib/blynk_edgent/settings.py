@@ -6,7 +6,7 @@ settings support raise NotImplementedError from ``getenv``; they read as "not se
 Used once at start-up.
 """
 
-from blynk_edgent.config import DEFAULT_HOST, DEFAULT_PORT, Config
+from blynk_edgent.config import DEFAULT_HOST, DEFAULT_PORT, PLAIN_PORT, Config
 
 
 class SettingsError(ValueError):
@@ -55,10 +55,11 @@ def template(template_id=None, template_name=None, firmware_version=None):
     return template_id, template_name, firmware_version
 
 
-def fixed_config():
+def fixed_config(tls=True):
     """Return the Config that ``BLYNK_AUTH_TOKEN`` and ``CIRCUITPY_WIFI_*`` describe, or None.
 
     Such a configuration is used as is, not stored: provisioning and the stored record win.
+    Without ``BLYNK_PORT`` the port is Blynk.Cloud's for ``tls`` (443) or plain TCP (80).
     Raises SettingsError naming the setting when a value is invalid.
     """
     token = get("BLYNK_AUTH_TOKEN")
@@ -67,7 +68,7 @@ def fixed_config():
         return None
     port = get("BLYNK_PORT")
     try:
-        port = int(port) if port is not None else DEFAULT_PORT
+        port = int(port) if port is not None else (DEFAULT_PORT if tls else PLAIN_PORT)
     except ValueError:
         raise SettingsError("BLYNK_PORT must be a number from 1 to 65535, got %r" % port)
     config = Config(
@@ -78,18 +79,17 @@ def fixed_config():
         port=port,
         provisioned=True,
     )
+    names = {
+        "ssid": "CIRCUITPY_WIFI_SSID",
+        "password": "CIRCUITPY_WIFI_PASSWORD",
+        "token": "BLYNK_AUTH_TOKEN",
+        "host": "BLYNK_SERVER",
+        "port": "BLYNK_PORT",
+    }
     try:
-        return config.validate()
+        return config.validate(names)
     except ValueError as error:
-        names = {
-            "ssid": "CIRCUITPY_WIFI_SSID",
-            "password": "CIRCUITPY_WIFI_PASSWORD",
-            "token": "BLYNK_AUTH_TOKEN",
-            "host": "BLYNK_SERVER",
-            "port": "BLYNK_PORT",
-        }
-        field = str(error).split(":", 1)[0]
-        raise SettingsError("%s in settings.toml: %s" % (names.get(field, field), error))
+        raise SettingsError("settings.toml: %s" % error)
 
 
 def flag(key, default):

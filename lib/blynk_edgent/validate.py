@@ -150,8 +150,21 @@ def check_static(static):
     return static
 
 
-def validate(config):
-    """Raise ValueError naming the first invalid field of ``config`` and its rule."""
+def validate(config, names=None):
+    """Raise ValueError naming the first invalid field of ``config`` and its rule.
+
+    Every rule's message is ``"<field>: <rule>"``; ``names`` renames the field for the user.
+    """
+    try:
+        _check_fields(config)
+    except ValueError as error:
+        if not names:
+            raise
+        field, _, rule = str(error).partition(":")
+        raise ValueError(names.get(field, field) + ":" + rule) from None
+
+
+def _check_fields(config):
     if config.ssid != "" or config.provisioned:
         check_ssid(config.ssid)
     check_password(config.password)
