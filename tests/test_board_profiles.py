@@ -95,3 +95,32 @@ def test_samd21_profiles_say_what_is_missing() -> None:
         text = (BOARDS / f"{name}.py").read_text()
         assert "UNSUPPORTED" in text and "CircuitPython" in text
     assert "microcontroller.nvm" in (BOARDS / "arduino_nano_33_iot.py").read_text()
+
+
+def test_an_unsupported_board_is_refused_before_the_store_loads() -> None:
+    # On a 32 KB SAMD21 the store and its rules may not even fit: the refusal must come first.
+    script = (
+        "import sys, types\n"
+        "from blynk_edgent import Edgent\n"
+        "try:\n"
+        "    Edgent('TMPL4abcd123', 'Device', '0.1.0', board=types.SimpleNamespace(UNSUPPORTED='not here'))\n"
+        "except RuntimeError as error:\n"
+        "    print(error)\n"
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith('blynk_edgent'))))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT / "lib", check=True, timeout=60
+    )
+    message, modules = result.stdout.splitlines()
+    assert message == "not here"
+    assert not {"blynk_edgent.store", "blynk_edgent.validate", "blynk_edgent.crc"} & set(modules.split())
+
+
+def test_a_board_without_native_wifi_or_a_profile_says_which_profile_is_missing() -> None:
+    import types
+
+    from blynk_edgent import Edgent
+
+    no_radio_named = types.SimpleNamespace(NAME="A board without a profile")  # as generic_native on it
+    with pytest.raises(RuntimeError, match="has no WiFi of its own and no board profile saying where its radio is"):
+        Edgent("TMPL4abcd123", "Device", "0.1.0", board=no_radio_named, nvm=bytearray(b"\xff" * 8192))

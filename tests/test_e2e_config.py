@@ -66,7 +66,7 @@ def stored(sim: Simulator) -> Config:
 
 def wait_state(sim: Simulator, state: str, timeout: float = 40) -> None:
     # NINA cannot say whether a phone is on its access point, so an AirLift board that was asked
-    # for its board info stays CONFIGURING: both are config mode.
+    # for its board info stays CONFIGURING until 2 quiet minutes have passed: both are config mode.
     states = ("WAIT_CONFIG", "CONFIGURING") if state == "WAIT_CONFIG" else (state,)
     assert sim.wait_for(lambda s: s["state"] in states and s["running"], timeout), "\n".join(sim.log_lines()[-30:])
 

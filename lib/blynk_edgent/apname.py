@@ -58,8 +58,3 @@ def ap_ssid(template_name, chip_id_bytes, prefix=DEFAULT_PREFIX):
     if len(ssid.encode("utf-8")) > SSID_MAX_BYTES:
         raise ValueError("prefix: too long for a 32-byte SSID")
     return ssid
-
-
-def hostname(ssid):
-    """Return the station hostname Blynk derives from the AP name (spaces become dashes)."""
-    return ssid.replace(" ", "-")

@@ -5,7 +5,6 @@ and the first state. Used once; ``Edgent()`` drops it, with the settings and the
 from blynk_edgent import __version__, settings
 from blynk_edgent.clock import ticks_ms
 from blynk_edgent.edgent import CONNECTING_NET
-from blynk_edgent.store import ConfigStore
 
 _OPTIONS = (
     "board",
@@ -51,6 +50,10 @@ def start(edgent, template_id, template_name, firmware_version, options):
         from blynk_edgent import powercycle
 
         powercycle.start(edgent, cycles)
+    # Imported only now: the store and its rules are the biggest part of start-up, and a board
+    # refused above (a SAMD21 with 32 KB of RAM) must get its message before they load.
+    from blynk_edgent.store import ConfigStore
+
     config = ConfigStore(edgent._nvm).load()
     edgent.stored_provisioned = config.provisioned
     edgent.from_settings = False

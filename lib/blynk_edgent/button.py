@@ -9,8 +9,8 @@ Polled from the main loop with the poll's clock; no interrupts, no sleeping.
 """
 
 from blynk_edgent.clock import ticks_diff
+from blynk_edgent.edgent import HOLD_ACTION_MS
 
-HOLD_ACTION_MS = 10000
 DEBOUNCE_MS = 20
 
 

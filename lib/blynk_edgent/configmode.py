@@ -13,12 +13,15 @@ Blynk's flow, with what no peer does added:
   the phone sees the attempt as it runs.
 * A device that was already provisioned (config mode asked for by the cloud, or a failed
   re-provisioning) goes back to its stored configuration after 10 minutes without a phone.
+  "Without a phone": none on the AP where the radio can count them; where it cannot (NINA),
+  no request for the board info for 2 minutes.
 """
 
 from blynk_edgent import edgent as states
 from blynk_edgent.clock import ticks_add, ticks_diff, ticks_ms
 
 IDLE_FALLBACK_MS = 10 * 60 * 1000
+PHONE_QUIET_MS = 2 * 60 * 1000  # a radio that cannot count AP clients: the phone is gone after this
 _SUCCESS_GRACE_MS = 2000  # the phone on the AP sees "connected" before the reboot
 _STATIONS_CHECK_MS = 1000
 
@@ -27,12 +30,10 @@ class ConfigMode:
     """Config mode of one :class:`~blynk_edgent.edgent.Edgent`."""
 
     def __init__(self, edgent):
-        from blynk_edgent.apname import ap_ssid, chip_id
+        from blynk_edgent.lifecycle import ap_ssid
 
         self.edgent = edgent
-        radio = edgent.radio
-        self.ssid = ap_ssid(edgent.template_name, chip_id(radio.mac, radio.esp32_chip_id), edgent.vendor_prefix)
-        states.unload(*states.TRANSIENT)
+        self.ssid = ap_ssid(edgent)
         self.password = ""
         self.scan_results = []
         self.attempt = {"phase": "idle"}
@@ -47,7 +48,11 @@ class ConfigMode:
     # -- lifecycle -------------------------------------------------------------------------
 
     def start(self):
-        """Open (or reopen) the access point and the portal."""
+        """Open (or reopen) the access point and the portal; False when the access point failed.
+
+        A failed access point is ERROR (704), as in Blynk's firmware: the board reboots after
+        10 s, unless the reset button is held, which erases the configuration instead.
+        """
         edgent = self.edgent
         radio = edgent.radio
         self._since = ticks_ms()
@@ -57,10 +62,10 @@ class ConfigMode:
             try:
                 radio.start_ap(self.ssid, self.password)
             except (RuntimeError, OSError, ValueError) as error:
-                edgent._log("config mode: the access point did not start (%r); rebooting" % (error,))
+                edgent._log("config mode: the access point did not start (%r); rebooting in 10 s" % (error,))
                 edgent.last_error = 704
-                self._reboot_at = ticks_ms()
-                return
+                edgent._set_state(states.ERROR)
+                return False
             self._ap_up = True
         if self._server is None:
             from blynk_edgent.httpd import HTTPServer
@@ -75,6 +80,7 @@ class ConfigMode:
             except (OSError, RuntimeError) as error:
                 edgent._log("config mode: no captive DNS (%r)" % (error,))
         edgent._log("config mode: access point %r, portal http://%s/" % (self.ssid, radio.ap_ip))
+        return True
 
     def stop(self):
         """Close the portal and the access point."""
@@ -117,7 +123,8 @@ class ConfigMode:
                 self.stop()
         if state == states.CONFIGURING and ticks_diff(now, self._stations_checked) >= _STATIONS_CHECK_MS:
             self._stations_checked = now
-            if edgent.radio.ap_clients == 0:
+            clients = edgent.radio.ap_clients
+            if clients == 0 or (clients is None and ticks_diff(now, self._since) >= PHONE_QUIET_MS):
                 edgent._set_state(states.WAIT_CONFIG)
         if state == states.WAIT_CONFIG and edgent.stored_provisioned:
             if ticks_diff(now, self._since) >= IDLE_FALLBACK_MS:
@@ -157,12 +164,8 @@ class ConfigMode:
     def reset(self):
         """``/reset``: forget the configuration and stay in config mode."""
         from blynk_edgent import lifecycle
-        from blynk_edgent.config import Config
 
-        self.edgent._set_state(states.RESET_CONFIG)
-        lifecycle.store(self.edgent, "erase", 0)
-        self.edgent.config = Config()
-        self.edgent.last_error = 0
+        lifecycle.erase(self.edgent)
         self.attempt = {"phase": "idle"}
         self.edgent._set_state(states.WAIT_CONFIG)
 
@@ -180,18 +183,18 @@ class ConfigMode:
         edgent._trial = False
         edgent.last_error = code
         self.attempt = {"phase": "failed", "ssid": edgent.config.ssid, "last_error": code}
-        if edgent._link is not None:
-            edgent._link.close()
-            edgent._link = None
-        edgent.radio.leave()
+        lifecycle.leave(edgent)
         edgent.config = lifecycle.stored(edgent)
         lifecycle.store(edgent, "save", code)
         if not self._ap_up and not getattr(edgent.radio, "ap_restartable", True):
-            edgent._log("config mode: this radio cannot reopen its access point; rebooting into config mode")
+            edgent._log(
+                "config mode: this radio cannot reopen its access point; rebooting into %s"
+                % ("the stored configuration" if edgent.stored_provisioned else "config mode")
+            )
             self._reboot_at = ticks_ms()
             return
-        self.start()
-        edgent._set_state(states.WAIT_CONFIG)
+        if self.start():
+            edgent._set_state(states.WAIT_CONFIG)
 
     def trial_succeeded(self):
         """Joined and logged in: keep the configuration, tell the cloud our hotspot name, reboot."""

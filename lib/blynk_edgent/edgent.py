@@ -4,7 +4,8 @@ States are Blynk.Edgent's (protocol doc section 1.1), as their names: WAIT_CONFI
 CONFIGURING (config mode), SWITCH_TO_STA, CONNECTING_NET, CONNECTING_CLOUD, RUNNING,
 RESET_CONFIG and ERROR.
 
-What stays in RAM while the device runs is this module, the cloud link and the radio's core.
+What stays in RAM while the device runs is this module, the clock, the Config, the cloud link
+with its frame codec, the radio's core and the board's tickers (LED, button, screen).
 Start-up (:mod:`~blynk_edgent.boot`), getting connected and recovering
 (:mod:`~blynk_edgent.lifecycle`) and config mode are imported when needed and dropped after, so
 their heap comes back: ``make bench`` measures it.
@@ -29,6 +30,11 @@ RESET_CONFIG = "RESET_CONFIG"
 ERROR = "ERROR"
 INIT = "INIT"
 
+
+# The reset button's hold (protocol doc section 5.2), shared by the button, the LED and the screen:
+# feedback from 3 s, the erase on a release after 10 s.
+HOLD_FEEDBACK_MS = 3000
+HOLD_ACTION_MS = 10000
 
 # Used for a moment (start-up, a save, a name, a message) and forgotten after.
 TRANSIENT = ("boot", "settings", "store", "validate", "errors", "crc", "apname", "messages", "profile", "powercycle")
@@ -83,6 +89,7 @@ class Edgent:
         self._tickers = []
         self._link = None
         self._portal = None
+        self._ap_ssid = None  # lifecycle.ap_ssid() works it out once
         self._radio_checked = ticks_ms()
         from blynk_edgent import boot
 

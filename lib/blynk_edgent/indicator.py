@@ -9,15 +9,13 @@ when that changes.
 """
 
 from blynk_edgent.clock import ticks_diff
+from blynk_edgent.edgent import HOLD_ACTION_MS, HOLD_FEEDBACK_MS
 
 WHITE = 0xFFFFE7
 BLUE = 0x0D36FF
 BLYNK = 0x2EFFB9
 RED = 0xFF1008
 MAGENTA = 0xA700FF
-
-HOLD_FEEDBACK_MS = 3000
-HOLD_ACTION_MS = 10000
 
 # (kind, colour, steps): beat steps are on/off times in ms, a wave's is its period in ms.
 HELD_LONG = ("beat", WHITE, (100, 100))

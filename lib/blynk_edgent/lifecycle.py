@@ -83,14 +83,15 @@ def fail(edgent, code, reason, now):
 
 
 def ap_ssid(edgent):
-    """The name of this device's access point, ``"Blynk <template>-XXXX"``."""
-    from blynk_edgent.apname import ap_ssid as name
-    from blynk_edgent.apname import chip_id
+    """The name of this device's access point, ``"Blynk <template>-XXXX"`` (worked out once a boot)."""
+    if edgent._ap_ssid is None:
+        from blynk_edgent.apname import ap_ssid as name
+        from blynk_edgent.apname import chip_id
 
-    radio = edgent.radio
-    ssid = name(edgent.template_name, chip_id(radio.mac, radio.esp32_chip_id), edgent.vendor_prefix)
-    unload(*TRANSIENT)
-    return ssid
+        radio = edgent.radio
+        edgent._ap_ssid = name(edgent.template_name, chip_id(radio.mac, radio.esp32_chip_id), edgent.vendor_prefix)
+        unload(*TRANSIENT)
+    return edgent._ap_ssid
 
 
 def connect_net(edgent, now):
@@ -104,7 +105,7 @@ def connect_net(edgent, now):
     if ticks_diff(now, edgent._next_try) < 0:
         return
     edgent._log("joining network %r" % edgent.config.ssid)
-    hostname = ap_ssid(edgent).replace(" ", "-")
+    hostname = ap_ssid(edgent).replace(" ", "-")  # Blynk's station name: the AP's, dashes for spaces
     code = radio.join(edgent.config, JOIN_TIMEOUT_S, hostname)
     now = ticks_ms()
     if code:
@@ -272,13 +273,26 @@ def command(edgent, line):
 
 def reset_config(edgent):
     """Forget the network and the token and enter config mode (10 s button hold, ``config erase``)."""
+    erase(edgent)
+    enter_config_mode(edgent, "configuration erased")
+
+
+def erase(edgent):
+    """Forget the network and the token, in NVM and in RAM (RESET_CONFIG while it runs)."""
     from blynk_edgent.config import Config
 
     edgent._set_state(RESET_CONFIG)
     store(edgent, "erase", 0)
     edgent.config = Config()
     edgent.last_error = 0
-    enter_config_mode(edgent, "configuration erased")
+
+
+def leave(edgent):
+    """Close the cloud link and leave the network."""
+    if edgent._link is not None:
+        edgent._link.close()
+        edgent._link = None
+    edgent.radio.leave()
 
 
 def store(edgent, action, last_error):
@@ -313,18 +327,11 @@ def stored(edgent):
 def enter_config_mode(edgent, reason):
     """Open the access point and its portal (WAIT_CONFIG)."""
     edgent._log("config mode: %s" % reason)
-    if edgent._link is not None:
-        edgent._link.close()
-        edgent._link = None
-    edgent.radio.leave()  # as Blynk's firmware: config mode starts from the access point alone
-    try:
-        from blynk_edgent.configmode import ConfigMode
-    except ImportError:
-        edgent._log("config mode is not available in this build; stopping")
-        edgent._set_state(ERROR)
-        return
+    leave(edgent)  # as Blynk's firmware: config mode starts from the access point alone
+    from blynk_edgent.configmode import ConfigMode
+
     portal = edgent._portal
     if portal is None:
         portal = edgent._portal = ConfigMode(edgent)
-    portal.start()
-    edgent._set_state(WAIT_CONFIG)
+    if portal.start():
+        edgent._set_state(WAIT_CONFIG)

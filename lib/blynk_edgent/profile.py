@@ -2,7 +2,8 @@
 radio, status LED, reset button and screen a board has, and setting them up for an Edgent.
 
 The profile is the running board's (``board.board_id``) unless one is named; a board without a
-profile of its own but with native WiFi gets ``generic_native``. Used at start-up only.
+profile of its own gets ``generic_native``, which fits boards with native WiFi; on any other
+board start-up stops and says which profile is missing. Used at start-up only.
 """
 
 import sys
@@ -57,7 +58,13 @@ def setup(edgent, profile, options):
         else:
             from blynk_edgent.radio_native import NativeRadio
 
-            radio = NativeRadio()
+            try:
+                radio = NativeRadio()
+            except ImportError:  # no wifi module: this board's radio is not native
+                raise RuntimeError(
+                    "%s has no WiFi of its own and no board profile saying where its radio is: copy its "
+                    "profile to lib/%s/ (edgent deploy does) or pass Edgent(radio=...)" % (board_id(), PACKAGE)
+                ) from None
     edgent.radio = radio
     if profile is None:
         return

@@ -7,25 +7,22 @@ Pure code: it runs the same on the board, under MicroPython and on CPython.
 
 from micropython import const
 
+# The commands and statuses the device meets (each public name costs heap on the board).
 RESPONSE = const(0)
-LOGIN = const(2)
 PING = const(6)
 BRIDGE = const(15)
 HARDWARE_SYNC = const(16)
 INTERNAL = const(17)
 PROPERTY = const(19)
 HARDWARE = const(20)
-GROUP = const(21)
 HW_LOGIN = const(29)
 REDIRECT = const(41)
 DEBUG_PRINT = const(55)
 EVENT_LOG = const(64)
-EVENT_CLEAR = const(65)
 
 STATUS_OK = const(200)
 STATUS_ILLEGAL_COMMAND = const(2)
 STATUS_ALREADY_REGISTERED = const(4)
-STATUS_NOT_AUTHENTICATED = const(5)
 STATUS_INVALID_TOKEN = const(9)
 
 HEADER_SIZE = const(5)

@@ -41,17 +41,11 @@ class NativeRadio:
     def ssl_context(self):
         """Return the TLS context (created once: it holds the certificate bundle)."""
         if self._ssl_context is None:
-            try:
-                import ssl
-            except ImportError:
-                # Every native-WiFi build documented so far has ssl; a custom or cut-down build may
-                # not, and then the fix is a setting, which the message names.
-                raise RuntimeError(
-                    "this CircuitPython build has no ssl module, so it cannot reach the cloud over TLS; "
-                    "set BLYNK_TLS = 0 in settings.toml (or Edgent(tls=False)) and provision again for plain TCP "
-                    "(Blynk.Cloud's plain port is 80)"
-                ) from None
-            self._ssl_context = ssl.create_default_context()
+            from blynk_edgent.edgent import unload
+            from blynk_edgent.radio_native_setup import tls_context
+
+            self._ssl_context = tls_context()
+            unload("radio_native_setup")
         return self._ssl_context
 
     @property

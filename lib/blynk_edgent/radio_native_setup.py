@@ -12,6 +12,21 @@ _NETWORK_AUTH = 722
 _NETWORK_NO_IP = 723
 
 
+def tls_context():
+    """CircuitPython's default TLS context (it holds the certificate bundle)."""
+    try:
+        import ssl
+    except ImportError:
+        # Every native-WiFi build documented so far has ssl; a custom or cut-down build may
+        # not, and then the fix is a setting, which the message names.
+        raise RuntimeError(
+            "this CircuitPython build has no ssl module, so it cannot reach the cloud over TLS; "
+            "set BLYNK_TLS = 0 in settings.toml (or Edgent(tls=False)) and provision again for plain TCP "
+            "(Blynk.Cloud's plain port is 80)"
+        ) from None
+    return ssl.create_default_context()
+
+
 def join_error(error):
     """Return the ``last_error`` code for an exception from ``wifi.radio.connect``."""
     text = str(error)

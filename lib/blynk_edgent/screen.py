@@ -13,6 +13,7 @@ import terminalio
 from adafruit_display_text import label
 
 from blynk_edgent.clock import ticks_diff
+from blynk_edgent.edgent import HOLD_ACTION_MS, HOLD_FEEDBACK_MS
 
 BLUE = 0x3D7BFF
 GREEN = 0x2EFFB9
@@ -49,10 +50,10 @@ def content(view):
     held = view.get("held_ms", 0)
     code = view.get("last_error", 0)
     again = ("Hold %s for 10 s to set up again." % button) if button else "Set it up again from the Blynk app."
-    if held > 10000:
+    if held > HOLD_ACTION_MS:
         return "Reset", RED, [("Release now to erase", WHITE), ("the WiFi settings and token.", WHITE)], None
-    if held > 3000:
-        left = (10000 - held + 999) // 1000
+    if held > HOLD_FEEDBACK_MS:
+        left = (HOLD_ACTION_MS - held + 999) // 1000
         return (
             "Reset?",
             AMBER,
@@ -121,10 +122,9 @@ def wrap(text, width):
 class Screen:
     """Draws :func:`content` on ``display`` (``board.DISPLAY``); a poll ticker."""
 
-    def __init__(self, display, button_name=None, ap_password=""):
+    def __init__(self, display, button_name=None):
         self.display = display
         self.button_name = button_name
-        self.ap_password = ap_password
         width = display.width
         self._title_scale, self._line_scale, self._line_h, self._qr_scale, self._margin = _LAYOUTS.get(
             width, _LAYOUTS[320] if width > 240 else _LAYOUTS[240]
@@ -150,11 +150,11 @@ class Screen:
             "button": self.button_name,
             "attempt": getattr(edgent, "_attempts", 0) + 1,
             "ssid": edgent.config.ssid,
-            "ap_password": self.ap_password,
             "rssi": self._rssi,
         }
         portal = getattr(edgent, "_portal", None)
         view["ap_ssid"] = portal.ssid if portal is not None else ""
+        view["ap_password"] = portal.password if portal is not None else ""
         if edgent.last_error:
             from blynk_edgent import edgent as states
             from blynk_edgent import messages
@@ -176,7 +176,7 @@ class Screen:
         key = (
             state,
             edgent.last_error,
-            held // 1000 if held > 3000 else 0,
+            held // 1000 if held > HOLD_FEEDBACK_MS else 0,
             getattr(edgent, "_attempts", 0),
             self._rssi if state == "RUNNING" else None,
         )

@@ -72,10 +72,6 @@ def test_custom_prefix_budget():
     assert apname.ap_ssid("Thermostat Living Room", chip, prefix="Acme") == "Acme Thermostat Living Roo-PYN6"
 
 
-def test_hostname_replaces_spaces():
-    assert apname.hostname("Blynk Device-PYN6") == "Blynk-Device-PYN6"
-
-
 def test_mac_must_be_six_bytes():
     error = raises(ValueError, apname.chip_id, b"\x01\x02")
     assert "mac" in str(error)

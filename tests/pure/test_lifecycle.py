@@ -1,0 +1,70 @@
+"""Getting connected and recovering, on a virtual clock: the station name a join uses, and the
+ERROR state's reboot."""
+
+from blynk_edgent import edgent as states
+from blynk_edgent.config import Config
+from blynk_edgent.lifecycle import ERROR_REBOOT_MS, connect_net, step
+
+TOKEN = "abcdefghijklmnopqrstuvwxyzAB12_-"
+
+
+class Radio:
+    mac = b"\x24\x0a\xc4\x12\x34\x56"  # the ESP32 test vector of test_apname: "Blynk Device-PYN6"
+    esp32_chip_id = True
+    connected = False
+    ssid = None
+    ip = "192.168.1.20"
+    rssi = -50
+
+    def __init__(self):
+        self.joins = []
+
+    def join(self, config, timeout_s, hostname):
+        self.joins.append((config.ssid, hostname))
+        return 0
+
+
+class Device:
+    template_name = "Device"
+    vendor_prefix = "Blynk"
+
+    def __init__(self):
+        self.radio = Radio()
+        self.state = states.CONNECTING_NET
+        self.config = Config(ssid="HomeNet", token=TOKEN, provisioned=True)
+        self._trial = False
+        self._ap_ssid = None
+        self._next_try = self._since = 0
+        self._attempts = 0
+        self.button_held = False
+        self.reboots = 0
+
+    def _set_state(self, state):
+        self.state = state
+
+    def _log(self, text):
+        pass
+
+    def reboot(self):
+        self.reboots += 1
+
+
+def test_a_join_names_the_station_as_blynk_does():
+    device = Device()
+    connect_net(device, 0)
+    assert device.radio.joins == [("HomeNet", "Blynk-Device-PYN6")]
+    assert device.state == states.CONNECTING_CLOUD
+
+
+def test_error_reboots_after_ten_seconds_unless_the_button_is_held():
+    device = Device()
+    device.state = states.ERROR
+    device._since = start = 1000
+    step(device, start + ERROR_REBOOT_MS - 1)
+    assert device.reboots == 0
+    device.button_held = True  # the user is holding it to erase the configuration
+    step(device, start + ERROR_REBOOT_MS + 5000)
+    assert device.reboots == 0
+    device.button_held = False
+    step(device, start + ERROR_REBOOT_MS + 5001)
+    assert device.reboots == 1
