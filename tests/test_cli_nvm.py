@@ -38,8 +38,32 @@ def test_nvm_write_then_show(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 def test_nvm_write_refuses_bad_token_and_names_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     image = tmp_path / "nvm.bin"
     assert main(["nvm", "write", str(image), "--ssid", "x", "--token", TOKEN[:31]]) == 2
-    assert "token: expected 32 characters" in capsys.readouterr().out
+    assert "token: expected 32 characters" in capsys.readouterr().err
     assert not ConfigStore(NVMFile(image)).load().provisioned
+
+
+def test_nvm_show_and_erase_refuse_a_missing_image_and_create_none(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    image = tmp_path / "missing.bin"
+    for action in ("show", "erase"):
+        assert main(["nvm", action, str(image)]) == 2
+        captured = capsys.readouterr()
+        assert captured.out == ""
+        assert f"edgent nvm {action}: {image}: no such image" in captured.err
+    assert not image.exists()
+
+
+def test_nvm_wrong_size_is_named_not_a_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    image = tmp_path / "nvm.bin"
+    assert main(["nvm", "write", str(image), "--ssid", "HomeNet", "--token", TOKEN]) == 0
+    capsys.readouterr()
+    assert main(["nvm", "show", str(image), "--size", "4096"]) == 2
+    assert "holds 8192 bytes" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_info:  # argparse: too small for one record
+        main(["nvm", "show", str(image), "--size", "16"])
+    assert exit_info.value.code == 2
+    assert "--size: expected a number of bytes from 256" in capsys.readouterr().err
 
 
 def test_nvm_erase(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from edgent_host.deploy import devicelibs, files
+from edgent_host.deploy import DeployError, devicelibs, files
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -270,6 +270,20 @@ def test_mpy_with_circuitpythons_mpy_cross_and_back_to_py(tmp_path: Path) -> Non
     assert {p.name for p in (drive / "lib" / "blynk_edgent").iterdir()} == {p.name for p in library_sources()}
 
 
+def test_a_compiler_that_hangs_is_a_deploy_error_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hanging = tmp_path / "mpy-cross"
+    hanging.write_text("#!/bin/sh\nexec sleep 30\n")
+    hanging.chmod(0o755)
+    source = tmp_path / "module.py"
+    source.write_text("x = 1\n")
+    monkeypatch.setattr(files, "MPY_CROSS_TIMEOUT", 0.3)
+    compiler = files.MpyCross((str(hanging),), "CircuitPython 10.2.1; mpy v6.3")
+    with pytest.raises(DeployError, match=r"did not compile blynk_edgent/module.py within 0.3 s"):
+        compiler.compile(source, "blynk_edgent/module.py", tmp_path / "work")
+
+
 def test_frozen_and_built_in_tables_match_circuitpython_stubs() -> None:
     definitions = Path(str(metadata.distribution("circuitpython-stubs").locate_file("board_definitions")))
     for profile in sorted((ROOT / "boards").glob("*.py")):
@@ -313,6 +327,6 @@ def test_requirements_are_the_installed_versions_and_circup_names(tmp_path: Path
 
 
 def test_every_example_folder_in_the_table_exists() -> None:
-    for folder in {*files.EXAMPLE_FOLDERS.values(), files.DEFAULT_EXAMPLE}:
+    for folder in {*files.EXAMPLE_BOARDS, *files.EXAMPLE_FOLDERS.values(), files.DEFAULT_EXAMPLE}:
         assert (ROOT / "examples" / folder / "code.py").is_file(), folder
         assert (ROOT / "examples" / folder / "settings.toml").is_file(), folder

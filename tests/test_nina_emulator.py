@@ -672,6 +672,36 @@ def test_busio_spi_rules(make: Callable[..., Device]) -> None:
     busio.SPI(board.D3, MOSI=board.D4).deinit()  # the pins are free again
 
 
+def test_a_world_rewritten_while_it_is_read_is_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "world.json"
+
+    def write(ssid: str, stamp: int) -> None:
+        path.write_text(json.dumps({"networks": [{"ssid": ssid}]}))
+        os.utime(path, ns=(stamp, stamp))
+
+    write("First", 1_000_000_000)
+    world = World(path)
+    write("Second", 2_000_000_000)
+    real_read_text = Path.read_text
+
+    def read_then_rewrite(self: Path, *args: Any, **kwargs: Any) -> str:
+        text = real_read_text(self, *args, **kwargs)
+        monkeypatch.setattr(Path, "read_text", real_read_text)
+        write("Third", 3_000_000_000)  # the file changes again just after it was read
+        return text
+
+    monkeypatch.setattr(Path, "read_text", read_then_rewrite)
+    assert [n.ssid for n in world.networks] == ["Second"]
+    assert [n.ssid for n in world.networks] == ["Third"]
+
+
+def test_a_network_accepts_its_password_and_an_open_one_any() -> None:
+    open_network = World(None).find("CoffeeShop")
+    assert open_network is not None and open_network.accepts("anything")
+    home = World(None).find("HomeNet")
+    assert home is not None and home.accepts("correct horse battery") and not home.accepts("wrong password")
+
+
 def test_nina_firmware_option() -> None:
     assert nina_version("2.0.0") == "2.0.0"
     with pytest.raises(argparse.ArgumentTypeError, match=r"1\.x/2\.x line and 3\.x"):

@@ -20,8 +20,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from blynk_edgent.edgent import HOLD_ACTION_MS, HOLD_FEEDBACK_MS
+from edgent_host.sim.command import add_nina_firmware
+
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery"  # HomeNet's, in the simulator's default world
+LED_LOOK_S = 1.2  # how long the LED is watched: long enough for a blink or a breath
+SCREEN_SETTLE_S = 0.8  # the simulated display refreshes a few times a second, as a board's does
+# A little past the marks of a held button: its feedback starts at 3 s, its action needs 10 s.
+HOLD_FEEDBACK_S = HOLD_FEEDBACK_MS / 1000 + 0.2
+HOLD_RELEASE_S = HOLD_ACTION_MS / 1000 + 0.3
 
 
 class StepFailedError(Exception):
@@ -34,7 +42,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     demo.add_argument("--out", type=Path, default=ROOT / "out" / "demo", help="where the PNGs and the log go")
     demo.add_argument("--board", default="seeeduino_wio_terminal")
     demo.add_argument("--code", type=Path, default=ROOT / "examples" / "wio_terminal" / "code.py")
-    demo.add_argument("--nina-firmware", help="NINA firmware of the emulated ESP32 (default: the board's)")
+    add_nina_firmware(demo)
     demo.set_defaults(run=run)
 
 
@@ -76,7 +84,7 @@ class Demo:
             time.sleep(0.1)
         raise StepFailedError(f"{what}: not within {timeout:g} s")
 
-    def led(self, sim: Any, seconds: float = 1.2) -> str:
+    def led(self, sim: Any, seconds: float = LED_LOOK_S) -> str:
         """What the status LED did for a moment: the colours it showed (it blinks and breathes)."""
         seen: list[str] = []
         deadline = time.monotonic() + seconds
@@ -92,7 +100,7 @@ class Demo:
 
     def screenshot(self, sim: Any, name: str) -> None:
         """Copy the device's screen, once it has caught up with what just happened."""
-        time.sleep(0.8)  # the simulated display refreshes a few times a second, as a board's does
+        time.sleep(SCREEN_SETTLE_S)
         screen = sim.options.state_dir / "screen.png"
         if screen.exists():
             self.shots += 1
@@ -128,9 +136,8 @@ def run(args: argparse.Namespace) -> int:
                 ca=cloud.ca_dir,
                 portal=f"127.0.0.1:{free_port()}",
                 panel="127.0.0.1:0",
+                nina_firmware=args.nina_firmware,
             )
-            if args.nina_firmware and hasattr(options, "nina_firmware"):
-                options.nina_firmware = args.nina_firmware
             sim = demo.sim = Simulator(options)
             sim.start()
             portal = "http://" + options.portal
@@ -172,13 +179,12 @@ def _story(demo: Demo, sim: Any, cloud: Any, portal: str) -> None:
     query = urlencode({"ssid": "HomeNet", "pass": PASSWORD, "blynk": token, "host": "blynk.cloud", "port_ssl": "443"})
     answer = demo.step("5. the phone sends /config", lambda: http(portal + "/config?" + query))
     demo.say(f"  device: {answer['msg']}")
-    demo.step(
-        "6. the device joins HomeNet, logs in, stores the configuration, reboots and runs",
-        lambda: demo.wait(
-            "RUNNING after the reboot", lambda: state()["state"] == "RUNNING" and state()["boots"] >= 2, 60
-        ),
-    )
-    cloud.wait_online(token, timeout=20)
+
+    def running_and_online() -> None:
+        demo.wait("RUNNING after the reboot", lambda: state()["state"] == "RUNNING" and state()["boots"] >= 2, 60)
+        cloud.wait_online(token, timeout=20)
+
+    demo.step("6. the device joins HomeNet, logs in, stores the configuration, reboots and runs", running_and_online)
     demo.say(f"  online in the cloud; LED {demo.led(sim, 2.5)}")
     demo.screenshot(sim, "running")
 
@@ -193,17 +199,20 @@ def _story(demo: Demo, sim: Any, cloud: Any, portal: str) -> None:
 
     button = "BUTTON_3"
     demo.step("9. hold button A (BUTTON_3) for 10 s", lambda: sim.button(button, True))
-    time.sleep(3.2)
+    pressed = time.monotonic()
+    # Timed from the press, so that watching the LED and taking screenshots does not move the marks.
+    time.sleep(max(0.0, pressed + HOLD_FEEDBACK_S - time.monotonic()))
     demo.say(f"  after 3 s: LED {demo.led(sim)} (breathing)")
     demo.screenshot(sim, "hold-3s")
-    time.sleep(max(0.0, 10.3 - 3.2 - 1.2 - 0.8))
+    time.sleep(max(0.0, pressed + HOLD_RELEASE_S - time.monotonic()))
     demo.say(f"  after 10 s: LED {demo.led(sim, 0.6)} (fast blink: release now)")
     demo.screenshot(sim, "hold-10s")
-    sim.button(button, False)
-    demo.step(
-        "10. released: the configuration is erased and the device is back in config mode",
-        lambda: demo.wait("config mode again", lambda: state()["state"] == "WAIT_CONFIG" and state()["ap"], 20),
-    )
+
+    def release_and_wait() -> None:
+        sim.button(button, False)
+        demo.wait("config mode again", lambda: state()["state"] == "WAIT_CONFIG" and state()["ap"], 20)
+
+    demo.step("10. released: the configuration is erased and the device is back in config mode", release_and_wait)
     demo.screenshot(sim, "config-mode-again")
     demo.say(f"done in {time.monotonic() - demo.started:.0f} s: screens and demo.log in {demo.out}")
 

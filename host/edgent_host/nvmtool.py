@@ -1,16 +1,20 @@
 """``edgent nvm`` and ``edgent apname``: read and seed NVM images, and compute a device's AP name.
 
 ``edgent nvm write`` is the factory-seeding path: it writes a CRC-checked record, exactly as the
-device would, into an image for the simulator (or for a tool that flashes NVM).
+device would, into an image for the simulator (or for a tool that flashes NVM), creating the image
+when there is none. ``show`` and ``erase`` read an image that must exist. An error is one line on
+stderr and exit status 2.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
 from blynk_edgent import apname, messages
 from blynk_edgent.config import Config
-from blynk_edgent.store import ConfigStore
+from blynk_edgent.store import SLOT_SIZE, ConfigStore
 from edgent_host.nvmfile import NVMFile
 
 
@@ -22,12 +26,12 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 
     show = actions.add_parser("show", help="print the configuration an image holds")
     show.add_argument("file")
-    show.add_argument("--size", type=int, default=8192, help="NVM size in bytes (default 8192)")
+    show.add_argument("--size", type=_size, default=8192, help="NVM size in bytes (default 8192)")
     show.set_defaults(run=_show)
 
     write = actions.add_parser("write", help="store a configuration in an image, as the device would")
     write.add_argument("file")
-    write.add_argument("--size", type=int, default=8192, help="NVM size in bytes (default 8192)")
+    write.add_argument("--size", type=_size, default=8192, help="NVM size in bytes (default 8192)")
     write.add_argument("--ssid", required=True)
     write.add_argument("--password", default="")
     write.add_argument("--token", required=True)
@@ -38,7 +42,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 
     erase = actions.add_parser("erase", help="forget the configuration, as a 10 s button hold does")
     erase.add_argument("file")
-    erase.add_argument("--size", type=int, default=8192)
+    erase.add_argument("--size", type=_size, default=8192, help="NVM size in bytes (default 8192)")
     erase.set_defaults(run=_erase)
 
     name = commands.add_parser("apname", help="print the access-point name a device will use")
@@ -49,8 +53,38 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     name.set_defaults(run=_apname)
 
 
+def _size(text: str) -> int:
+    """``--size``: a whole number of bytes, room for one configuration record at least."""
+    if not text.isdigit() or int(text) < SLOT_SIZE:
+        raise argparse.ArgumentTypeError(f"expected a number of bytes from {SLOT_SIZE} (e.g. 8192), got {text!r}")
+    return int(text)
+
+
+def _error(action: str, message: str) -> int:
+    print(f"edgent nvm {action}: {message}", file=sys.stderr)
+    return 2
+
+
+def _open(args: argparse.Namespace, create: bool) -> ConfigStore:
+    """The store of the image ``args.file``; ValueError says why it cannot be used."""
+    # NVMFile creates a missing image, which is right for seeding one and wrong for reading one:
+    # a mistyped name would show an empty configuration and leave a stray 8 KiB file behind.
+    if not create and not Path(args.file).is_file():
+        raise ValueError(f"{args.file}: no such image (`edgent nvm write` creates one)")
+    try:
+        nvm = NVMFile(args.file, args.size)
+    except OSError as error:
+        raise ValueError(f"{args.file}: {error.strerror or error}") from None
+    except ValueError as error:
+        raise ValueError(f"{error} (--size {args.size}): give the size of the board this image is for") from None
+    return ConfigStore(nvm)
+
+
 def _show(args: argparse.Namespace) -> int:
-    store = ConfigStore(NVMFile(args.file, args.size))
+    try:
+        store = _open(args, create=False)
+    except ValueError as error:
+        return _error("show", str(error))
     config = store.load()
     print(f"layout: {store.layout}")
     print(config)
@@ -71,16 +105,19 @@ def _write(args: argparse.Namespace) -> int:
         provisioned=True,
     )
     try:
-        written = ConfigStore(NVMFile(args.file, args.size)).save(config)
+        written = _open(args, create=True).save(config)
     except ValueError as error:
-        print(f"edgent nvm write: {error}")
-        return 2
+        return _error("write", str(error))
     print("written" if written else "unchanged: the image already holds this configuration")
     return 0
 
 
 def _erase(args: argparse.Namespace) -> int:
-    ConfigStore(NVMFile(args.file, args.size)).erase()
+    try:
+        store = _open(args, create=False)
+    except ValueError as error:
+        return _error("erase", str(error))
+    store.erase()
     print("erased")
     return 0
 

@@ -1,8 +1,12 @@
 """``edgent provision``: the phone's side of provisioning, from a laptop joined to the device's AP.
 
 It does what the Blynk app does: reads the board info, lists networks when asked, gets a token
-from the cloud's API when none is given, sends ``/config``, then waits until the device is
-online in the cloud, and says in words why it is not when it fails. Exit status 0 only on success.
+from the cloud's API when none is given, sends ``/config``, then waits for proof that the device
+is online: the cloud's API saying so, or the device's own report (``/board_info.json``'s attempt
+phase ``connected``, set only once the cloud accepted its login), whichever comes first, so that
+a laptop on the device's access point with no way to the cloud sees the success too. It says in
+words why the device is not online when it fails. Exit status 0 on success, 2 when the device
+refused the configuration it was sent, else 1.
 """
 
 from __future__ import annotations
@@ -24,6 +28,10 @@ DEFAULT_CLOUD_API = "https://blynk.cloud"
 
 class ProvisionError(Exception):
     """Provisioning stopped; the message says why and what to do."""
+
+
+class RefusedError(ProvisionError):
+    """The device answered ``/config`` that the configuration is invalid (HTTP 400 or 500)."""
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -101,12 +109,12 @@ def new_token(cloud_api: str, template_id: str, name: str) -> str:
     return str(answer["token"])
 
 
-def is_online(cloud_api: str, token: str) -> bool:
-    """Whether the cloud sees the device logged in."""
+def is_online(cloud_api: str, token: str) -> bool | None:
+    """Whether the cloud sees the device logged in; None when its API does not answer."""
     try:
         status, body = _http("GET", f"{cloud_api.rstrip('/')}/external/api/isHardwareConnected?token={token}")
     except (urllib.error.URLError, OSError):
-        return False
+        return None
     return status == 200 and body.strip() == b"true"
 
 
@@ -148,19 +156,25 @@ def provision(args: argparse.Namespace, say: Any = print) -> None:
         raise ProvisionError(f"sending the configuration failed: {error}") from None
     answer = _json(status, body, "config")
     if status != 200 or answer.get("status") != "ok":
-        raise ProvisionError(
-            f"the device refused the configuration: {answer.get('msg', body.decode(errors='replace'))}"
-        )
+        reason = answer.get("msg", body.decode(errors="replace"))
+        # 400 (a malformed request) and 500 (Blynk's answer to an invalid configuration) are about
+        # what was sent; anything else (503: still busy with the last one) is worth a retry.
+        error = RefusedError if status in (400, 500) else ProvisionError
+        raise error(f"the device refused the configuration: {reason} (HTTP {status})")
     say(f"device: {answer.get('msg')}")
     _wait(args, token, say)
 
 
 def _wait(args: argparse.Namespace, token: str, say: Any) -> None:
+    """Return once the cloud's API or the device itself says it is online; ProvisionError otherwise."""
     deadline = time.monotonic() + args.timeout
     last_phase = ""
+    cloud_answered = False
     while time.monotonic() < deadline:
-        if is_online(args.cloud_api, token):
-            say(f"online: the device is connected to {args.ssid!r} and to Blynk.Cloud")
+        online = is_online(args.cloud_api, token)
+        cloud_answered = cloud_answered or online is not None
+        if online:
+            say(f"online: the device is connected to {args.ssid!r} and to Blynk.Cloud (the cloud's API says so)")
             return
         try:
             info = board_info(args.device)
@@ -168,15 +182,25 @@ def _wait(args: argparse.Namespace, token: str, say: Any) -> None:
             info = {}  # its access point is down while it tries (radios that cannot do both)
         attempt = info.get("attempt") or {}
         phase = attempt.get("phase", "")
+        if phase == "connected":
+            # The device sets it only after the cloud accepted its login, and reboots into
+            # running mode about 2 s later: its own report is proof enough, and may be the only
+            # one a laptop on its access point without internet can get.
+            say(
+                f"online: the device is connected to {attempt.get('ssid', args.ssid)!r} and logged in to the cloud "
+                "(its own report; it reboots into running mode now)"
+            )
+            return
         if phase == "failed":
             raise ProvisionError("the device could not connect: " + explain(int(info.get("last_error", 0))))
         if phase and phase != last_phase:
             say(f"device: {phase} {attempt.get('ssid', '')!r} ({info.get('state')})")
             last_phase = phase
         time.sleep(1)
+    unreachable = "" if cloud_answered else f" The cloud's API at {args.cloud_api} did not answer either."
     raise ProvisionError(
-        f"the device did not come online within {args.timeout:g} s. If its access point is back, run this "
-        "again to read why; otherwise check the network reaches the internet."
+        f"the device did not come online within {args.timeout:g} s.{unreachable} If its access point is back, "
+        "run this again to read why; otherwise check the network reaches the internet."
     )
 
 
@@ -186,5 +210,5 @@ def run(args: argparse.Namespace) -> int:
         provision(args)
     except ProvisionError as error:
         print(f"edgent provision: {error}", file=sys.stderr)
-        return 1
+        return 2 if isinstance(error, RefusedError) else 1
     return 0

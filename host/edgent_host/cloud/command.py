@@ -17,8 +17,9 @@ import signal
 import sys
 from pathlib import Path
 
+from edgent_host.address import format_address, parse_address
 from edgent_host.cloud.devices import DEFAULT_TEMPLATE_ID
-from edgent_host.cloud.server import DEFAULT_CA_DIR, Address, CloudConfig, CloudServer
+from edgent_host.cloud.server import DEFAULT_CA_DIR, CloudConfig, CloudServer
 
 PREFIX = "edgent cloud: "
 DESCRIPTION = (
@@ -69,22 +70,6 @@ def add_arguments(cloud: argparse.ArgumentParser) -> None:
         help="answer every login with a REDIRECT there, then close",
     )
     cloud.set_defaults(run=run)
-
-
-def parse_address(text: str) -> Address:
-    """``HOST:PORT`` (or ``[IPv6]:PORT``) as a tuple; an empty host (``:8080``) means every IPv4 interface."""
-    host, sep, port = text.rpartition(":")
-    if not sep or not port.isdigit() or int(port) > 65535:
-        raise argparse.ArgumentTypeError("expected HOST:PORT, got %r" % text)
-    if host.startswith("[") and host.endswith("]"):
-        host = host[1:-1]
-    return host, int(port)
-
-
-def format_address(address: Address) -> str:
-    """``HOST:PORT``, with brackets around an IPv6 host."""
-    host, port = address
-    return "[%s]:%d" % (host, port) if ":" in host else "%s:%d" % (host, port)
 
 
 def _token(text: str) -> str:

@@ -46,8 +46,9 @@ def _sort_key(key: str) -> tuple[int, str]:
     return (int(number), "") if number.isdigit() else (1 << 30, number)
 
 
-def _plain(values: list[str]) -> str | list[str]:
-    # One value reads as a string (the common case); a multi-value write stays a list.
+def plain(values: list[str]) -> str | list[str]:
+    """A pin's or property's values as JSON shows them: one value as a string (the common case), a
+    multi-value write as a list."""
     return values[0] if len(values) == 1 else list(values)
 
 
@@ -104,9 +105,9 @@ class Device:
             "name": self.name,
             "online": self.online,
             "info": dict(self.info),
-            "pins": {key: _plain(self.pins[key]) for key in self.sorted_pins()},
+            "pins": {key: plain(self.pins[key]) for key in self.sorted_pins()},
             "properties": {
-                pin: {name: _plain(values) for name, values in props.items()} for pin, props in self.properties.items()
+                pin: {name: plain(values) for name, values in props.items()} for pin, props in self.properties.items()
             },
             "events": [{"code": e.code, "description": e.description} for e in self.events],
             "metadata": dict(self.metadata),

@@ -32,7 +32,16 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from edgent_host.cloud.devices import DEFAULT_TEMPLATE_ID, Device, Event, Registry, pin_key, pin_number, redact
+from edgent_host.cloud.devices import (
+    DEFAULT_TEMPLATE_ID,
+    Device,
+    Event,
+    Registry,
+    pin_key,
+    pin_number,
+    plain,
+    redact,
+)
 from edgent_host.cloud.frames import Command
 
 log = logging.getLogger("edgent_host.cloud")
@@ -165,10 +174,9 @@ class HttpApi:
         if missing:
             raise _HttpError(400, "Requested pin doesn't exist in the app: no value yet for %s." % ", ".join(missing))
         if len(pins) == 1:
-            values = device.pins[pin_key(pins[0])]
-            return Response.text(values[0]) if len(values) == 1 else Response.json(values)
-        answer = {name: device.pins[pin_key(name)] for name in pins}
-        return Response.json({name: values[0] if len(values) == 1 else values for name, values in answer.items()})
+            value = plain(device.pins[pin_key(pins[0])])
+            return Response.text(value) if isinstance(value, str) else Response.json(value)
+        return Response.json({name: plain(device.pins[pin_key(name)]) for name in pins})
 
     def _update(self, request: Request) -> Response:
         device = self._device(request)

@@ -68,6 +68,12 @@ class _SessionEndedError(Exception):
     """Raised inside a session to end it, with the reason for the log."""
 
 
+def peer_name(writer: asyncio.StreamWriter) -> str:
+    """``host:port`` of the other end of a connection, for the log."""
+    address = writer.get_extra_info("peername")
+    return "%s:%s" % tuple(address[:2]) if isinstance(address, tuple) else str(address)
+
+
 class DeviceSession:
     """One device connection, from the first byte to the close. :meth:`run` never raises (but may be cancelled)."""
 
@@ -85,8 +91,7 @@ class DeviceSession:
         self._registry = registry
         self._options = options
         self._transport = transport
-        address = writer.get_extra_info("peername")
-        self.peer = "%s:%s" % tuple(address[:2]) if isinstance(address, tuple) else str(address)
+        self.peer = peer_name(writer)
         self.device: Device | None = None
         self.heartbeat = options.default_heartbeat
         self._next_id = 1

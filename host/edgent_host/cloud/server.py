@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from edgent_host.cloud.devices import DEFAULT_TEMPLATE_ID, Registry
 from edgent_host.cloud.http_api import HttpApi, serve_connection
-from edgent_host.cloud.protocol import DEFAULT_HEARTBEAT, DeviceSession, SessionOptions
+from edgent_host.cloud.protocol import DEFAULT_HEARTBEAT, DeviceSession, SessionOptions, peer_name
 
 if TYPE_CHECKING:
     from edgent_host.cloud.ca import CAFiles
@@ -132,7 +132,7 @@ class CloudServer:
             return
         self._track()
         transport = "tls" if self._context else "plain"
-        peer = _peer(writer)
+        peer = peer_name(writer)
         log.info("%s: connected (%s)", peer, transport)
         if self._context is not None:
             self._handshaking.add(writer)
@@ -182,11 +182,6 @@ async def _listen(
         host or "0.0.0.0", port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
     )
     return await asyncio.start_server(handler, str(infos[0][4][0]), port)
-
-
-def _peer(writer: asyncio.StreamWriter) -> str:
-    address = writer.get_extra_info("peername")
-    return "%s:%s" % tuple(address[:2]) if isinstance(address, tuple) else str(address)
 
 
 # What a failed handshake usually means, for the log.

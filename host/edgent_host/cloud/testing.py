@@ -32,7 +32,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any, NamedTuple, TypeVar
@@ -145,7 +145,7 @@ class DeviceClient:
 class RunningCloud:
     """A cloud started by :func:`running_cloud`: where it listens, and shortcuts to its HTTP API.
 
-    ``tokens`` are the devices registered at start. ``ca_dir``/``ca_file`` are None without TLS.
+    ``ca_dir``/``ca_file`` are None without TLS.
     """
 
     host: str
@@ -153,7 +153,6 @@ class RunningCloud:
     http_port: int
     tls: bool
     ca_dir: Path | None
-    tokens: list[str] = field(default_factory=list)
 
     @property
     def device_address(self) -> Address:
@@ -174,7 +173,10 @@ class RunningCloud:
         """An ``ssl`` client context trusting only this cloud's CA (use server_hostname "blynk.cloud")."""
         if self.ca_file is None:
             raise ValueError("this cloud runs without TLS")
-        return ssl.create_default_context(cafile=str(self.ca_file))
+        # Imported here: only TLS needs the cryptography package (as in server.py).
+        from edgent_host.cloud.ca import client_context
+
+        return client_context(self.ca_file)
 
     # -- device protocol -----------------------------------------------------------------------
 
@@ -388,7 +390,6 @@ def running_cloud(
                 http_port=server.http_address[1],
                 tls=tls,
                 ca_dir=server.ca_files.directory if server.ca_files else None,
-                tokens=list(tokens),
             )
         finally:
             thread.stop()

@@ -25,24 +25,30 @@ from edgent_host.deploy.drive import GENERIC, Profile
 DATA_SUFFIXES = (".html", ".css", ".js", ".json")
 PROFILES_PACKAGE = "blynk_edgent_boards"
 PROFILES_INIT = b'"""Board profiles for blynk_edgent, copied from the repository\'s boards/ by `edgent deploy`."""\n'
-# The example folder written for each board id, when it is not named after the board id itself; a board
-# with none gets the native ESP32-S3 example, which only uses board.LED besides Edgent().
-EXAMPLE_FOLDERS = {
-    "seeeduino_wio_terminal": "wio_terminal",
-    "pyportal_titano": "pyportal",  # after a pyportal_titano folder, should one come
-    "metro_m4_airlift_lite": "metro_m4_airlift",
-    "arduino_nano_rp2040_connect": "nano_rp2040_connect",
-    "raspberry_pi_pico_w": "pico_w",
+# The board id each examples/ folder is written for (`edgent sim` simulates it when not told which).
+EXAMPLE_BOARDS = {
+    "esp32s3": "adafruit_feather_esp32s3_4mbflash_2mbpsram",
+    "feather_esp32s3_tft": "adafruit_feather_esp32s3_tft",
+    "pico_w": "raspberry_pi_pico_w",
+    "pyportal": "pyportal",
+    "pyportal_titano": "pyportal_titano",
+    "metro_m4_airlift": "metro_m4_airlift_lite",
+    "matrixportal_m4": "matrixportal_m4",
+    "nano_rp2040_connect": "arduino_nano_rp2040_connect",
+    "wio_terminal": "seeeduino_wio_terminal",
+}
+# The other way round, for the boards whose folder is not named after their id, and the boards that
+# share another's folder (the Pico 2 W runs the Pico W's code). A board with none gets the native
+# ESP32-S3 example, which needs nothing of the board but Edgent() (board.LED only where there is one).
+EXAMPLE_FOLDERS = {board: folder for folder, board in EXAMPLE_BOARDS.items() if board != folder} | {
     "raspberry_pi_pico2_w": "pico_w",
-    "adafruit_feather_esp32s3_tft": "feather_esp32s3_tft",
-    "adafruit_feather_esp32s3_4mbflash_2mbpsram": "esp32s3",
 }
 DEFAULT_EXAMPLE = "esp32s3"
 # CircuitPython runs the first of code.txt, code.py, main.txt, main.py: a user's main.txt or main.py
 # would stop running once a code.py sits beside it.
 SHADOWED_BY_CODE_PY = ("main.txt", "main.py")
-# A compiler that does not answer --version in this time is not used; circuitpython-mpy-cross may
-# download its binary on first use (circuitpython-platform.md section 7.2).
+# A compiler that does not answer --version, or compile one module, in this time is not used;
+# circuitpython-mpy-cross may download its binary on first use (circuitpython-platform.md section 7.2).
 MPY_CROSS_TIMEOUT = 120
 
 
@@ -115,9 +121,21 @@ class MpyCross:
         staged = work / "src" / name
         staged.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, staged)
-        result = subprocess.run(
-            [*self.command, "-o", str(out), name], cwd=work / "src", capture_output=True, text=True, timeout=120
-        )
+        try:
+            result = subprocess.run(
+                [*self.command, "-o", str(out), name],
+                cwd=work / "src",
+                capture_output=True,
+                text=True,
+                timeout=MPY_CROSS_TIMEOUT,
+            )
+        except subprocess.TimeoutExpired:
+            raise DeployError(
+                f"{self.command[0]} did not compile {name} within {MPY_CROSS_TIMEOUT} s: "
+                "remove it from PATH to deploy the library as .py"
+            ) from None
+        except OSError as error:
+            raise DeployError(f"could not run {self.command[0]}: {error.strerror or error}") from None
         if result.returncode != 0 or not out.is_file():
             detail = (result.stderr or result.stdout).strip().splitlines()
             raise DeployError(

@@ -7,22 +7,10 @@ import sys
 import threading
 from pathlib import Path
 
+from edgent_host.deploy.files import EXAMPLE_BOARDS
 from edgent_host.sim import boards
 from edgent_host.sim.nina.personality import for_version
 from edgent_host.sim.supervisor import Options, Simulator
-
-# The board each example folder is written for, when --board is not given.
-EXAMPLE_BOARDS = {
-    "esp32s3": "adafruit_feather_esp32s3_4mbflash_2mbpsram",
-    "feather_esp32s3_tft": "adafruit_feather_esp32s3_tft",
-    "pico_w": "raspberry_pi_pico_w",
-    "pyportal": "pyportal",
-    "pyportal_titano": "pyportal_titano",
-    "metro_m4_airlift": "metro_m4_airlift_lite",
-    "matrixportal_m4": "matrixportal_m4",
-    "nano_rp2040_connect": "arduino_nano_rp2040_connect",
-    "wio_terminal": "seeeduino_wio_terminal",
-}
 
 
 def board_for(code: Path, explicit: str | None) -> str:
@@ -43,6 +31,16 @@ def nina_version(text: str) -> str:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+def add_nina_firmware(parser: argparse.ArgumentParser) -> None:
+    """Add ``--nina-firmware``, checked by :func:`nina_version` (``edgent sim`` and ``edgent demo``)."""
+    parser.add_argument(
+        "--nina-firmware",
+        metavar="VERSION",
+        type=nina_version,
+        help="AirLift boards: the NINA firmware the ESP32 runs, e.g. 1.7.7 or 3.3.0 (default: the board's)",
+    )
+
+
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add ``sim`` to the ``edgent`` command."""
     sim = commands.add_parser("sim", help="run a code.py on a simulated board")
@@ -55,12 +53,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     sim.add_argument("--portal", default="127.0.0.1:8080", help="where the device's 192.168.4.1:80 is reachable")
     sim.add_argument("--dns", help="where the device's captive DNS (UDP 53) is reachable")
     sim.add_argument("--board", help="board id (default: the one the example is written for)")
-    sim.add_argument(
-        "--nina-firmware",
-        metavar="VERSION",
-        type=nina_version,
-        help="AirLift boards: the NINA firmware the ESP32 runs, e.g. 1.7.7 or 3.3.0 (default: the board's)",
-    )
+    add_nina_firmware(sim)
     sim.set_defaults(run=run)
 
 

@@ -71,10 +71,6 @@ class VirtualDisplay(busdisplay.BusDisplay):
                 )
         return img
 
-    def save_png(self, path: str | Path) -> None:
-        """Save what the display shows."""
-        self.image().save(path)
-
 
 class AutoRefresh:
     """Saves the display to ``path`` a little after its content last changed, as auto-refresh shows it."""

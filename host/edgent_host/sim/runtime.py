@@ -9,24 +9,40 @@ from __future__ import annotations
 
 import json
 import socket
+import ssl
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from edgent_host.address import parse_address as parse_address  # the supervisor imports it from here
 from edgent_host.sim.boards import SimBoard
 from edgent_host.sim.world import World
 
 REBOOT_EXIT = 75  # microcontroller.reset(): the supervisor starts the next boot at once
 
 
-def parse_address(text: str) -> tuple[str, int]:
-    """Return (host, port) from ``HOST:PORT``."""
-    host, _, port = text.rpartition(":")
-    if not host or not port.isdigit():
-        raise ValueError(f"expected HOST:PORT, got {text!r}")
-    return host, int(port)
+def is_dotted_quad(name: str) -> bool:
+    """True for a literal IPv4 address, which resolves to itself without DNS."""
+    parts = name.split(".")
+    return len(parts) == 4 and all(part.isdigit() and int(part) < 256 for part in parts)
+
+
+def is_cloud_name(name: str) -> bool:
+    """True for ``blynk.cloud`` and its regional hosts, which resolve to the local cloud."""
+    return name == "blynk.cloud" or name.endswith(".blynk.cloud")
+
+
+def trusting_context(ca_file: Path | None) -> ssl.SSLContext:
+    """A TLS client context trusting what the board's root bundle would: the local cloud's CA
+    (``ca_file``, when there is one), else this machine's own roots."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    if ca_file is not None and ca_file.exists():
+        context.load_verify_locations(cafile=str(ca_file))
+    else:
+        context.load_default_certs()
+    return context
 
 
 @dataclass

@@ -1,9 +1,12 @@
 """The simulator's supervisor: boots the device (a process per boot) and serves the panel.
 
-The panel is the board's outside, over HTTP JSON: ``GET /api/state`` (the state, ``last_error``,
-the LED colour, whether the access point is up, boots), ``POST /api/button/<name>`` with
-``{"action": "press"}`` or ``{"action": "release"}``, ``POST /api/power`` with
-``{"action": "cycle"}``, ``GET /api/log``. The device's serial output goes to ``DIR/serial.log``.
+The panel is the board's outside: ``GET /`` the panel page, and over HTTP JSON ``GET /api/state``
+(the board, the state, ``last_error``, the LED colour, the access point, boots, whether it runs
+and how it last exited, its buttons, and the count of screen pictures on a board with a screen),
+``GET /api/screen.png`` (the screen now), ``GET /api/log``, ``GET /api/modules`` (the
+blynk_edgent modules the device holds; 409 when it is off), ``POST /api/button/<name>`` with
+``{"action": "press"}`` or ``{"action": "release"}`` (409 when it is off), and ``POST /api/power``
+with ``{"action": "cycle"}``. The device's serial output goes to ``DIR/serial.log``.
 """
 
 from __future__ import annotations

@@ -85,21 +85,28 @@ class Network:
             dhcp=bool(item.get("dhcp", True)),
         )
 
+    def accepts(self, password: str) -> bool:
+        """True when a station with ``password`` may join (an open network takes any password)."""
+        return self.security == "OPEN" or password == self.password
+
 
 class World:
     """The networks of a world file, re-read whenever the file changes."""
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path = Path(path) if path else None
-        self._stamp: float | None = None
+        self._stamp: int | None = None
         self._networks: tuple[Network, ...] = ()
         self._load(DEFAULT_WORLD if self.path is None else None)
 
     def _load(self, data: dict[str, Any] | None) -> None:
         if data is None:
             assert self.path is not None
+            # The time before the text: a rewrite between the two leaves the file newer than the
+            # time kept, so the next look reads it again (the other order would never see it).
+            stamp = self.path.stat().st_mtime_ns
             data = json.loads(self.path.read_text())
-            self._stamp = self.path.stat().st_mtime_ns
+            self._stamp = stamp
         networks = data.get("networks")
         if not isinstance(networks, list):
             raise ValueError('world: expected {"networks": [...]}')

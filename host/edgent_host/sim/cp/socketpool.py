@@ -40,10 +40,6 @@ def _translate(error: OSError) -> OSError:
     return OSError(_HOST_TO_MP.get(error.errno or 0, error.errno or ECONNRESET))
 
 
-def _is_cloud(name: str) -> bool:
-    return name == "blynk.cloud" or name.endswith(".blynk.cloud")
-
-
 class SocketPool:
     """The sockets of one radio."""
 
@@ -76,14 +72,14 @@ class SocketPool:
     ) -> list[tuple[int, int, int, str, tuple[str, int]]]:
         """Resolve ``host_name``: dotted quads as they are, ``blynk.cloud`` to the local cloud."""
         runtime = _sim.current()
-        if _is_numeric(host_name):
+        if _sim.is_dotted_quad(host_name):
             return [(self.AF_INET, self.SOCK_STREAM, 0, "", (host_name, port))]
         if not self.radio._check_link():
             raise self.gaierror(self.EAI_NONAME, "Name or service not known")
         network = self.radio._joined
         if network is None or not network.internet:
             raise self.gaierror(self.EAI_NONAME, "Name or service not known")
-        if _is_cloud(host_name):
+        if _sim.is_cloud_name(host_name):
             return [(self.AF_INET, self.SOCK_STREAM, 0, "", runtime.cloud)]
         if host_name == "localhost":
             return [(self.AF_INET, self.SOCK_STREAM, 0, "", ("127.0.0.1", port))]
@@ -96,11 +92,6 @@ class SocketPool:
         if self.open_sockets >= _MAX_SOCKETS:
             raise RuntimeError("Out of sockets")
         return Socket(self, family, type, proto)
-
-
-def _is_numeric(name: str) -> bool:
-    parts = name.split(".")
-    return len(parts) == 4 and all(p.isdigit() and int(p) < 256 for p in parts)
 
 
 class Socket:

@@ -50,13 +50,7 @@ class SSLContext:
 
 
 def _bundle_context() -> host_ssl.SSLContext:
-    context = host_ssl.SSLContext(host_ssl.PROTOCOL_TLS_CLIENT)
-    ca_file = _sim.current().ca_file
-    if ca_file is not None and ca_file.exists():
-        context.load_verify_locations(cafile=str(ca_file))
-    else:
-        context.load_default_certs()
-    return context
+    return _sim.trusting_context(_sim.current().ca_file)
 
 
 def create_default_context() -> SSLContext:

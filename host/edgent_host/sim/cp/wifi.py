@@ -104,7 +104,7 @@ class Radio:
         if self._joined is None:
             return False
         current = _sim.current().world.find(self._joined.ssid)
-        if current is None or (current.security != "OPEN" and current.password != self._joined_password):
+        if current is None or not current.accepts(self._joined_password):
             self._drop_station()
             return False
         self._joined = current
@@ -208,7 +208,7 @@ class Radio:
         network = _sim.current().world.find(ssid_bytes.decode(errors="replace"))
         if network is None:
             raise ConnectionError("No network with that ssid")
-        if network.security != "OPEN" and password_bytes.decode(errors="replace") != network.password:
+        if not network.accepts(password_bytes.decode(errors="replace")):
             raise ConnectionError("Authentication failure")
         self._joined = network
         self._joined_password = network.password

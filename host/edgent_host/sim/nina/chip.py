@@ -195,9 +195,6 @@ class ESP32:
             return out.ljust(len(data), b"\0")
 
     def close(self) -> None:
-        """Power off: close every socket."""
+        """Power off: as held in reset, every socket closed."""
         with self._lock:
-            if self.firmware is not None:
-                self.firmware.shutdown()
-                self.firmware = None
-            self.state = "reset"
+            self._hold_reset()

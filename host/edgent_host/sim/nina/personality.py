@@ -79,22 +79,18 @@ from dataclasses import dataclass
 
 from edgent_host.sim.nina import protocol as p
 
-VERSIONS = ("1.7.7", "3.3.0")  # the two personalities' default version strings
-
 
 @dataclass(frozen=True)
 class Personality:
     """How one NINA firmware line behaves, flag by flag (the module docstring says where from)."""
 
     version: str
-    legacy: bool  # the 1.x / 2.0 code line
+    legacy: bool  # the 1.x / 2.0 code line; radio.py's AP mode (beginAP drops the station, _ipInfo) hangs on it
     max_sockets: int
-    ap_stops_station: bool
     scan_stops_wifi: bool
     join_stops_ap: bool
     disconnect_stops_ap: bool
     status_shows_ap: bool
-    ip_shows_ap: bool
     mac_reversed: bool
     boot_status: int
     no_ssid_status: int
@@ -108,11 +104,6 @@ class Personality:
     server_start_always_ok: bool
     time_bytes: int
 
-    @property
-    def line(self) -> str:
-        """``"1.x"`` or ``"3.x"``: which behaviour set this is."""
-        return "1.x" if self.legacy else "3.x"
-
 
 def for_version(version: str) -> Personality:
     """The personality of firmware ``version`` ("1.7.7", "2.0.0", "3.3.0", ...)."""
@@ -125,12 +116,10 @@ def for_version(version: str) -> Personality:
             version=version.strip(),
             legacy=True,
             max_sockets=10,
-            ap_stops_station=True,
             scan_stops_wifi=True,
             join_stops_ap=True,
             disconnect_stops_ap=True,
             status_shows_ap=True,
-            ip_shows_ap=True,
             mac_reversed=True,
             boot_status=p.WL_IDLE_STATUS,
             no_ssid_status=p.WL_CONNECT_FAILED,
@@ -149,12 +138,10 @@ def for_version(version: str) -> Personality:
             version=version.strip(),
             legacy=False,
             max_sockets=6,
-            ap_stops_station=False,
             scan_stops_wifi=False,
             join_stops_ap=False,
             disconnect_stops_ap=False,
             status_shows_ap=False,
-            ip_shows_ap=False,
             mac_reversed=False,
             boot_status=p.WL_STOPPED,
             no_ssid_status=p.WL_NO_SSID_AVAIL,

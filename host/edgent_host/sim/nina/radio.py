@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from edgent_host.sim.nina import protocol as p
+from edgent_host.sim.runtime import is_cloud_name, is_dotted_quad
 from edgent_host.sim.world import Network
 
 if TYPE_CHECKING:
@@ -59,15 +60,6 @@ def packed(address: str) -> bytes:
 def dotted(address: bytes) -> str:
     """4 bytes as ``"a.b.c.d"``."""
     return str(ipaddress.IPv4Address(bytes(address[:4]).ljust(4, b"\0")))
-
-
-def _is_numeric(name: str) -> bool:
-    parts = name.split(".")
-    return len(parts) == 4 and all(part.isdigit() and int(part) < 256 for part in parts)
-
-
-def _is_cloud(name: str) -> bool:
-    return name == "blynk.cloud" or name.endswith(".blynk.cloud")
 
 
 @dataclass
@@ -130,13 +122,13 @@ class Radio:
             # reasons"); the attempt only succeeds once the network is back.
             ssid, password = self._wanted
             network = self.runtime.world.find(ssid)
-            if network is not None and (network.security == "OPEN" or network.password == password):
+            if network is not None and network.accepts(password):
                 self._attempt = _Attempt(ssid, password, now + JOIN_S)
 
     def _link_ok(self) -> bool:
         assert self.joined is not None
         current = self.runtime.world.find(self.joined.ssid)
-        if current is None or (current.security != "OPEN" and current.password != self._joined_password):
+        if current is None or not current.accepts(self._joined_password):
             return False
         self.joined = current
         return True
@@ -149,7 +141,7 @@ class Radio:
             self.reason = REASON_NO_AP_FOUND
             self._status = self.personality.no_ssid_status
             return
-        if network.security != "OPEN" and attempt.password != network.password:
+        if not network.accepts(attempt.password):
             self.reason = REASON_AUTH_FAIL
             self._status = self.personality.auth_fail_status
             self._retry = False  # AUTH_FAIL is not a reconnectable reason
@@ -172,6 +164,12 @@ class Radio:
             self._status = p.WL_IDLE_STATUS  # arduino-esp32: STA_CONNECTED sets WL_IDLE_STATUS, GOT_IP never comes
         # 1.x without an address: nothing sets a status, it keeps the in-progress value.
 
+    def _leave_station(self) -> None:
+        """Leave the network joined or being joined: STA_DISCONNECTED (ASSOC_LEAVE), status 6, sockets closed."""
+        if self.joined is not None or self._attempt is not None:
+            self._attempt = None
+            self._lose_station(REASON_ASSOC_LEAVE, p.WL_DISCONNECTED)
+
     def _lose_station(self, reason: int, status: int) -> None:
         self.joined = None
         self.got_ip = False
@@ -186,10 +184,7 @@ class Radio:
         legacy = self.personality.legacy
         if legacy:
             self._status = p.WL_NO_SSID_AVAIL  # WiFi.cpp begin(): the in-progress value
-        if self.joined is not None or self._attempt is not None:
-            # Leaving the network raises STA_DISCONNECTED (ASSOC_LEAVE): status 6, sockets closed.
-            self._attempt = None
-            self._lose_station(REASON_ASSOC_LEAVE, p.WL_DISCONNECTED)
+        self._leave_station()
         if self.personality.join_stops_ap and self.ap is not None:
             self._stop_ap()  # esp_wifi_stop + WIFI_MODE_STA; AP_STOP sets WL_IDLE_STATUS
         if legacy:
@@ -204,9 +199,7 @@ class Radio:
         """DISCONNECT: leave the network (1.x: ``esp_wifi_disconnect`` + ``esp_wifi_stop``, the AP goes too)."""
         self._wanted = None
         self._retry = False
-        if self.joined is not None or self._attempt is not None:
-            self._attempt = None
-            self._lose_station(REASON_ASSOC_LEAVE, p.WL_DISCONNECTED)
+        self._leave_station()
         if self.personality.disconnect_stops_ap and self.ap is not None:
             self._stop_ap()
 
@@ -311,9 +304,7 @@ class Radio:
         """1.x's beginAP: ``esp_wifi_stop`` + ``WIFI_MODE_AP`` ends the station and a running AP."""
         self._wanted = None
         self._retry = False
-        if self.joined is not None or self._attempt is not None:
-            self._attempt = None
-            self._lose_station(REASON_ASSOC_LEAVE, p.WL_DISCONNECTED)
+        self._leave_station()
         if self.ap is not None:
             self._stop_ap()
 
@@ -337,9 +328,7 @@ class Radio:
         if self.personality.scan_stops_wifi:
             # scanNetworks: esp_wifi_stop + WIFI_MODE_STA: the AP and the station go.
             self._wanted = None
-            if self.joined is not None or self._attempt is not None:
-                self._attempt = None
-                self._lose_station(REASON_ASSOC_LEAVE, p.WL_DISCONNECTED)
+            self._leave_station()
             if self.ap is not None:
                 self._stop_ap()
             self._status = p.WL_SCAN_COMPLETED
@@ -363,14 +352,14 @@ class Radio:
 
     def resolve(self, name: str) -> str | None:
         """What ``name`` resolves to through the station's DNS, or None (lwIP getaddrinfo)."""
-        if _is_numeric(name):
+        if is_dotted_quad(name):
             return name  # a literal address needs no DNS
         if not self.station_up():
             return None
         assert self.joined is not None
         if not self.joined.internet or not any(server != NO_ADDRESS for server in self.dns):
             return None
-        if _is_cloud(name):
+        if is_cloud_name(name):
             return CLOUD_ADDRESS
         if name == "localhost":
             return "127.0.0.1"

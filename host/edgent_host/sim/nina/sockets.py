@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 
 from edgent_host.sim.nina import protocol as p
 from edgent_host.sim.nina.radio import CLOUD_ADDRESS, Radio
+from edgent_host.sim.runtime import trusting_context
 
 if TYPE_CHECKING:
     from edgent_host.sim.nina.personality import Personality
@@ -44,6 +45,15 @@ WRITE_TIMEOUT_S = 5.0
 RX_LIMIT = 65535  # AVAIL_DATA_TCP answers a uint16
 UDP_TX_LIMIT = 1500  # WiFiUDP's send buffer
 PHONE_ADDRESS = "192.168.4.2"
+
+
+def _readable(sock: host.socket) -> bool:
+    """True when ``sock`` has something to take in (bytes, a datagram, a client), without waiting."""
+    try:
+        ready, _, _ = select.select([sock], [], [], 0)
+    except (OSError, ValueError):
+        return False  # closed under us: nothing to read
+    return bool(ready)
 
 
 class Conn:
@@ -118,11 +128,7 @@ class Conn:
             return False
         if self.tls and isinstance(self.sock, ssl.SSLSocket) and self.sock.pending():
             return True
-        try:
-            ready, _, _ = select.select([self.sock], [], [], 0)
-        except (OSError, ValueError):
-            return False
-        return bool(ready)
+        return _readable(self.sock)
 
     def close(self) -> None:
         """Close the connection (twice is fine)."""
@@ -158,11 +164,7 @@ class Listener:
 
     def pending(self) -> bool:
         """True when a client waits."""
-        try:
-            ready, _, _ = select.select([self.sock], [], [], 0)
-        except (OSError, ValueError):
-            return False
-        return bool(ready)
+        return _readable(self.sock)
 
     def close(self) -> None:
         """Stop listening."""
@@ -172,9 +174,8 @@ class Listener:
 class Server:
     """A WiFiServer / NetworkServer: the listener of its port, and (1.x) the clients it accepted."""
 
-    def __init__(self, listener: Listener | None, port: int) -> None:
+    def __init__(self, listener: Listener | None) -> None:
         self.listener = listener
-        self.port = port
         self.spawned: list[Conn] = []  # 1.x WiFiServer::_spawnedSockets
 
     def __bool__(self) -> bool:
@@ -260,13 +261,7 @@ class Udp:
         """True when a datagram waits or the current one is not read to its end."""
         if self.available():
             return True
-        if self.sock is None:
-            return False
-        try:
-            ready, _, _ = select.select([self.sock], [], [], 0)
-        except (OSError, ValueError):
-            return False
-        return bool(ready)
+        return self.sock is not None and _readable(self.sock)
 
     def stop(self) -> None:
         """Close the socket."""
@@ -332,11 +327,11 @@ class SocketTable:
                 # ended (its socket keeps listening), and the answer is 1 whatever begin() did.
                 if slot.server is not None:
                     self._leaked.append(slot.server)
-                slot.server = Server(self._listener(port), port)
+                slot.server = Server(self._listener(port))
                 slot.mode = p.TCP_MODE
                 return self.personality.server_start_always_ok or bool(slot.server)
             if not slot.server:  # NetworkServer::begin on a listening server does nothing
-                slot.server = Server(self._listener(port), port)
+                slot.server = Server(self._listener(port))
             if slot.server:
                 slot.mode = p.TCP_MODE
                 return True
@@ -430,16 +425,19 @@ class SocketTable:
 
     # -- clients ---------------------------------------------------------------------------
 
+    def _resolve(self, name: str, address: bytes) -> str | None:
+        """The peer START_CLIENT_TCP names: ``name`` through the station's DNS, else the 4 address bytes."""
+        if name:
+            return self.radio.resolve(name)
+        return ".".join(str(byte) for byte in address[:4])
+
     def _route(self, name: str, address: bytes, port: int) -> tuple[str, tuple[str, int]] | None:
         """(the peer's address as the device sees it, where to really connect), or None."""
         if not self.radio.station_up():
             return None  # outgoing connections go through the station
-        if name:
-            resolved = self.radio.resolve(name)
-            if resolved is None:
-                return None
-        else:
-            resolved = ".".join(str(byte) for byte in address[:4])
+        resolved = self._resolve(name, address)
+        if resolved is None:
+            return None
         if resolved == CLOUD_ADDRESS:
             if not self.radio.has_internet():
                 return None
@@ -456,12 +454,9 @@ class SocketTable:
         """START_CLIENT_TCP: connect slot ``number`` (TCP or TLS), or address its UDP packets."""
         slot = self._slot(number)
         if mode == p.UDP_MODE:
-            if name:
-                resolved = self.radio.resolve(name)
-                if resolved is None:
-                    return False
-            else:
-                resolved = ".".join(str(byte) for byte in address[:4])
+            resolved = self._resolve(name, address)
+            if resolved is None:
+                return False
             target = self.runtime.cloud if resolved == CLOUD_ADDRESS else (resolved, port)
             udp = slot.udp or Udp()
             udp.begin_packet((resolved, port), target)
@@ -495,12 +490,7 @@ class SocketTable:
 
     def _handshake(self, sock: host.socket, server_name: str) -> ssl.SSLSocket | None:
         """TLS in the ESP32: verify the server against the root bundle (here: the local cloud's CA)."""
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-        ca_file = self.runtime.ca_file
-        if ca_file is not None and ca_file.exists():
-            context.load_verify_locations(cafile=str(ca_file))
-        else:
-            context.load_default_certs()
+        context = trusting_context(self.runtime.ca_file)
         sock.settimeout(CONNECT_TIMEOUT_S)
         try:
             return context.wrap_socket(sock, server_hostname=server_name)

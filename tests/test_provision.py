@@ -1,0 +1,121 @@
+"""`edgent provision` against a stand-in for the device's portal: what counts as success, and the exit statuses.
+
+The stand-in answers /board_info.json and /config as lib/blynk_edgent/portal.py does; the flow with the
+real device code and the local cloud is in test_e2e_config.py.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from edgent_host.cli import main
+
+TOKEN = "abcdefghijklmnopqrstuvwxyzAB12_-"
+
+
+class FakePortal(ThreadingHTTPServer):
+    """A device in config mode: ``config_answer`` is what /config gets, ``outcome`` the attempt phase after it."""
+
+    def __init__(self, config_answer: tuple[int, dict[str, str]], outcome: str) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.config_answer = config_answer
+        self.outcome = outcome
+        self.attempt: dict[str, Any] = {"phase": "idle"}
+
+    @property
+    def url(self) -> str:
+        return "http://127.0.0.1:%d" % self.server_address[1]
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: FakePortal
+
+    def do_GET(self) -> None:
+        path = urlsplit(self.path).path
+        if path == "/board_info.json":
+            self._json(200, {"board": "Test", "tmpl_id": "TMPL4abcd123", "ssid": "Blynk Test-ABCD", "last_error": 0,
+                             "state": "CONFIGURING", "attempt": self.server.attempt})  # fmt: skip
+        elif path == "/config":
+            status, answer = self.server.config_answer
+            if status == 200:
+                self.server.attempt = {"phase": self.server.outcome, "ssid": "HomeNet"}
+            self._json(status, answer)
+        else:
+            self._json(404, {"status": "error", "msg": "not found"})
+
+    def _json(self, status: int, body: dict[str, Any]) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextmanager
+def _portal(config_answer: tuple[int, dict[str, str]], outcome: str = "connected") -> Iterator[FakePortal]:
+    portal = FakePortal(config_answer, outcome)
+    threading.Thread(target=portal.serve_forever, daemon=True).start()
+    try:
+        yield portal
+    finally:
+        portal.shutdown()
+        portal.server_close()
+
+
+@pytest.fixture
+def no_cloud() -> str:
+    """The URL of a cloud API nobody answers at: a laptop on the device's AP, without internet."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+def _provision(portal: FakePortal, cloud_api: str) -> int:
+    return main(
+        ["provision", "--device", portal.url, "--cloud-api", cloud_api, "--ssid", "HomeNet", "--password",
+         "correct horse battery", "--token", TOKEN, "--timeout", "10"]
+    )  # fmt: skip
+
+
+def test_the_devices_own_report_counts_when_the_cloud_cannot_be_reached(
+    no_cloud: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with _portal((200, {"status": "ok", "msg": "Trying to connect..."})) as portal:
+        assert _provision(portal, no_cloud) == 0
+    out = capsys.readouterr().out
+    assert "online: the device is connected to 'HomeNet'" in out and "its own report" in out
+
+
+def test_a_failed_attempt_is_explained_and_exits_1(no_cloud: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with _portal((200, {"status": "ok", "msg": "Trying to connect..."}), outcome="failed") as portal:
+        assert _provision(portal, no_cloud) == 1
+    assert "edgent provision: the device could not connect" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("status", [400, 500])
+def test_a_refused_configuration_exits_2(status: int, no_cloud: str, capsys: pytest.CaptureFixture[str]) -> None:
+    answer = {"status": "error", "msg": "blynk: expected 32 characters"}
+    with _portal((status, answer)) as portal:
+        assert _provision(portal, no_cloud) == 2
+    err = capsys.readouterr().err
+    assert f"the device refused the configuration: blynk: expected 32 characters (HTTP {status})" in err
+
+
+def test_a_busy_device_is_a_failure_not_a_refusal(no_cloud: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with _portal((503, {"status": "error", "msg": "busy trying the last configuration"})) as portal:
+        assert _provision(portal, no_cloud) == 1
+    assert "busy trying the last configuration (HTTP 503)" in capsys.readouterr().err
