@@ -22,6 +22,7 @@ from blynk_edgent.config import Config
 from blynk_edgent.store import ConfigStore
 from blynk_edgent.urlcodec import quote
 from edgent_host.cloud.testing import RunningCloud, running_cloud
+from edgent_host.deploy.files import EXAMPLE_BOARDS
 from edgent_host.nvmfile import NVMFile
 from edgent_host.sim.supervisor import Simulator
 from edgent_host.sim.testing import running_sim
@@ -61,7 +62,7 @@ def config_url(sim: Simulator, **params: str) -> str:
 
 
 def stored(sim: Simulator) -> Config:
-    return ConfigStore(NVMFile(sim.options.state_dir / "nvm.bin", 8192)).load()
+    return ConfigStore(NVMFile(sim.options.state_dir / "nvm.bin", sim.board.nvm_size or 0)).load()
 
 
 def wait_state(sim: Simulator, state: str, timeout: float = 40) -> None:
@@ -116,6 +117,32 @@ def test_blank_device_is_provisioned_by_edgent_provision(tmp_path: Path, device:
         assert created["metadata"]["Hotspot Name"] == device.ap_ssid
         with pytest.raises(OSError):  # the portal is gone
             socket.create_connection(tuple(sim.options.portal.split(":")), timeout=2).close()  # type: ignore[arg-type]
+
+
+# Every other board the simulator knows, with the example written for it (the ones above are in ALL).
+_SHARED_EXAMPLES = [("pico_w", "raspberry_pi_pico2_w"), ("esp32s3", "espressif_esp32s3_devkitc_1_n8r8")]
+OTHER_BOARDS = [
+    Device(board, folder, board)
+    for folder, board in [*EXAMPLE_BOARDS.items(), *_SHARED_EXAMPLES]
+    if board not in {device.board for device in ALL}
+]
+
+
+@pytest.mark.parametrize("device", OTHER_BOARDS, ids=lambda d: d.name)
+def test_every_simulated_board_is_provisioned_from_blank(tmp_path: Path, device: Device) -> None:
+    with (
+        running_cloud(tls=True) as cloud,
+        running_sim(device.code, tmp_path / "state", cloud, board=device.board) as sim,
+    ):
+        wait_state(sim, "WAIT_CONFIG")
+        info = wait_portal(sim)
+        assert info["ssid"] == sim.snapshot()["ap"] and info["ssid"].startswith("Blynk Device-")
+        result = provision(sim, cloud, "--ssid", "HomeNet", "--password", PASSWORD, "--name", device.board)
+        assert result.returncode == 0, result.stdout + result.stderr + "\n".join(sim.log_lines()[-20:])
+        assert sim.wait_for(lambda s: s["boots"] == 2 and s["state"] == "RUNNING", 30), "\n".join(sim.log_lines()[-20:])
+        created = next(d for d in cloud.devices() if d["name"] == device.board)
+        cloud.wait_online(created["token"])
+        assert stored(sim).token == created["token"]
 
 
 def _provisioned_device_in_config_mode(tmp_path: Path, cloud: RunningCloud, device: Device) -> Any:

@@ -1,6 +1,7 @@
 """Blynk.Edgent on a native-WiFi ESP32-S3 board (Adafruit Feather ESP32-S3).
 
-V0 gets the uptime in seconds every 5 seconds; writing V1 from the Blynk app switches the LED.
+V0 gets the uptime in seconds every 5 seconds; writing V1 from the Blynk app switches the LED
+(board.LED; a board without one, such as an ESP32-S3 DevKitC, just prints the value).
 A board with no configuration starts config mode: join its access point ("Blynk <template>-XXXX")
 with the Blynk app, a browser, or `edgent provision`.
 """
@@ -12,8 +13,10 @@ import digitalio
 
 from blynk_edgent import Edgent
 
-led = digitalio.DigitalInOut(board.LED)
-led.switch_to_output(False)
+led = None
+if hasattr(board, "LED"):
+    led = digitalio.DigitalInOut(board.LED)
+    led.switch_to_output(False)
 
 edgent = Edgent()
 
@@ -21,7 +24,8 @@ edgent = Edgent()
 @edgent.on_virtual_write(1)
 def switch_led(value):
     print("V1 =", value)
-    led.value = value == "1"
+    if led is not None:
+        led.value = value == "1"
 
 
 @edgent.on_connected

@@ -46,10 +46,11 @@ def start(edgent, template_id, template_name, firmware_version, options):
     edgent._hotspot_reported = False
 
     cycles = options.get("power_cycles")
+    erased = False
     if cycles:
         from blynk_edgent import powercycle
 
-        powercycle.start(edgent, cycles)
+        erased = powercycle.start(edgent, cycles)
     # Imported only now: the store and its rules are the biggest part of start-up, and a board
     # refused above (a SAMD21 with 32 KB of RAM) must get its message before they load.
     from blynk_edgent.store import ConfigStore
@@ -57,7 +58,7 @@ def start(edgent, template_id, template_name, firmware_version, options):
     config = ConfigStore(edgent._nvm).load()
     edgent.stored_provisioned = config.provisioned
     edgent.from_settings = False
-    if not config.provisioned:
+    if not config.provisioned and not erased:  # the user asked for config mode by power-cycling
         fixed = settings.fixed_config(edgent.tls)
         if fixed is not None:
             fixed.last_error = config.last_error

@@ -14,7 +14,11 @@ _MAGIC = 0xB7
 
 
 def start(edgent, cycles):
-    """Count this power-on; erase the configuration when it is the N-th quick one in a row."""
+    """Count this power-on; erase the configuration when it is the N-th quick one in a row.
+
+    Returns True when it erased (the boot then goes to config mode, even with a fixed
+    configuration in settings.toml).
+    """
     count, window_s = cycles if isinstance(cycles, tuple) else (cycles, 10)
     nvm = edgent._nvm
     if nvm is None:
@@ -23,7 +27,7 @@ def start(edgent, cycles):
         nvm = microcontroller.nvm
     if nvm is None or len(nvm) < 1024:
         edgent._log("power-cycle reset needs 1 KB of NVM or more; it is off")
-        return
+        return False
     at = len(nvm) - 2
     mark, seen = nvm[at], nvm[at + 1]
     seen = seen + 1 if mark == _MAGIC and seen < 255 else 1
@@ -33,9 +37,10 @@ def start(edgent, cycles):
         from blynk_edgent.store import ConfigStore
 
         ConfigStore(edgent._nvm).erase()
-        return
+        return True
     nvm[at : at + 2] = bytes((_MAGIC, seen))
     edgent._tickers.append(_Clear(nvm, at, ticks_ms(), window_s * 1000))
+    return False
 
 
 class _Clear:
