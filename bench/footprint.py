@@ -113,7 +113,8 @@ SCENARIOS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ),
     (
         "config mode",
-        "everything config mode imports, and answering one /board_info.json",
+        "everything config mode imports, with lifecycle (which every state but RUNNING holds), "
+        "and answering one /board_info.json",
         "from blynk_edgent.configmode import ConfigMode\n"
         "from blynk_edgent.httpd import Request\n"
         "from blynk_edgent.portal import handle\n"

@@ -25,6 +25,7 @@ class Device:
     state = "WAIT_CONFIG"
     last_error = 722
     tls = True
+    _ap_ssid = None  # lifecycle.ap_ssid() fills it in
 
     def __init__(self):
         self.radio = Radio()
