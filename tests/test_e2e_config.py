@@ -15,12 +15,12 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
 from blynk_edgent.config import Config
 from blynk_edgent.store import ConfigStore
-from blynk_edgent.urlcodec import quote
 from edgent_host.cloud.testing import RunningCloud, running_cloud
 from edgent_host.deploy.files import EXAMPLE_BOARDS
 from edgent_host.nvmfile import NVMFile
@@ -58,7 +58,7 @@ def get(url: str, timeout: float = 10) -> tuple[int, Any]:
 
 
 def config_url(sim: Simulator, **params: str) -> str:
-    return portal(sim) + "/config?" + "&".join(f"{k}={quote(v)}" for k, v in params.items())
+    return portal(sim) + "/config?" + "&".join(f"{k}={quote(v, safe='')}" for k, v in params.items())
 
 
 def stored(sim: Simulator) -> Config:

@@ -15,7 +15,6 @@ WHITE = 0xFFFFE7
 BLUE = 0x0D36FF
 BLYNK = 0x2EFFB9
 RED = 0xFF1008
-MAGENTA = 0xA700FF
 
 # (kind, colour, steps): beat steps are on/off times in ms, a wave's is its period in ms.
 HELD_LONG = ("beat", WHITE, (100, 100))
@@ -25,7 +24,6 @@ CONFIGURING = ("beat", BLUE, (200, 200))
 CONNECTING_NET = ("beat", BLYNK, (50, 500))
 CONNECTING_CLOUD = ("beat", BLYNK, (100, 100))
 RUNNING = ("wave", BLYNK, 5000)
-OTA = ("beat", MAGENTA, (50, 50))
 FAULT = ("beat", RED, (80, 100, 80, 1000))
 
 _BY_STATE = {
@@ -35,8 +33,7 @@ _BY_STATE = {
     "CONNECTING_NET": CONNECTING_NET,
     "CONNECTING_CLOUD": CONNECTING_CLOUD,
     "RUNNING": RUNNING,
-    "OTA_UPGRADE": OTA,
-}
+}  # Blynk's OTA_UPGRADE pattern is left out: CircuitPython does not update itself over the air
 
 
 def pattern_for(state, held_ms=0):

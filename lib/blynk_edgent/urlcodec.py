@@ -53,12 +53,3 @@ def parse_query(text):
         params[name] = unquote(value) if sep else ""
     return params
 
-
-def quote(text):
-    """Percent-encode ``text`` for a query string (the host tools and tests use it)."""
-    safe = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~"
-    out = []
-    for byte in text.encode("utf-8"):
-        char = chr(byte)
-        out.append(char if char in safe else "%%%02X" % byte)
-    return "".join(out)

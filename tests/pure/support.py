@@ -4,6 +4,16 @@ Only what both have is used here: no pytest import, no typing, no f-string trick
 """
 
 
+def quote(text):
+    """Percent-encode ``text`` for a query string, as a phone does (what the portal decodes)."""
+    safe = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~"
+    out = []
+    for byte in text.encode("utf-8"):
+        char = chr(byte)
+        out.append(char if char in safe else "%%%02X" % byte)
+    return "".join(out)
+
+
 def raises(kind, func, *args, **kwargs):
     """Call ``func`` and return the exception of type ``kind`` it raised; fail if it did not."""
     try:

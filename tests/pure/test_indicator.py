@@ -25,7 +25,6 @@ def test_beats_per_state():
     assert lit_intervals(ind.pattern_for("CONFIGURING"), 900) == [(0, 200), (400, 600), (800, 900)]
     assert lit_intervals(ind.pattern_for("CONNECTING_NET"), 1200) == [(0, 50), (550, 600), (1100, 1150)]
     assert lit_intervals(ind.pattern_for("CONNECTING_CLOUD"), 450) == [(0, 100), (200, 300), (400, 450)]
-    assert lit_intervals(ind.pattern_for("OTA_UPGRADE"), 250) == [(0, 50), (100, 150), (200, 250)]
     for state in ("ERROR", "SWITCH_TO_STA", "INIT"):
         assert lit_intervals(ind.pattern_for(state), 1600) == [(0, 80), (180, 260), (1260, 1340), (1440, 1520)]
 
@@ -35,7 +34,6 @@ def test_colours_of_the_beats():
     assert ind.sample(ind.pattern_for("WAIT_CONFIG"), 60)[0] == 0
     assert ind.sample(ind.pattern_for("CONNECTING_NET"), 10)[0] == 0x2EFFB9
     assert ind.sample(ind.pattern_for("ERROR"), 10)[0] == 0xFF1008
-    assert ind.sample(ind.pattern_for("OTA_UPGRADE"), 10)[0] == 0xA700FF
 
 
 def test_running_breathes_in_256_steps_of_19_ms():

@@ -1,7 +1,7 @@
 """Query strings and form bodies: full percent- and plus-decoding, UTF-8, and clear refusals."""
 
-from blynk_edgent.urlcodec import parse_query, quote, unquote
-from support import raises
+from blynk_edgent.urlcodec import parse_query, unquote
+from support import quote, raises
 
 
 def test_unquote_decodes_percent_plus_and_utf8():
