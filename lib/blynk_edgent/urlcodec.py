@@ -52,4 +52,3 @@ def parse_query(text):
             raise ValueError("%s: given twice" % name)
         params[name] = unquote(value) if sep else ""
     return params
-
