@@ -79,24 +79,22 @@ PEERS = (
 SCENARIOS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     (
         "running mode, native radio",
-        "what a RUNNING device keeps imported (the simulator's e2e test lists it): Edgent, the cloud link, "
-        "the frame codec, the Config class, the native radio's core (CircuitPython's wifi/socketpool/ssl "
-        "are built in and not counted)",
-        "import blynk_edgent\nimport blynk_edgent.cloud\nimport blynk_edgent.protocol\n"
-        "import blynk_edgent.config\nimport blynk_edgent.radio_native",
+        "what a RUNNING device keeps imported (the simulator's e2e test lists it): Edgent with the link's "
+        "hot path and the frame codec, the clock, the Config class, the native radio's core (CircuitPython's "
+        "wifi/socketpool/ssl are built in and not counted)",
+        "import blynk_edgent\nimport blynk_edgent.config\nimport blynk_edgent.radio_native",
         (),
     ),
     (
-        "Blynk client alone",
-        "cloud.py and protocol.py, the part that does what BlynkLib does (Edgent's core imported before)",
-        "import blynk_edgent.cloud",
-        ("blynk_edgent",),
+        "running mode, without the radio",
+        "the same without the radio's core: the part that does what BlynkLib does (whose WiFi is the user's own code)",
+        "import blynk_edgent\nimport blynk_edgent.config",
+        (),
     ),
     (
         "running mode, ESP32 co-processor",
         "the same with the esp32spi backend's core instead (the driver itself is the next line)",
-        "import blynk_edgent\nimport blynk_edgent.cloud\nimport blynk_edgent.protocol\n"
-        "import blynk_edgent.config\nimport blynk_edgent.radio_esp32spi",
+        "import blynk_edgent\nimport blynk_edgent.config\nimport blynk_edgent.radio_esp32spi",
         (),
     ),
     (

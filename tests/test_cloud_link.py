@@ -14,12 +14,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from blynk_edgent import protocol as p
-from blynk_edgent.cloud import CONNECTED, LOGGING_IN, CloudError, CloudLink
-from blynk_edgent.lifecycle import open_link
+import blynk_edgent.edgent as core
+from blynk_edgent import cloud, lifecycle
+from blynk_edgent.cloud import CloudError, open_link
+from blynk_edgent.config import Config
+from blynk_edgent.edgent import RUNNING, Edgent, frame
 
 TOKEN = "TOKEN1234567890abcdefghijklmnopq"
-INFO = ("mcu", "0.1.0", "tmpl", "TMPL4abcd123")
+
+# Command codes and statuses of protocol doc section 6.1.
+RESPONSE, PING, BRIDGE, INTERNAL, HARDWARE, HW_LOGIN, REDIRECT = 0, 6, 15, 17, 20, 29, 41
+OK, ILLEGAL_COMMAND, ALREADY_REGISTERED, INVALID_TOKEN = 200, 2, 4, 9
 
 
 class Server:
@@ -43,7 +48,7 @@ class Server:
         assert self.conn is not None
         head = self._exactly(5)
         command, msg_id, length = struct.unpack("!BHH", head)
-        if command == p.RESPONSE:
+        if command == RESPONSE:
             return command, msg_id, length
         return command, msg_id, self._exactly(length)
 
@@ -83,128 +88,193 @@ def server() -> Iterator[Server]:
     srv.close()
 
 
-class Recorder:
-    def __init__(self) -> None:
-        self.writes: list[tuple[int, list[object]]] = []
-        self.commands: list[str] = []
+class Radio:
+    connected = True
+
+
+class Device:
+    """An Edgent without start-up (no settings, board or NVM): just its link and what logging in reads.
+
+    ``failures`` gets what lifecycle.link_failed would act on, ``commands`` the console lines;
+    the state machine's answer to them is tested with the simulator (test_e2e_cloud.py).
+    """
+
+    def __init__(self, port: int, host: str = "127.0.0.1", tls: bool = False) -> None:
+        edgent = self.edgent = Edgent.__new__(Edgent)
         self.lines: list[str] = []
+        self.failures: list[tuple[int, str]] = []
+        self.commands: list[str] = []
+        edgent.state = "CONNECTING_CLOUD"
+        edgent.last_error = 0
+        edgent._print = self.lines.append
+        edgent._handlers = {"connected": [], "state": []}
+        edgent._tickers = []
+        edgent._sock = edgent._buf = edgent._portal = edgent._cloud = edgent._ap_ssid = edgent._pending = None
+        edgent._fill = edgent._id = edgent._reply = edgent._sent = 0
+        edgent._heard = edgent._told = edgent._pinged = edgent._window = edgent._checked = 0
+        edgent.config = Config(token=TOKEN, host=host, port=port, provisioned=True)
+        edgent.tls = tls
+        edgent.template_id, edgent.template_name, edgent.firmware_version = "TMPL4abcd123", "Device", "0.1.0"
+        edgent.radio = Radio()
+        edgent._attempts = edgent._since = edgent._next_try = 0
+        edgent._trial = False
+        edgent._hotspot_reported = True
 
 
-def connect(server: Server, recorder: Recorder, now: int = 0, tls: bool = False) -> CloudLink:
-    link = CloudLink(
-        TOKEN,
-        "127.0.0.1",
-        server.port,
-        INFO,
-        on_write=lambda pin, values: recorder.writes.append((pin, list(values))),
-        on_command=recorder.commands.append,
-        log=recorder.lines.append,
-        tls=tls,
-    )
-    open_link(link, socket, None, now)
+class Clock:
+    now = 0
+
+
+@pytest.fixture(autouse=True)
+def harness(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A virtual clock for the link, and lifecycle's reactions recorded instead of acted on."""
+    monkeypatch.setattr(core, "ticks_ms", lambda: Clock.now)
+    monkeypatch.setattr(lifecycle, "ticks_ms", lambda: Clock.now)
+    # Loaded modules stay loaded here, so that the recorders below stay in place.
+    monkeypatch.setattr(core, "unload", lambda *names: None)
+    monkeypatch.setattr(lifecycle, "unload", lambda *names: None)
+
+    def link_failed(edgent: Edgent, code: int, reason: str, now: int) -> None:
+        cloud.close(edgent)
+        DEVICES[id(edgent)].failures.append((code, reason))
+
+    def command(edgent: Edgent, line: str) -> None:
+        DEVICES[id(edgent)].commands.append(line)
+
+    monkeypatch.setattr(lifecycle, "link_failed", link_failed)
+    monkeypatch.setattr(lifecycle, "command", command)
+    Clock.now = 0
+    yield
+    DEVICES.clear()
+
+
+DEVICES: dict[int, Device] = {}
+
+
+def connect(server: Server, now: int = 0, tls: bool = False) -> Device:
+    device = Device(server.port, tls=tls)
+    DEVICES[id(device.edgent)] = device
+    open_link(device.edgent, socket, None, now)
     server.accept()
-    return link
+    return device
 
 
-def pump(link: CloudLink, now: int, times: int = 20) -> None:
-    """Poll until what the test sent has been read (loopback delivers within microseconds)."""
+def pump(device: Device, now: int, times: int = 20) -> None:
+    """Read until what the test sent has arrived (loopback delivers within microseconds)."""
     import time
 
+    Clock.now = now
     for _ in range(times):
-        link.poll(now)
+        device.edgent._receive(now)
         time.sleep(0.002)
 
 
-def login(server: Server, recorder: Recorder) -> CloudLink:
-    link = connect(server, recorder)
-    assert server.read_frame() == (p.HW_LOGIN, 1, TOKEN.encode())
-    server.send(p.response(1, 200))
-    pump(link, 10)
-    assert link.state == CONNECTED
+def login(server: Server) -> Device:
+    device = connect(server)
+    assert server.read_frame() == (HW_LOGIN, 1, TOKEN.encode())
+    server.send(frame(RESPONSE, 1, OK))
+    pump(device, 10)
+    assert device.edgent.state == RUNNING
     command, msg_id, body = server.read_frame()
-    assert (command, msg_id) == (p.INTERNAL, 2)
-    assert body == b"mcu\x000.1.0\x00tmpl\x00TMPL4abcd123"
-    return link
+    assert (command, msg_id) == (INTERNAL, 2)
+    assert isinstance(body, bytes)
+    info = body.split(b"\x00")
+    assert info[:4] == [b"mcu", b"0.1.0", b"fw-type", b"TMPL4abcd123"]
+    pairs = dict(zip(info[::2], info[1::2], strict=True))
+    assert (pairs[b"h-beat"], pairs[b"buff-in"]) == (b"40", b"1024")
+    return device
 
 
 def test_login_then_info_message(server: Server) -> None:
-    login(server, Recorder())
+    login(server)
 
 
 def test_already_registered_counts_as_login(server: Server) -> None:
-    link = connect(server, Recorder())
+    device = connect(server)
     server.read_frame()
-    server.send(p.response(1, p.STATUS_ALREADY_REGISTERED))
-    pump(link, 10)
-    assert link.state == CONNECTED
+    server.send(frame(RESPONSE, 1, ALREADY_REGISTERED))
+    pump(device, 10)
+    assert device.edgent.state == RUNNING
 
 
 def test_invalid_token_is_error_703(server: Server) -> None:
-    link = connect(server, Recorder())
+    device = connect(server)
     server.read_frame()
-    server.send(p.response(1, p.STATUS_INVALID_TOKEN))
-    with pytest.raises(CloudError) as caught:
-        pump(link, 10)
-    assert caught.value.code == 703
-    assert link.state == 0
+    server.send(frame(RESPONSE, 1, INVALID_TOKEN))
+    pump(device, 10)
+    assert device.failures == [(703, "the server refused the auth token")]
+    assert device.edgent._sock is None
 
 
 def test_no_answer_to_login_times_out(server: Server) -> None:
-    link = connect(server, Recorder())
-    link.poll(5999)
-    assert link.state == LOGGING_IN
-    with pytest.raises(CloudError) as caught:
-        link.poll(6001)
-    assert caught.value.code == 702 and "no answer" in str(caught.value)
+    device = connect(server)
+    lifecycle.connect_cloud(device.edgent, 6000)
+    assert device.failures == [] and device.edgent._sock is not None
+    lifecycle.connect_cloud(device.edgent, 6001)
+    assert device.failures == [(702, "no answer to the login")]
 
 
 def test_server_ping_is_answered_with_its_id(server: Server) -> None:
-    link = login(server, Recorder())
-    server.send(p.frame(p.PING, 0x4242))
-    pump(link, 20)
-    assert server.read_frame() == (p.RESPONSE, 0x4242, 200)
+    device = login(server)
+    server.send(frame(PING, 0x4242))
+    pump(device, 20)
+    assert server.read_frame() == (RESPONSE, 0x4242, 200)
 
 
 def test_virtual_write_reaches_handler_and_replies_reuse_its_id(server: Server) -> None:
-    recorder = Recorder()
-    link = login(server, recorder)
+    device = login(server)
+    writes = []
 
-    def echo(pin: int, values: list[object]) -> None:
-        recorder.writes.append((pin, list(values)))
-        link.send(p.HARDWARE, ("vw", pin, *values), 20)
+    @device.edgent.on_virtual_write(5)
+    def echo(*values: str) -> None:
+        writes.append(values)
+        device.edgent.virtual_write(5, *values)
 
-    link.on_write = echo
-    server.send(p.frame(p.HARDWARE, 77, ("vw", 5, "42", "7")))
-    pump(link, 20)
-    assert recorder.writes == [(5, ["42", "7"])]
-    assert server.read_frame() == (p.HARDWARE, 77, b"vw\x005\x0042\x007")
+    server.send(frame(HARDWARE, 77, ("vw", 5, "42", "7")))
+    pump(device, 20)
+    assert writes == [("42", "7")]
+    assert server.read_frame() == (HARDWARE, 77, b"vw\x005\x0042\x007")
 
 
-def test_unknown_hardware_command_gets_illegal_command(server: Server) -> None:
-    link = login(server, Recorder())
-    server.send(p.frame(p.HARDWARE, 9, ("dw", 13, 1)))
-    pump(link, 20)
-    assert server.read_frame() == (p.RESPONSE, 9, p.STATUS_ILLEGAL_COMMAND)
-    assert link.state == CONNECTED
+def test_a_write_without_handler_or_a_failing_handler_keeps_the_link(server: Server) -> None:
+    device = login(server)
+
+    @device.edgent.on_virtual_write(2)
+    def broken(*values: str) -> None:
+        raise KeyError("bug")
+
+    server.send(frame(HARDWARE, 5, ("vw", 1, "x")) + frame(BRIDGE, 6, ("vw", 2, "y")) + frame(PING, 7))
+    pump(device, 20)
+    assert server.read_frame() == (RESPONSE, 7, 200)
+    assert device.edgent.state == RUNNING and device.failures == []
+    assert any("V1 written, no handler" in line for line in device.lines)
+    assert any("V2 handler raised KeyError" in line for line in device.lines)
+
+
+@pytest.mark.parametrize("body", [b"dw\x0013\x001", b"vw\x00x\x001", b"vw\x00123456\x001", b"vw\x005\x00\xff", b"vw"])
+def test_other_or_malformed_hardware_commands_get_illegal_command(server: Server, body: bytes) -> None:
+    device = login(server)
+    server.send(bytes((HARDWARE, 0, 9, 0, len(body))) + body)
+    pump(device, 20)
+    assert server.read_frame() == (RESPONSE, 9, ILLEGAL_COMMAND)
+    assert device.edgent.state == RUNNING
 
 
 def test_dbg_console_commands_reach_the_device(server: Server) -> None:
-    recorder = Recorder()
-    link = login(server, recorder)
+    device = login(server)
     for line in ("config start", "config erase", "reboot"):
-        server.send(p.frame(p.INTERNAL, 3, ("dbg", line)))
-    pump(link, 20)
-    assert recorder.commands == ["config start", "config erase", "reboot"]
+        server.send(frame(INTERNAL, 3, ("dbg", line)))
+    pump(device, 20)
+    assert device.commands == ["config start", "config erase", "reboot"]
 
 
 def test_ota_is_logged_and_refused_without_dropping_the_link(server: Server) -> None:
-    recorder = Recorder()
-    link = login(server, recorder)
-    server.send(p.frame(p.INTERNAL, 11, ("ota", "http://example.com/fw.bin")))
-    pump(link, 20)
-    assert server.read_frame() == (p.RESPONSE, 11, p.STATUS_ILLEGAL_COMMAND)
-    assert link.state == CONNECTED
-    assert any("not supported" in line for line in recorder.lines)
+    device = login(server)
+    server.send(frame(INTERNAL, 11, ("ota", "http://example.com/fw.bin")))
+    pump(device, 20)
+    assert server.read_frame() == (RESPONSE, 11, ILLEGAL_COMMAND)
+    assert device.edgent.state == RUNNING
+    assert any("not supported" in line for line in device.lines)
 
 
 @pytest.mark.parametrize(("body", "tls", "expected"), [
@@ -213,123 +283,138 @@ def test_ota_is_logged_and_refused_without_dropping_the_link(server: Server) -> 
     (("fra1.blynk.cloud",), False, ("fra1.blynk.cloud", 80)),
 ])  # fmt: skip
 def test_redirect_moves_the_link(server: Server, body: tuple[str, ...], tls: bool, expected: tuple[str, int]) -> None:
-    link = connect(server, Recorder())
-    link.tls = tls
+    device = connect(server)
+    device.edgent.tls = tls
     server.read_frame()
-    server.send(p.frame(p.REDIRECT, 1, body))
-    with pytest.raises(CloudError) as caught:
-        pump(link, 10)
-    assert caught.value.code == 0
-    assert (link.host, link.port) == expected
+    server.send(frame(REDIRECT, 1, body))
+    pump(device, 10)
+    assert device.failures == [(0, "redirected to %s:%d" % expected)]
+    assert cloud.address(device.edgent) == expected
 
 
 @pytest.mark.parametrize("body", [("fra1.blynk.cloud", "0"), ("fra1.blynk.cloud", "70000"), ("fra1.blynk.cloud", "-1"),
                                   ("",), ("bad host!", "443"), ()])  # fmt: skip
 def test_an_invalid_redirect_fails_the_link_and_keeps_the_cloud(server: Server, body: tuple[str, ...]) -> None:
-    link = connect(server, Recorder())
+    device = connect(server)
     server.read_frame()
-    server.send(p.frame(p.REDIRECT, 1, body))
-    with pytest.raises(CloudError, match="invalid redirect") as caught:
-        pump(link, 10)
-    assert caught.value.code == 702
-    assert (link.host, link.port) == ("127.0.0.1", server.port)
+    server.send(frame(REDIRECT, 1, body))
+    pump(device, 10)
+    [(code, reason)] = device.failures
+    assert code == 702 and reason.startswith("invalid redirect")
+    assert cloud.address(device.edgent) == ("127.0.0.1", server.port)
 
 
 def test_body_larger_than_buff_in_drops_the_link(server: Server) -> None:
-    link = login(server, Recorder())
-    server.send(bytes((p.HARDWARE, 0, 5, 0x04, 0x01)) + b"x" * 1025)
-    with pytest.raises(CloudError, match="packet too big"):
-        pump(link, 20)
+    device = login(server)
+    server.send(bytes((HARDWARE, 0, 5, 0x04, 0x01)) + b"x" * 1025)
+    pump(device, 20)
+    [(code, reason)] = device.failures
+    assert code == 702 and "packet too big" in reason
+    assert device.edgent._sock is None
 
 
 def test_server_closing_drops_the_link(server: Server) -> None:
-    link = login(server, Recorder())
+    device = login(server)
     assert server.conn is not None
     server.conn.close()
     server.conn = None
-    with pytest.raises(CloudError, match="closed"):
-        pump(link, 20)
+    pump(device, 20)
+    assert device.failures == [(702, "the server closed the connection")]
 
 
 def test_heartbeat_ping_after_40s_and_dead_after_58s(server: Server) -> None:
-    link = login(server, Recorder())
-    link.poll(39_999)
+    device = login(server)
+    link = device.edgent
+    link._receive(39_999)
     assert server.nothing_pending()
-    link.poll(40_011)
-    assert server.read_frame() == (p.PING, 3, b"")
-    link.poll(45_000)  # less than 6 s since the last ping: no second one
+    link._receive(40_011)
+    assert server.read_frame() == (PING, 3, b"")
+    link._receive(45_000)  # less than 6 s since the last ping: no second one
     assert server.nothing_pending()
-    link.poll(46_020)
-    assert server.read_frame()[0] == p.PING
-    link.poll(58_010)
-    with pytest.raises(CloudError, match="heartbeat lost"):
-        link.poll(58_011)
+    link._receive(46_020)
+    assert server.read_frame()[0] == PING
+    link._receive(58_010)
+    assert device.failures == []
+    link._receive(58_011)
+    assert device.failures == [(702, "heartbeat lost: nothing heard for 58 s")]
 
 
 def test_traffic_postpones_the_heartbeat(server: Server) -> None:
-    link = login(server, Recorder())
-    server.send(p.frame(p.HARDWARE, 5, ("vw", 1, "x")))
-    pump(link, 30_000)
-    link.send(p.HARDWARE, ("vw", 1, "y"), 30_000)
+    device = login(server)
+    server.send(frame(HARDWARE, 5, ("vw", 1, "x")))
+    pump(device, 30_000)
+    device.edgent.virtual_write(1, "y")
     server.read_frame()
-    link.poll(60_000)  # 30 s of quiet each way: not yet time to ping
+    device.edgent._receive(60_000)  # 30 s of quiet each way: not yet time to ping
     assert server.nothing_pending()
 
 
 def test_rate_limit_keeps_the_latest_value_per_pin(server: Server) -> None:
-    link = login(server, Recorder())
+    device = login(server)
+    Clock.now = 100
     for pin in range(20):
-        link.send(p.HARDWARE, ("vw", pin, "a"), 100, key=("vw", pin))
-    link.send(p.HARDWARE, ("vw", 19, "b"), 200, key=("vw", 19))
+        assert device.edgent.virtual_write(pin, "a")
+    Clock.now = 200
+    device.edgent.virtual_write(19, "b")
     sent = [server.read_frame()[2] for _ in range(15)]
     assert sent == [b"vw\x00%d\x00a" % pin for pin in range(15)]
     assert server.nothing_pending()
-    link.poll(1_100)
+    pump(device, 1_100, times=1)
     later = sorted(server.read_frame()[2] for _ in range(5))  # type: ignore[type-var]
     assert later == sorted([b"vw\x00%d\x00a" % pin for pin in range(15, 19)] + [b"vw\x0019\x00b"])
     assert server.nothing_pending()
 
 
 def test_rate_limit_keeps_the_latest_value_per_pin_across_seconds(server: Server) -> None:
-    link = login(server, Recorder())
+    device = login(server)
+    edgent = device.edgent
+    Clock.now = 100
     for pin in range(40):
-        link.send(p.HARDWARE, ("vw", pin, "old"), 100, key=("vw", pin))
-    link.poll(1_100)  # 15 more go out; the rest wait for the next second, still one per pin
-    link.send(p.HARDWARE, ("vw", 39, "new"), 1_200, key=("vw", 39))
-    link.send(p.HARDWARE_SYNC, ("vr", 1), 1_200)  # limited messages without a key never replace each other
-    link.send(p.HARDWARE_SYNC, ("vr", 1), 1_200)
-    link.poll(2_200)
-    link.poll(3_300)
-    sent = [server.read_frame()[2] for _ in range(15 + 15 + 12)]
+        edgent.virtual_write(pin, "old")
+    pump(device, 1_100, times=1)  # 15 more go out; the rest wait for the next second, still one per pin
+    Clock.now = 1_200
+    edgent.virtual_write(39, "new")
+    edgent.sync_virtual(1)  # a sync of the same pins waits once too
+    edgent.log_event("a")  # events are not limited
+    edgent.sync_virtual(1)
+    pump(device, 2_200, times=1)
+    pump(device, 3_300, times=1)
+    sent = [server.read_frame()[2] for _ in range(15 + 15 + 11 + 1)]
     assert server.nothing_pending()
     assert b"vw\x0039\x00new" in sent and b"vw\x0039\x00old" not in sent
-    assert sent.count(b"vr\x001") == 2
-    assert sorted(body for body in sent if body.endswith(b"old")) == sorted(
+    assert sent.count(b"vr\x001") == 1 and sent.count(b"a") == 1
+    assert sorted(body for body in sent if body.endswith(b"old")) == sorted(  # type: ignore[union-attr]
         b"vw\x00%d\x00old" % pin for pin in range(39)
     )
 
 
 def test_message_ids_wrap_to_one(server: Server) -> None:
-    link = login(server, Recorder())
-    link._id = 0xFFFE
-    link.send(p.EVENT_LOG, ("a",), 10)
-    link.send(p.EVENT_LOG, ("b",), 10)
-    link.send(p.EVENT_LOG, ("c",), 10)
+    device = login(server)
+    device.edgent._id = 0xFFFE
+    for code in "abc":
+        device.edgent.log_event(code)
     assert [server.read_frame()[1] for _ in range(3)] == [0xFFFF, 1, 2]
 
 
+def test_nothing_is_sent_when_not_running(server: Server) -> None:
+    device = connect(server)
+    server.read_frame()
+    assert device.edgent.virtual_write(1, "x") is False
+    assert server.nothing_pending()
+
+
 def test_unresolvable_host_is_710_and_unreachable_is_702() -> None:
-    link = CloudLink(TOKEN, "no-such-host.invalid", 443, INFO, tls=False)
+    device = Device(443, host="no-such-host.invalid")
     with pytest.raises(CloudError) as caught:
-        open_link(link, socket, None, 0)
+        open_link(device.edgent, socket, None, 0)
     assert caught.value.code == 710
     free = socket.socket()
     free.bind(("127.0.0.1", 0))
     port = free.getsockname()[1]
     free.close()
-    link = CloudLink(TOKEN, "127.0.0.1", port, INFO, tls=False)
+    device = Device(port)
     with pytest.raises(CloudError) as caught:
-        open_link(link, socket, None, 0)
+        open_link(device.edgent, socket, None, 0)
     assert caught.value.code == 702
 
 
@@ -350,30 +435,29 @@ class _NoFreeSocket:
 
 @pytest.mark.parametrize("error", [OSError(23), RuntimeError("Out of sockets")], ids=["nina", "native"])
 def test_no_free_socket_is_702_not_a_crash(error: Exception) -> None:
-    link = CloudLink(TOKEN, "blynk.cloud", 443, INFO, tls=False)
+    device = Device(443, host="blynk.cloud")
     with pytest.raises(CloudError) as caught:
-        open_link(link, _NoFreeSocket(error), None, 0)
+        open_link(device.edgent, _NoFreeSocket(error), None, 0)
     assert caught.value.code == 702 and "no free socket" in str(caught.value)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(garbage=st.lists(st.binary(min_size=1, max_size=300), min_size=1, max_size=6))
-def test_garbled_streams_raise_only_cloud_error(garbage: list[bytes]) -> None:
+def test_garbled_streams_never_raise_and_a_corrupt_one_drops_the_link(garbage: list[bytes]) -> None:
     srv = Server()
     try:
-        link = login(srv, Recorder())
-        lost = False
+        device = login(srv)
         for chunk in garbage:
             try:
                 srv.send(chunk)
             except OSError:
                 break  # the link already dropped the connection
-            try:
-                pump(link, 100, times=3)
-            except CloudError:
-                lost = True
+            pump(device, 100, times=3)
+            if device.failures:
                 break
-        if lost:
-            assert link.state == 0
+        for code, reason in device.failures:
+            assert code == 702, reason
+            assert device.edgent._sock is None
     finally:
         srv.close()
+        DEVICES.clear()

@@ -4,7 +4,7 @@ and the first state. Used once; ``Edgent()`` drops it, with the settings and the
 
 from blynk_edgent import __version__, settings
 from blynk_edgent.clock import ticks_ms
-from blynk_edgent.edgent import CONNECTING_NET
+from blynk_edgent.edgent import unload
 
 _OPTIONS = (
     "board",
@@ -86,8 +86,13 @@ def start(edgent, template_id, template_name, firmware_version, options):
             "configuration: network %r, cloud %s:%d%s"
             % (config.ssid, config.host, config.port, " (from settings.toml)" if edgent.from_settings else "")
         )
+        from blynk_edgent.lifecycle import CONNECTING_NET
+
         edgent._set_state(CONNECTING_NET)
     else:
         from blynk_edgent import lifecycle
 
         lifecycle.enter_config_mode(edgent, "no configuration stored")
+    from blynk_edgent.lifecycle import TRANSIENT
+
+    unload(*TRANSIENT)

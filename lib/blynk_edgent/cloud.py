@@ -1,228 +1,233 @@
-"""The link to Blynk.Cloud: login, heartbeat, virtual pins, events and the server's commands.
+"""The link to Blynk.Cloud, all but its hot path: opening it (TCP, then TLS unless asked not to)
+and logging in, the login's answer, INTERNAL commands (``dbg`` console lines, ``ota``), REDIRECT,
+DEBUG_PRINT, refusing hardware commands the device does not have, the messages that wait for the
+rate limit's next second, and the words for a lost link.
 
-One :class:`CloudLink` is one connection. ``lifecycle.open_link`` connects it (TCP, then TLS
-unless asked not to) and ``attach`` sends the login; ``poll(now)`` reads what has arrived
-without blocking, answers it, keeps the heartbeat and reports the login's outcome. A failure
-raises :class:`CloudError` carrying the ``last_error`` code that fits it best; the caller drops
-the link and tries again later.
+The hot path (reading, PING, virtual-pin writes, the heartbeat, sending) is in
+:class:`~blynk_edgent.edgent.Edgent`; this module is imported when one of these moments comes and
+dropped after, so a running device does not hold it in RAM. A failure to open raises
+:class:`CloudError`; a failure afterwards goes to ``lifecycle.link_failed``.
 """
 
 from micropython import const
 
-from blynk_edgent import protocol as p
-from blynk_edgent.clock import ticks_diff, ticks_ms
+from blynk_edgent.edgent import HEARTBEAT_MS, RUNNING, frame
 
-HEARTBEAT_S = 40
-BUFF_IN = 1024
-TIMEOUT_MS = 6000  # Blynk's BLYNK_TIMEOUT_MS: login answer, ping spacing
-MSG_LIMIT = 15  # outgoing HARDWARE-class messages per second (BLYNK_MSG_LIMIT)
-
-# last_error codes (errors.py); repeated as literals so a running device need not import it.
-# cloud_rare and lifecycle take them from here.
+# last_error codes (errors.py has their words)
 CLOUD_TIMEOUT = 702
 CLOUD_TOKEN = 703
+CLOUD_DNS = 710
+CLOUD_TLS = 711
 
-_EAGAIN = (11, 110)  # EAGAIN/EWOULDBLOCK, ETIMEDOUT: "no data yet" on a non-blocking read
+BUFF_IN = 1024  # the largest body the device takes, announced as buff-in
+TIMEOUT_MS = 6000  # Blynk's BLYNK_TIMEOUT_MS: how long the login's answer may take
+BUILD = "Nov 25 2026 00:00:00"  # Blynk's info message wants a C-style build date
 
-# Blynk command codes (protocol.py has them all, for tests and tools)
+# Blynk command codes and statuses this module meets
 _RESPONSE = const(0)
-_PING = const(6)
 _BRIDGE = const(15)
 _INTERNAL = const(17)
 _HARDWARE = const(20)
 _HW_LOGIN = const(29)
+_REDIRECT = const(41)
+_DEBUG_PRINT = const(55)
+_OK = const(200)
+_ILLEGAL_COMMAND = const(2)
+_ALREADY_REGISTERED = const(4)
+_INVALID_TOKEN = const(9)
 
-DISCONNECTED = 0
-LOGGING_IN = 1
-CONNECTED = 2
+# What Edgent's hot path reports, in words (kept here so a running device does not hold them).
+LOST = {
+    "recv": "connection lost: %s",
+    "closed": "the server closed the connection",
+    "corrupt": "corrupt stream from the server: %s",
+    "heartbeat": "heartbeat lost: nothing heard for %d s",
+    "send": "send failed: %s",
+}
 
 
 class CloudError(Exception):
-    """The link failed; ``code`` is the ``last_error`` code, ``str()`` the reason in words."""
+    """Opening the link failed; ``code`` is the ``last_error`` code, ``str()`` the reason in words."""
 
     def __init__(self, code, reason):
         super().__init__(reason)
         self.code = code
 
 
-class CloudLink:
-    """A connection to a Blynk server for one device.
+def reason(why, detail):
+    """The words for a lost link, from what the hot path reported."""
+    text = LOST[why]
+    if "%" not in text:
+        return text
+    return text % (detail // 1000 if why == "heartbeat" else detail)
 
-    ``info`` is the list of key/value strings of the info message sent after login.
-    ``on_write(pin, values)`` gets virtual-pin writes from the server; ``on_command(line)``
-    gets the console commands of INTERNAL ``dbg`` (``config start``, ``config erase``,
-    ``reboot``, ...); ``log(text)`` gets what the link wants a person to read.
+
+def address(edgent):
+    """The cloud ``(host, port)`` the link uses: the configuration's, unless a REDIRECT moved it."""
+    if edgent._cloud is None:
+        edgent._cloud = (edgent.config.host, edgent.config.port)
+    return edgent._cloud
+
+
+def info(edgent):
+    """The info message Blynk expects right after login (protocol doc section 6.3)."""
+    import os
+
+    from blynk_edgent import __version__ as version
+
+    try:
+        device = os.uname().machine
+    except AttributeError:
+        device = "CircuitPython"
+    return (
+        "mcu", edgent.firmware_version, "fw-type", edgent.template_id, "build", BUILD, "blynk", version,
+        "h-beat", HEARTBEAT_MS // 1000, "buff-in", BUFF_IN, "dev", device, "ver", version,
+        "fw", edgent.firmware_version, "tmpl", edgent.template_id,
+    )  # fmt: skip
+
+
+def open_link(edgent, pool, ssl_context, now, timeout_s=10):
+    """Connect the link (TCP, then TLS unless ``ssl_context`` is None) and send the login.
+
+    Blocks at most ``timeout_s``. Raises CloudError 710 when the host name does not resolve,
+    711 when TLS fails, and 702 when the server cannot be reached.
     """
+    close(edgent)
+    host, port = address(edgent)
+    try:
+        where = pool.getaddrinfo(host, port)[0][4]
+    except OSError as error:
+        raise CloudError(CLOUD_DNS, "cannot resolve %s: %s" % (host, error))
+    try:
+        sock = pool.socket(pool.AF_INET, pool.SOCK_STREAM)
+    except (OSError, RuntimeError) as error:
+        # No socket free: NINA answers OSError(23), CircuitPython's pool RuntimeError("Out of sockets").
+        raise CloudError(CLOUD_TIMEOUT, "no free socket for %s:%d: %s" % (host, port, error))
+    try:
+        sock.settimeout(timeout_s)
+        if ssl_context is not None:
+            sock = ssl_context.wrap_socket(sock, server_hostname=host)
+        sock.connect(where)
+        sock.settimeout(0)
+    except OSError as error:
+        sock.close()
+        # mbedtls reports TLS failures as large negative numbers; the socket, as errno.
+        errno = error.args[0] if error.args and isinstance(error.args[0], int) else 0
+        if ssl_context is not None and (errno < -255 or errno == 0):
+            raise CloudError(CLOUD_TLS, "TLS with %s failed: %s" % (host, error))
+        raise CloudError(CLOUD_TIMEOUT, "cannot reach %s:%d: %s" % (host, port, error))
+    if edgent._buf is None:
+        edgent._buf = bytearray(5 + BUFF_IN)
+    edgent._sock = sock
+    edgent._fill = edgent._id = edgent._reply = 0
+    edgent._opened = edgent._heard = edgent._told = edgent._pinged = now
+    edgent._write(frame(_HW_LOGIN, edgent._next_id(), (edgent.config.token,)), now)
 
-    def __init__(self, token, host, port, info, on_write=None, on_command=None, log=None, tls=True):
-        self.token = token
-        self.host = host
-        self.port = port
-        self.tls = tls
-        self.info = info
-        self.on_write = on_write
-        self.on_command = on_command
-        self.log = log or print
-        self.state = DISCONNECTED
-        self._sock = None
-        self._reader = None
-        self._id = 0
-        self._reply_id = 0
-        self._last_rx = self._last_tx = self._last_ping = self._opened = 0
-        self._window = 0
-        self._sent_in_window = 0
-        self._pending = {}
 
-    # -- connection ------------------------------------------------------------------------
+def close(edgent):
+    """Drop the connection, if any, and what waited to be sent on it."""
+    sock = edgent._sock
+    edgent._sock = edgent._pending = None
+    edgent._fill = 0
+    if sock is not None:
+        try:
+            sock.close()
+        except OSError:
+            pass
 
-    def attach(self, sock, now):
-        """Start logging in over ``sock``, a connected socket (``lifecycle.open_link`` makes it)."""
-        self._sock = sock
-        self._reader = p.FrameReader(BUFF_IN)
-        self._id = 0
-        self.state = LOGGING_IN
-        self._opened = self._last_rx = self._last_tx = self._last_ping = now
-        self._send(_HW_LOGIN, (self.token,), now, limited=False)
 
-    def close(self):
-        """Drop the connection, if any."""
-        if self._sock is not None:
-            try:
-                self._sock.close()
-            except OSError:
-                pass
-        self._sock = None
-        self._reader = None
-        self._pending = {}
-        self.state = DISCONNECTED
+def handle(edgent, command, msg_id, body, now):
+    """Answer a frame the hot path does not (``body`` is the status for a RESPONSE)."""
+    if command == _RESPONSE:
+        if edgent.state != RUNNING and msg_id == 1:
+            _login_answer(edgent, body, now)
+        return
+    try:
+        args = body.decode().split("\x00") if body else []
+    except UnicodeError:
+        args = None
+    if command == _REDIRECT:
+        _redirect(edgent, args or [], now)
+    elif command == _INTERNAL and args:
+        edgent._reply = msg_id
+        try:
+            _internal(edgent, args, msg_id, now)
+        finally:
+            edgent._reply = 0
+    elif command == _DEBUG_PRINT:
+        edgent._log("server says: %s" % (args[0] if args else ""))
+    elif command in (_HARDWARE, _BRIDGE, _INTERNAL):
+        # dw, dr, aw, ar, pm, a malformed vw, text that is not UTF-8: Blynk's answer is
+        # ILLEGAL_COMMAND, with the same id.
+        edgent._write(frame(_RESPONSE, msg_id, _ILLEGAL_COMMAND), now)
 
-    def _fail(self, code, reason):
-        self.close()
-        raise CloudError(code, reason)
 
-    # -- receiving -------------------------------------------------------------------------
+def _login_answer(edgent, status, now):
+    from blynk_edgent import lifecycle
 
-    def poll(self, now):
-        """Read and answer whatever has arrived, keep the heartbeat; never blocks.
+    if status in (_OK, _ALREADY_REGISTERED):
+        edgent._write(frame(_INTERNAL, edgent._next_id(), info(edgent)), now)
+        lifecycle.logged_in(edgent, now)
+    elif status == _INVALID_TOKEN:
+        lifecycle.link_failed(edgent, CLOUD_TOKEN, "the server refused the auth token", now)
+    else:
+        lifecycle.link_failed(edgent, CLOUD_TIMEOUT, "the server refused the login (status %d)" % status, now)
 
-        Returns quickly; raises CloudError when the link is lost, corrupt or refused.
-        """
-        reader = self._reader
-        if self._sock is None or reader is None:
+
+def _internal(edgent, args, msg_id, now):
+    # INTERNAL from the server: "dbg" lines go to the device, "ota" is refused politely.
+    if args[0] == "dbg" and len(args) > 1:
+        edgent._lifecycle("command", args[1])
+    elif args[0] == "ota":
+        # CircuitPython cannot flash itself over the air; say so rather than crash.
+        edgent._log("update over the air requested; not supported on CircuitPython, copy new files over USB")
+        edgent._write(frame(_RESPONSE, msg_id, _ILLEGAL_COMMAND), now)
+
+
+def _redirect(edgent, args, now):
+    # REDIRECT host[\0port]: log in there instead. The host and port are held to the rules a
+    # provisioned cloud is (validate.py); a redirect that breaks them fails the link (702) and
+    # the device stays with its own cloud.
+    from blynk_edgent import lifecycle
+    from blynk_edgent.config import DEFAULT_PORT, PLAIN_PORT
+    from blynk_edgent.validate import check_host, check_port
+
+    try:
+        host = check_host(args[0] if args else "")
+        # Blynk's C library falls back to port 80 even when it speaks TLS; the port that matches
+        # this link's transport is the one that can work.
+        text = args[1] if len(args) > 1 else ""
+        if text == "":
+            port = DEFAULT_PORT if edgent.tls else PLAIN_PORT
+        elif text.isdigit():
+            port = check_port(int(text))
+        else:
+            raise ValueError("port: expected a whole number from 1 to 65535")
+    except ValueError as error:
+        lifecycle.link_failed(edgent, CLOUD_TIMEOUT, "invalid redirect: %s" % error, now)
+        return
+    edgent._cloud = (host, port)
+    lifecycle.link_failed(edgent, 0, "redirected to %s:%d" % (host, port), now)
+
+
+def defer(edgent, command, args, key):
+    """Keep a message over the rate limit for the next second: the newest per ``key`` wins."""
+    if edgent._pending is None:
+        edgent._pending = {}
+    # A message without a key never replaces another: it gets a key of its own.
+    edgent._pending[key if key is not None else object()] = (command, args)
+
+
+def flush(edgent, now):
+    """A new second: send what waited, as many as the limit lets through; the rest waits on."""
+    pending = edgent._pending
+    edgent._pending = None
+    for key in pending:
+        command, args = pending[key]
+        if edgent._sock is None:
             return
-        while True:
-            try:
-                count = self._sock.recv_into(reader.free())
-            except OSError as error:
-                if error.args and error.args[0] in _EAGAIN:
-                    break
-                self._fail(CLOUD_TIMEOUT, "connection lost: %s" % error)
-            if count == 0:
-                self._fail(CLOUD_TIMEOUT, "the server closed the connection")
-            self._last_rx = now
-            reader.received(count)
-            try:
-                while True:
-                    item = reader.next_frame()
-                    if item is None:
-                        break
-                    self._dispatch(item[0], item[1], item[2], now)
-                    if self._sock is None:
-                        return
-            except p.ProtocolError as error:
-                self._fail(CLOUD_TIMEOUT, "corrupt stream from the server: %s" % error)
-        self._keep_alive(now)
-
-    def _keep_alive(self, now):
-        if self.state == LOGGING_IN:
-            if ticks_diff(now, self._opened) > TIMEOUT_MS:
-                self._fail(CLOUD_TIMEOUT, "no answer to the login")
-            return
-        beat = HEARTBEAT_S * 1000
-        if ticks_diff(now, self._last_rx) > beat + 3 * TIMEOUT_MS:
-            self._fail(
-                CLOUD_TIMEOUT, "heartbeat lost: nothing heard for %d s" % (ticks_diff(now, self._last_rx) // 1000)
-            )
-        quiet = ticks_diff(now, self._last_rx) > beat or ticks_diff(now, self._last_tx) > beat
-        if quiet and ticks_diff(now, self._last_ping) > TIMEOUT_MS:
-            self._last_ping = now
-            self._send(_PING, (), now, limited=False)
-        if self._pending and ticks_diff(now, self._window) >= 1000:
-            pending = self._pending
-            self._pending = {}
-            for key in pending:
-                command, args = pending[key]
-                self._send(command, args, now, key=key)  # still over the limit: it stays latest-wins
-
-    def _dispatch(self, command, msg_id, body, now):
-        # The frames of a running link are answered here; the rest (the login's answer,
-        # INTERNAL, REDIRECT, refusals) by cloud_rare, loaded for the moment.
-        if command == _PING:
-            self._write(p.response(msg_id, 200), now)
-            return
-        if command == _RESPONSE and self.state == CONNECTED:
-            return  # answers to what we sent
-        args = p.split_body(body) if command != _RESPONSE else body
-        if command in (_HARDWARE, _BRIDGE) and len(args) >= 2 and args[0] == "vw" and _is_pin(args[1]):
-            self._reply_id = msg_id
-            try:
-                if self.on_write:
-                    self.on_write(int(args[1]), args[2:])
-            finally:
-                self._reply_id = 0
-            return
-        from blynk_edgent import cloud_rare
+        edgent._send(command, args, key)
+    if edgent._pending is None:
         from blynk_edgent.edgent import unload
 
-        try:
-            cloud_rare.handle(self, command, msg_id, args, now)
-        finally:
-            unload("cloud_rare", "validate")  # validate: a redirect checks its host and port
-
-    # -- sending ---------------------------------------------------------------------------
-
-    def _next_id(self):
-        if self._reply_id:
-            return self._reply_id
-        self._id = self._id + 1 if self._id < 0xFFFF else 1
-        return self._id
-
-    def _write(self, data, now):
-        sock = self._sock
-        if sock is None:
-            return
-        view = memoryview(data)
-        start = now
-        while view:
-            try:
-                sent = sock.send(view)
-            except OSError as error:
-                if error.args and error.args[0] in _EAGAIN and ticks_diff(ticks_ms(), start) < TIMEOUT_MS:
-                    continue
-                self._fail(CLOUD_TIMEOUT, "send failed: %s" % error)
-            view = view[sent:]
-        self._last_tx = now
-
-    def _send(self, command, args, now, limited=True, key=None):
-        if limited:
-            # Blynk spaces HARDWARE-class messages to 15 a second. Over the limit, the newest
-            # value per pin waits for the next second instead of being lost or blocking.
-            if ticks_diff(now, self._window) >= 1000:
-                self._window = now
-                self._sent_in_window = 0
-            if self._sent_in_window >= MSG_LIMIT:
-                # A message without a key never replaces another: it gets a key of its own.
-                self._pending[key if key is not None else object()] = (command, args)
-                return
-            self._sent_in_window += 1
-        self._write(p.frame(command, self._next_id(), args), now)
-
-    def send(self, command, args, now, key=None):
-        """Send a message when connected; over the rate limit it waits, latest per ``key`` wins."""
-        if self.state == CONNECTED:
-            limited = _BRIDGE <= command <= _HARDWARE
-            self._send(command, args, now, limited, key)
-
-
-def _is_pin(text):
-    return isinstance(text, str) and 0 < len(text) <= 5 and text.isdigit()
+        unload("cloud")  # nothing waits: a running device need not hold this module

@@ -17,7 +17,7 @@ Blynk's flow, with what no peer does added:
   no request for the board info for 2 minutes.
 """
 
-from blynk_edgent import edgent as states
+from blynk_edgent import lifecycle as states
 from blynk_edgent.clock import ticks_add, ticks_diff, ticks_ms
 
 IDLE_FALLBACK_MS = 10 * 60 * 1000

@@ -1,17 +1,23 @@
-"""The :class:`Edgent` object: one state variable, one loop that never blocks long.
+"""The :class:`Edgent` object: one state variable, one loop that never blocks long, and while the
+device runs, the hot path of its link to Blynk.Cloud.
 
 States are Blynk.Edgent's (protocol doc section 1.1), as their names: WAIT_CONFIG and
 CONFIGURING (config mode), SWITCH_TO_STA, CONNECTING_NET, CONNECTING_CLOUD, RUNNING,
 RESET_CONFIG and ERROR.
 
-What stays in RAM while the device runs is this module, the clock, the Config, the cloud link
-with its frame codec, the radio's core and the board's tickers (LED, button, screen).
-Start-up (:mod:`~blynk_edgent.boot`), getting connected and recovering
-(:mod:`~blynk_edgent.lifecycle`) and config mode are imported when needed and dropped after, so
-their heap comes back: ``make bench`` measures it.
+Only what a RUNNING device does every second stays in RAM: this module (the public API, the
+frame codec, and reading, answering and sending frames within Blynk's heartbeat and rate limit),
+the clock, the Config, the radio's core and the board's tickers. Everything else is imported for
+the moment it is needed and dropped after: start-up (:mod:`~blynk_edgent.boot`), connecting,
+recovering and the link's rare frames (:mod:`~blynk_edgent.lifecycle`,
+:mod:`~blynk_edgent.cloud`), config mode. The link lives in this class rather than in a class of
+its own because a second object with its own copy of the state costs more heap than BlynkLib
+spends on everything; ``make bench`` measures it (bench/README.md).
 """
 
 import sys
+
+from micropython import const
 
 from blynk_edgent.clock import ticks_diff, ticks_ms
 
@@ -20,24 +26,16 @@ try:
 except ImportError:  # CircuitPython: the annotations below are for type checkers only
     pass
 
-WAIT_CONFIG = "WAIT_CONFIG"
-CONFIGURING = "CONFIGURING"
-CONNECTING_NET = "CONNECTING_NET"
-CONNECTING_CLOUD = "CONNECTING_CLOUD"
-RUNNING = "RUNNING"
-SWITCH_TO_STA = "SWITCH_TO_STA"
-RESET_CONFIG = "RESET_CONFIG"
-ERROR = "ERROR"
-INIT = "INIT"
-
+RUNNING = "RUNNING"  # the other states are lifecycle.py's
 
 # The reset button's hold (protocol doc section 5.2), shared by the button, the LED and the screen:
 # feedback from 3 s, the erase on a release after 10 s.
 HOLD_FEEDBACK_MS = 3000
 HOLD_ACTION_MS = 10000
 
-# Used for a moment (start-up, a save, a name, a message) and forgotten after.
-TRANSIENT = ("boot", "settings", "store", "validate", "errors", "crc", "apname", "messages", "profile", "powercycle")
+HEARTBEAT_MS = const(40000)  # announced in the info message (cloud.py)
+_TIMEOUT_MS = const(6000)  # Blynk's BLYNK_TIMEOUT_MS: ping spacing, a send that cannot get out
+_MSG_LIMIT = const(15)  # outgoing HARDWARE-class messages per second (BLYNK_MSG_LIMIT)
 
 
 def unload(*names):
@@ -49,6 +47,48 @@ def unload(*names):
                 delattr(package, name)
             except (AttributeError, TypeError):
                 pass
+
+
+def frame(command, msg_id, args=()):
+    """Return the bytes of one Blynk frame: a 5-byte big-endian header (command, message id,
+    length) and the ``args`` (str, int, float or bytes) joined by NUL. A RESPONSE (command 0)
+    has no body: ``args`` is its status, which travels in the length field.
+    """
+    if command:
+        body = b"\x00".join([arg if isinstance(arg, (bytes, bytearray)) else str(arg).encode() for arg in args])
+        size = len(body)
+        if size > 0xFFFF:
+            raise ValueError("body: at most 65535 bytes, got %d" % size)
+    else:
+        body, size = b"", args
+    return bytes((command, msg_id >> 8, msg_id & 0xFF, size >> 8, size & 0xFF)) + body
+
+
+def next_frame(buf, fill):
+    """Cut the first frame out of ``buf[:fill]``, bytes a server sent.
+
+    Returns None while the frame is incomplete, else ``(command, msg_id, body, size)``: ``body``
+    is the body's bytes, or the status of a RESPONSE; ``size`` how many bytes the frame took.
+    Raises ValueError for what a server never sends: an unknown command, a message id of 0, or
+    a body that does not fit ``buf`` (whose length is the header plus the ``buff-in`` announced).
+    """
+    if fill < 5:
+        return None
+    command = buf[0]
+    msg_id = buf[1] << 8 | buf[2]
+    length = buf[3] << 8 | buf[4]
+    # RESPONSE, PING, BRIDGE, INTERNAL, HARDWARE, REDIRECT, DEBUG_PRINT
+    if command not in (0, 6, 15, 17, 20, 41, 55):
+        raise ValueError("unknown command %d" % command)
+    if not msg_id:
+        raise ValueError("message id 0")
+    if not command:
+        return 0, msg_id, length, 5
+    if length > len(buf) - 5:
+        raise ValueError("packet too big: %d bytes, buff-in is %d" % (length, len(buf) - 5))
+    if fill < 5 + length:
+        return None
+    return command, msg_id, bytes(buf[5 : 5 + length]), 5 + length
 
 
 class Edgent:
@@ -68,9 +108,12 @@ class Edgent:
     ``power_cycles`` (``(n, seconds)``: erase after n quick power-ons), ``log`` (default ``print``).
     """
 
-    # Set by boot.start(); declared for type checkers (CircuitPython ignores these lines).
+    # Set by boot.start() and cloud.py; declared for type checkers (CircuitPython ignores these lines).
     radio: "Any"
     config: "Any"
+    _handlers: "dict[Any, Any]"
+    _sock: "Any"
+    _buf: "Any"
     template_id: str
     template_name: str
     firmware_version: str
@@ -80,21 +123,21 @@ class Edgent:
     from_settings: bool
 
     def __init__(self, template_id=None, template_name=None, firmware_version=None, **options):
-        self.state = INIT
+        self.state = "INIT"
         self.last_error = 0
         self._print = options.get("log") or print
-        self._write_handlers = {}
-        self._connected_handlers = []
-        self._state_handlers = []
+        # Virtual-pin handlers by pin number; the lists of on_connected and on_state_change.
+        self._handlers = {"connected": [], "state": []}
         self._tickers = []
-        self._link = None
-        self._portal = None
-        self._ap_ssid = None  # lifecycle.ap_ssid() works it out once
-        self._radio_checked = ticks_ms()
+        # The link: its socket (None while there is none), what it read, when it last heard,
+        # sent and pinged, and the rate limit's second, count and waiting messages.
+        self._sock = self._buf = self._portal = self._cloud = self._ap_ssid = self._pending = None
+        # the buffer is cloud.open_link's: the header and the buff-in the device announces
+        self._fill = self._id = self._reply = self._sent = 0
+        self._heard = self._told = self._pinged = self._window = self._checked = ticks_ms()
         from blynk_edgent import boot
 
         boot.start(self, template_id, template_name, firmware_version, options)
-        unload(*TRANSIENT)
 
     # -- public API ------------------------------------------------------------------------
 
@@ -102,19 +145,19 @@ class Edgent:
         """Decorator: call the function with the values (text) the cloud writes to virtual pin ``pin``."""
 
         def register(handler):
-            self._write_handlers[int(pin)] = handler
+            self._handlers[int(pin)] = handler
             return handler
 
         return register
 
     def on_connected(self, handler):
         """Decorator: call ``handler()`` each time the device has logged in to the cloud."""
-        self._connected_handlers.append(handler)
+        self._handlers["connected"].append(handler)
         return handler
 
     def on_state_change(self, handler):
         """Decorator: call ``handler(old, new)`` with the state names on every change."""
-        self._state_handlers.append(handler)
+        self._handlers["state"].append(handler)
         return handler
 
     def virtual_write(self, pin, *values):
@@ -143,12 +186,16 @@ class Edgent:
         now = ticks_ms()
         if self._portal is not None:
             self._portal.poll(now)
-        if self.state == RUNNING:
-            self._running(now)
+        if self.state != RUNNING:
+            self._lifecycle("step", now)
         else:
-            from blynk_edgent import lifecycle
-
-            lifecycle.step(self, now)
+            # A dropped network can leave sockets silent rather than failing: ask the radio once
+            # a second (on esp32spi each question is an SPI transaction).
+            if ticks_diff(now, self._checked) >= 1000:
+                self._checked = now
+                if not self.radio.connected:
+                    self._lifecycle("lost", "network", None, now)
+            self._receive(now)
         for ticker in self._tickers:
             ticker(self, now)
 
@@ -162,32 +209,25 @@ class Edgent:
 
     def reboot(self):
         """Restart the board (``microcontroller.reset()``)."""
-        self._log("rebooting")
-        if self._link is not None:
-            self._link.close()
-        import microcontroller
-
-        microcontroller.reset()
+        self._lifecycle("reboot")
 
     def reset_config(self):
         """Forget the network and the token, as a 10 s button hold does, and enter config mode."""
+        self._lifecycle("reset_config")
+
+    # -- what the rest of the library calls --------------------------------------------------
+
+    def _lifecycle(self, name, *args):
+        # Every moment but the running one is lifecycle.py's, imported only when one comes.
         from blynk_edgent import lifecycle
 
-        lifecycle.reset_config(self)
+        return getattr(lifecycle, name)(self, *args)
 
-    # -- the running state -----------------------------------------------------------------
+    def _set_state(self, state):
+        self._lifecycle("set_state", state)
 
     def _log(self, text):
         self._print("[edgent] " + text)
-
-    def _set_state(self, state):
-        old = self.state
-        if state != old:
-            self.state = state
-            self._since = ticks_ms()
-            self._log("state: %s -> %s" % (old, state))
-            for handler in self._state_handlers:
-                self._call(handler, (old, state), "on_state_change")
 
     def _call(self, handler, args, what):
         try:
@@ -195,50 +235,110 @@ class Edgent:
         except Exception as error:  # a bug in user code must not stop the device
             self._log("%s raised %r" % (what, error))
 
-    def _running(self, now):
-        from blynk_edgent.cloud import CloudError
+    # -- the link's hot path -------------------------------------------------------------------
 
-        link = self._link
-        if link is None:
+    def _receive(self, now):
+        # Read and answer whatever has arrived, keep the heartbeat; never blocks. A failure
+        # goes to lifecycle.lost (with a word for it; cloud.py has the sentence), which closes
+        # the socket: every loop here ends when it is gone.
+        buf = self._buf
+        while self._sock is not None:
+            try:
+                count = self._sock.recv_into(memoryview(buf)[self._fill :])
+            except OSError as error:
+                if error.args and error.args[0] in (11, 110):  # EAGAIN, ETIMEDOUT: nothing yet
+                    break
+                return self._lifecycle("lost", "recv", error, now)
+            if not count:
+                return self._lifecycle("lost", "closed", None, now)
+            self._heard = now
+            self._fill += count
+            try:
+                while self._sock is not None:
+                    item = next_frame(buf, self._fill)
+                    if item is None:
+                        break
+                    size = item[3]
+                    self._fill -= size
+                    buf[: self._fill] = buf[size : size + self._fill]
+                    self._frame(item[0], item[1], item[2], now)
+            except ValueError as error:
+                return self._lifecycle("lost", "corrupt", error, now)
+        if self._sock is None or self.state != RUNNING:
+            return  # logging in: lifecycle keeps the time
+        quiet = ticks_diff(now, self._heard)
+        if quiet > HEARTBEAT_MS + 3 * _TIMEOUT_MS:
+            return self._lifecycle("lost", "heartbeat", quiet, now)
+        if (quiet > HEARTBEAT_MS or ticks_diff(now, self._told) > HEARTBEAT_MS) and ticks_diff(
+            now, self._pinged
+        ) > _TIMEOUT_MS:
+            self._pinged = now
+            self._write(frame(6, self._next_id()), now)  # PING
+        if self._pending and ticks_diff(now, self._window) >= 1000:
+            from blynk_edgent import cloud
+
+            cloud.flush(self, now)
+
+    def _frame(self, command, msg_id, body, now):
+        if command == 6:  # PING: answer OK with its id
+            self._write(frame(0, msg_id, 200), now)
             return
-        # A dropped network can leave sockets silent rather than failing: ask the radio once a
-        # second (on esp32spi each question is an SPI transaction).
-        if ticks_diff(now, self._radio_checked) >= 1000:
-            self._radio_checked = now
-            if not self.radio.connected:
-                self._lost(None, now)
+        if not command and self.state == RUNNING:
+            return  # answers to what we sent
+        if command in (15, 20):  # BRIDGE, HARDWARE: "vw", pin, values
+            try:
+                args = body.decode().split("\x00")
+            except UnicodeError:
+                args = ()
+            if len(args) > 1 and args[0] == "vw" and 0 < len(args[1]) <= 5 and args[1].isdigit():
+                pin = int(args[1])
+                handler = self._handlers.get(pin)
+                if handler is None:
+                    self._log("V%d written, no handler" % pin)
+                    return
+                self._reply = msg_id  # what the handler sends answers with this id
+                self._call(handler, args[2:], "V%d handler" % pin)
+                self._reply = 0
                 return
-        try:
-            link.poll(now)
-        except CloudError as error:
-            self._lost(error, now)
+        # The login's answer, INTERNAL, REDIRECT, DEBUG_PRINT, other hardware commands.
+        from blynk_edgent import cloud
 
-    def _lost(self, error, now):
-        from blynk_edgent import lifecycle
+        cloud.handle(self, command, msg_id, body, now)
+        if self.state == RUNNING:
+            unload("cloud", "validate")  # validate: a redirect checks its host and port
 
-        lifecycle.lost(self, error, now)
+    def _next_id(self):
+        if self._reply:
+            return self._reply
+        self._id = self._id % 0xFFFF + 1
+        return self._id
+
+    def _write(self, data, now):
+        view = memoryview(data)
+        while view and self._sock is not None:
+            try:
+                view = view[self._sock.send(view) :]
+            except OSError as error:
+                # EAGAIN, ETIMEDOUT: the socket is busy; wait for it, for a while
+                if not (error.args and error.args[0] in (11, 110)) or ticks_diff(ticks_ms(), now) > _TIMEOUT_MS:
+                    self._lifecycle("lost", "send", error, now)
+        self._told = now
 
     def _send(self, command, args, key):
-        link = self._link
-        if self.state != RUNNING or link is None:
+        # Blynk spaces HARDWARE-class messages to 15 a second; over the limit, cloud.defer keeps
+        # the newest value per key for the next second instead of losing it or blocking.
+        if self.state != RUNNING or self._sock is None:
             return False
-        from blynk_edgent.cloud import CloudError
+        now = ticks_ms()
+        if 15 <= command <= 20:
+            if ticks_diff(now, self._window) >= 1000:
+                self._window = now
+                self._sent = 0
+            if self._sent >= _MSG_LIMIT:
+                from blynk_edgent import cloud
 
-        try:
-            link.send(command, args, ticks_ms(), key)
-        except CloudError as error:
-            self._lost(error, ticks_ms())
-            return False
-        return True
-
-    def _cloud_write(self, pin, values):
-        handler = self._write_handlers.get(pin)
-        if handler is None:
-            self._log("V%d written, no handler" % pin)
-        else:
-            self._call(handler, values, "V%d handler" % pin)
-
-    def _cloud_command(self, line):
-        from blynk_edgent import lifecycle
-
-        lifecycle.command(self, line)
+                cloud.defer(self, command, args, key)
+                return True
+            self._sent += 1
+        self._write(frame(command, self._next_id(), args), now)
+        return self.state == RUNNING

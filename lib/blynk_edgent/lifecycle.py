@@ -7,28 +7,37 @@ is held. Imported by :class:`~blynk_edgent.edgent.Edgent` when it leaves RUNNING
 it gets back, so a running device does not keep it in RAM.
 """
 
+from blynk_edgent import cloud
 from blynk_edgent.clock import ticks_add, ticks_diff, ticks_ms
-from blynk_edgent.cloud import CLOUD_TIMEOUT, CLOUD_TOKEN, CONNECTED, DISCONNECTED, CloudError, CloudLink
-from blynk_edgent.edgent import (
-    CONNECTING_CLOUD,
-    CONNECTING_NET,
-    ERROR,
-    RESET_CONFIG,
-    RUNNING,
-    SWITCH_TO_STA,
-    TRANSIENT,
-    WAIT_CONFIG,
-    unload,
-)
+from blynk_edgent.cloud import CLOUD_TIMEOUT, CLOUD_TOKEN
+from blynk_edgent.edgent import RUNNING, unload
+
+# Blynk.Edgent's states (protocol doc section 1.1) besides RUNNING, which is edgent.py's.
+WAIT_CONFIG = "WAIT_CONFIG"
+CONFIGURING = "CONFIGURING"
+SWITCH_TO_STA = "SWITCH_TO_STA"
+CONNECTING_NET = "CONNECTING_NET"
+CONNECTING_CLOUD = "CONNECTING_CLOUD"
+RESET_CONFIG = "RESET_CONFIG"
+ERROR = "ERROR"
 
 JOIN_TIMEOUT_S = 15
 CLOUD_TIMEOUT_S = 10
 ERROR_REBOOT_MS = 10000
-BUILD = "Nov 25 2026 00:00:00"  # Blynk's info message wants a C-style build date
 
-# last_error codes, as in errors.py
-_CLOUD_DNS = 710
-_CLOUD_TLS = 711
+# Used for a moment (start-up, a save, a name, a message) and forgotten after.
+TRANSIENT = ("boot", "settings", "store", "validate", "errors", "crc", "apname", "messages", "profile", "powercycle")
+
+
+def set_state(edgent, state):
+    """Enter ``state``: log it and tell the ``on_state_change`` handlers."""
+    old = edgent.state
+    if state != old:
+        edgent.state = state
+        edgent._since = ticks_ms()
+        edgent._log("state: %s -> %s" % (old, state))
+        for handler in edgent._handlers["state"]:
+            edgent._call(handler, (old, state), "on_state_change")
 
 
 def step(edgent, now):
@@ -123,114 +132,65 @@ def net_up(edgent, now):
     edgent._set_state(CONNECTING_CLOUD)
 
 
-def _device_name():
-    try:
-        import os
-
-        return os.uname().machine
-    except (ImportError, AttributeError):
-        return "CircuitPython"
-
-
-def new_link(edgent):
-    """The cloud link for the current configuration, with the info message Blynk expects."""
-    from blynk_edgent import __version__ as version
-
-    info = (
-        "mcu", edgent.firmware_version, "fw-type", edgent.template_id, "build", BUILD, "blynk", version,
-        "h-beat", 40, "buff-in", 1024, "dev", _device_name(), "ver", version, "fw", edgent.firmware_version,
-        "tmpl", edgent.template_id,
-    )  # fmt: skip
-    config = edgent.config
-    return CloudLink(
-        config.token,
-        config.host,
-        config.port,
-        info,
-        on_write=edgent._cloud_write,
-        on_command=edgent._cloud_command,
-        log=edgent._log,
-        tls=edgent.tls,
-    )
-
-
-def open_link(link, pool, ssl_context, now, timeout_s=CLOUD_TIMEOUT_S):
-    """Connect ``link`` (TCP, then TLS unless it is plain) and send the login; blocks at most ``timeout_s``.
-
-    Raises CloudError 710 when the host name does not resolve, 711 when TLS fails, and 702 when
-    the server cannot be reached.
-    """
-    link.close()
-    try:
-        address = pool.getaddrinfo(link.host, link.port)[0][4]
-    except OSError as error:
-        raise CloudError(_CLOUD_DNS, "cannot resolve %s: %s" % (link.host, error))
-    try:
-        sock = pool.socket(pool.AF_INET, pool.SOCK_STREAM)
-    except (OSError, RuntimeError) as error:
-        # No socket free: NINA answers OSError(23), CircuitPython's pool RuntimeError("Out of sockets").
-        raise CloudError(CLOUD_TIMEOUT, "no free socket for %s:%d: %s" % (link.host, link.port, error))
-    try:
-        sock.settimeout(timeout_s)
-        if link.tls:
-            sock = ssl_context.wrap_socket(sock, server_hostname=link.host)
-        sock.connect(address)
-        sock.settimeout(0)
-    except OSError as error:
-        sock.close()
-        # mbedtls reports TLS failures as large negative numbers; the socket, as errno.
-        errno = error.args[0] if error.args and isinstance(error.args[0], int) else 0
-        if link.tls and (errno < -255 or errno == 0):
-            raise CloudError(_CLOUD_TLS, "TLS with %s failed: %s" % (link.host, error))
-        raise CloudError(CLOUD_TIMEOUT, "cannot reach %s:%d: %s" % (link.host, link.port, error))
-    link.attach(sock, now)
-
-
 def connect_cloud(edgent, now):
     """CONNECTING_CLOUD: open the link and log in, without blocking while the answer is awaited."""
     radio = edgent.radio
     if not radio.connected:
         edgent._set_state(CONNECTING_NET)
         return
-    link = edgent._link
-    if link is None:
-        link = edgent._link = new_link(edgent)
-    try:
-        if link.state == DISCONNECTED:
-            if ticks_diff(now, edgent._next_try) < 0:
-                return
-            edgent._log("connecting to %s:%d (%s)" % (link.host, link.port, "TLS" if edgent.tls else "plain TCP"))
-            open_link(link, radio.pool, radio.ssl_context() if edgent.tls else None, now)
-        link.poll(now)
-    except CloudError as error:
-        cloud_failed(edgent, error, ticks_ms())
-        return
-    if link.state == CONNECTED:
-        logged_in(edgent, link, now)
+    if edgent._sock is None:
+        if ticks_diff(now, edgent._next_try) < 0:
+            return
+        host, port = cloud.address(edgent)
+        edgent._log("connecting to %s:%d (%s)" % (host, port, "TLS" if edgent.tls else "plain TCP"))
+        try:
+            cloud.open_link(edgent, radio.pool, radio.ssl_context() if edgent.tls else None, now, CLOUD_TIMEOUT_S)
+        except cloud.CloudError as error:
+            link_failed(edgent, error.code, str(error), ticks_ms())
+            return
+    edgent._receive(now)
+    logging_in = edgent._sock is not None and edgent.state == CONNECTING_CLOUD
+    if logging_in and ticks_diff(now, edgent._opened) > cloud.TIMEOUT_MS:
+        link_failed(edgent, CLOUD_TIMEOUT, "no answer to the login", now)
 
 
-def cloud_failed(edgent, error, now):
-    """The cloud attempt failed: redirect at once, config mode for a refused token, else retry."""
-    if error.code == 0:  # redirected: log in again at once, elsewhere
+def link_failed(edgent, code, reason, now):
+    """The link failed with ``last_error`` ``code``, or a REDIRECT moved it (code 0): close it and
+    go back a step from RUNNING; while logging in, a redirect tries again at once, a refused token
+    enters config mode, anything else waits for the next attempt."""
+    cloud.close(edgent)
+    if edgent.state == RUNNING:
+        edgent._log("cloud link lost: %s" % reason)
+        edgent.last_error = code or edgent.last_error
+        if code:
+            backoff(edgent, now)
+        else:
+            edgent._next_try = now
+        edgent._set_state(CONNECTING_CLOUD if edgent.radio.connected else CONNECTING_NET)
+    elif code == 0:
+        edgent._log(reason)
         edgent._next_try = now
-        return
-    if error.code == CLOUD_TOKEN and not edgent._trial:
+    elif code == CLOUD_TOKEN and not edgent._trial:
         edgent.last_error = CLOUD_TOKEN
-        edgent._log("last_error 703: %s (%s)" % (words(CLOUD_TOKEN), error))
+        edgent._log("last_error 703: %s (%s)" % (words(CLOUD_TOKEN), reason))
         store(edgent, "save", CLOUD_TOKEN)
         enter_config_mode(edgent, "the cloud refused the auth token")
-        return
-    fail(edgent, error.code, str(error), now)
+    else:
+        fail(edgent, code, reason, now)
 
 
-def logged_in(edgent, link, now):
+def logged_in(edgent, now):
     """Logged in: report the hotspot name once per boot, and run (or commit a test-join)."""
+    from blynk_edgent.edgent import frame
+
     edgent._attempts = 0
-    edgent._log("logged in to %s as %s..." % (link.host, edgent.config.token[:4]))
+    edgent._window = now
+    edgent._sent = 0
+    edgent._log("logged in to %s:%d as %s..." % (cloud.address(edgent) + (edgent.config.token[:4],)))
     if not edgent._hotspot_reported:
         # Blynk's app names a new device after the hotspot it provisioned.
         edgent._hotspot_reported = True
-        link.send(17, ("meta", "set", "Hotspot Name", ap_ssid(edgent)), now)
+        edgent._write(frame(17, edgent._next_id(), ("meta", "set", "Hotspot Name", ap_ssid(edgent))), now)
     portal = edgent._portal
     if edgent.last_error:
         edgent.last_error = 0
@@ -241,23 +201,29 @@ def logged_in(edgent, link, now):
         edgent._trial = False
         portal.trial_succeeded()
         return
-    for handler in edgent._connected_handlers:
+    for handler in edgent._handlers["connected"]:
         edgent._call(handler, (), "on_connected")
-    unload("lifecycle")  # running from here on; it comes back when the link is lost
+    unload("lifecycle", "cloud")  # running from here on; they come back when the link is lost
 
 
-def lost(edgent, error, now):
-    """RUNNING lost its network (``error`` None) or its cloud link: back a step, after a wait."""
-    link = edgent._link
-    if error is None:
-        edgent._log("network %r lost" % edgent.config.ssid)
-        if link is not None:
-            link.close()
-    else:
-        edgent._log("cloud link lost: %s" % error)
-        edgent.last_error = error.code or edgent.last_error
+def lost(edgent, why, detail, now):
+    """RUNNING lost its network (``why`` is ``"network"``) or its cloud link (a word of cloud.LOST)."""
+    if why != "network":
+        link_failed(edgent, CLOUD_TIMEOUT, cloud.reason(why, detail), now)
+        return
+    edgent._log("network %r lost" % edgent.config.ssid)
+    cloud.close(edgent)
     backoff(edgent, now)
     edgent._set_state(CONNECTING_CLOUD if edgent.radio.connected else CONNECTING_NET)
+
+
+def reboot(edgent):
+    """Restart the board (``microcontroller.reset()``)."""
+    edgent._log("rebooting")
+    cloud.close(edgent)
+    import microcontroller
+
+    microcontroller.reset()
 
 
 def command(edgent, line):
@@ -289,9 +255,8 @@ def erase(edgent):
 
 def leave(edgent):
     """Close the cloud link and leave the network."""
-    if edgent._link is not None:
-        edgent._link.close()
-        edgent._link = None
+    cloud.close(edgent)
+    edgent._cloud = None  # a redirect holds until the configuration changes
     edgent.radio.leave()
 
 

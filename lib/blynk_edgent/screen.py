@@ -156,12 +156,12 @@ class Screen:
         view["ap_ssid"] = portal.ssid if portal is not None else ""
         view["ap_password"] = portal.password if portal is not None else ""
         if edgent.last_error:
-            from blynk_edgent import edgent as states
             from blynk_edgent import messages
+            from blynk_edgent.edgent import unload
 
             view["problem"] = messages.describe(edgent.last_error)
             view["remedy"] = messages.remedy(edgent.last_error)
-            states.unload(*states.TRANSIENT)
+            unload("messages", "errors")
         return view
 
     def __call__(self, edgent, now):

@@ -1,7 +1,7 @@
 """Config mode's timers on a virtual clock: when a phone counts as gone, and the way back to the
 stored network for a device that was already provisioned."""
 
-from blynk_edgent import edgent as states
+from blynk_edgent import lifecycle as states
 from blynk_edgent.clock import ticks_add
 from blynk_edgent.configmode import IDLE_FALLBACK_MS, PHONE_QUIET_MS, ConfigMode
 

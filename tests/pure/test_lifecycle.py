@@ -1,7 +1,7 @@
 """Getting connected and recovering, on a virtual clock: the station name a join uses, and the
 ERROR state's reboot."""
 
-from blynk_edgent import edgent as states
+from blynk_edgent import lifecycle as states
 from blynk_edgent.config import Config
 from blynk_edgent.lifecycle import ERROR_REBOOT_MS, connect_net, step
 
