@@ -92,6 +92,19 @@ SCENARIOS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
         (),
     ),
     (
+        "running mode after a boot, native radio",
+        "the first line as a board holds it after start-up, connecting and logging in: the modules "
+        "used on the way are dropped, but the names they interned stay (MicroPython never frees "
+        "an interned name)",
+        "import blynk_edgent\nimport blynk_edgent.config\nimport blynk_edgent.radio_native\n"
+        "import blynk_edgent.boot\nimport blynk_edgent.store\nimport blynk_edgent.profile\n"
+        "import blynk_edgent.apname\nimport blynk_edgent.lifecycle\nimport blynk_edgent.messages\n"
+        "import blynk_edgent.radio_native_setup\nfrom blynk_edgent.edgent import unload\n"
+        "unload('boot', 'settings', 'store', 'validate', 'crc', 'profile')\n"
+        "unload('apname', 'lifecycle', 'cloud', 'messages', 'errors', 'radio_native_setup')",
+        (),
+    ),
+    (
         "running mode, ESP32 co-processor",
         "the same with the esp32spi backend's core instead (the driver itself is the next line)",
         "import blynk_edgent\nimport blynk_edgent.config\nimport blynk_edgent.radio_esp32spi",

@@ -41,9 +41,11 @@ class Config:
         """Return a copy with the given fields changed."""
         fields = {}
         for name in FIELD_NAMES:
-            fields[name] = changes.pop(name) if name in changes else getattr(self, name)
-        if changes:
-            raise TypeError("unknown Config field: " + ", ".join(changes))
+            fields[name] = getattr(self, name)
+        for name in changes:
+            if name not in fields:
+                raise TypeError("unknown Config field: " + name)
+        fields.update(changes)
         return Config(**fields)
 
     def validate(self, names=None):
@@ -59,6 +61,7 @@ class Config:
         return self
 
     def __eq__(self, other):
+        # (MicroPython and CPython both answer != from this.)
         if not isinstance(other, Config):
             return False
         for name in FIELD_NAMES:
@@ -66,15 +69,12 @@ class Config:
                 return False
         return True
 
-    def __ne__(self, other):
-        return not self.__eq__(other)
-
     def __repr__(self):
         # Secrets never reach a log: the password is hidden, the token cut to 4 characters.
         return "Config(ssid=%r, password=%s, token=%s, host=%r, port=%d, static=%r, provisioned=%r, last_error=%d)" % (
             self.ssid,
             "'***'" if self.password else "''",
-            redact_token(self.token),
+            self.token[:4] + "..." if self.token else "''",
             self.host,
             self.port,
             self.static,
@@ -84,10 +84,3 @@ class Config:
 
 
 FIELD_NAMES = ("ssid", "password", "token", "host", "port", "static", "provisioned", "last_error")
-
-
-def redact_token(token):
-    """Return the token as it may appear in a log: its first 4 characters, then an ellipsis."""
-    if not token:
-        return "''"
-    return token[:4] + "..."
