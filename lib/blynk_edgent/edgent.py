@@ -3,16 +3,16 @@ device runs, the hot path of its link to Blynk.Cloud.
 
 States are Blynk.Edgent's (protocol doc section 1.1), as their names: WAIT_CONFIG and
 CONFIGURING (config mode), SWITCH_TO_STA, CONNECTING_NET, CONNECTING_CLOUD, RUNNING,
-RESET_CONFIG and ERROR.
+RESET_CONFIG and ERROR (all but RUNNING are defined in :mod:`~blynk_edgent.lifecycle`).
 
 Only what a RUNNING device does every second stays in RAM: this module (the public API, the
 frame codec, and reading, answering and sending frames within Blynk's heartbeat and rate limit),
 the clock, the Config, the radio's core and the board's tickers. Everything else is imported for
 the moment it is needed and dropped after: start-up (:mod:`~blynk_edgent.boot`), connecting,
 recovering and the link's rare frames (:mod:`~blynk_edgent.lifecycle`,
-:mod:`~blynk_edgent.cloud`), config mode. The link lives in this class rather than in a class of
-its own because a second object with its own copy of the state costs more heap than BlynkLib
-spends on everything; ``make bench`` measures it (bench/README.md).
+:mod:`~blynk_edgent.cloud`), config mode. The link lives in this class rather than in objects of
+its own (a link and a frame reader, each with its copy of the state): that took the running
+mode's heap from 16.6 KB to about 10 KB, as ``make bench`` measures (bench/README.md).
 """
 
 import sys
