@@ -35,43 +35,15 @@ class ESP32SPIRadio:
     def __init__(self, esp, log=None):
         from adafruit_esp32spi.adafruit_esp32spi_socketpool import SocketPool
 
+        from blynk_edgent.edgent import unload
+        from blynk_edgent.radio_esp32spi_setup import firmware
+
         self.esp = esp
         self.pool = _Pool(SocketPool(esp), esp)
-        version = esp.firmware_version
-        if isinstance(version, (bytes, bytearray)):
-            version = bytes(version).decode("utf-8", "ignore")
-        self.firmware = version.strip("\x00").strip()
-        try:
-            major = int(self.firmware.split(".")[0])
-        except ValueError:
-            major = 1
-        self.nina3 = major >= 3
+        self.firmware, self.nina3 = firmware(esp, log or print)
+        unload("radio_esp32spi_setup")  # a running device does not keep it
         # 3.x keeps its access point up while it scans and joins as a station; 1.x cannot.
         self.ap_and_station = self.nina3
-        (log or print)(
-            "[edgent] esp32spi: NINA firmware %s, %s"
-            % (
-                self.firmware,
-                "3.x path: AP created without waiting for AP_LISTENING, MAC in firmware order"
-                if self.nina3
-                else "1.x path: create_AP, MAC bytes reversed by the firmware, AP drops while scanning or joining",
-            )
-        )
-
-    @classmethod
-    def from_pins(cls, spi, cs, busy, reset, gpio0=None, log=None):
-        """Build the radio from the ESP32's pins (``board.ESP_CS`` and friends) and its SPI bus."""
-        from adafruit_esp32spi import adafruit_esp32spi
-        from digitalio import DigitalInOut
-
-        esp = adafruit_esp32spi.ESP_SPIcontrol(
-            spi,
-            DigitalInOut(cs),
-            DigitalInOut(busy),
-            DigitalInOut(reset),
-            DigitalInOut(gpio0) if gpio0 is not None else None,
-        )
-        return cls(esp, log)
 
     def ssl_context(self):
         """A TLS "context": it marks sockets to connect in the firmware's TLS mode."""

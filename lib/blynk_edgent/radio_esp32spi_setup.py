@@ -35,6 +35,45 @@ _SECURITY_1X = {7: "OPEN", 5: "WEP", 2: "WPA", 4: "WPA2", 8: "WPA+WPA2"}
 _SECURITY_3X = {0: "OPEN", 1: "WEP", 2: "WPA", 3: "WPA2", 4: "WPA+WPA2", 5: "WPA2-EAP", 6: "WPA3", 7: "WPA2+WPA3"}
 
 
+def from_pins(spi, cs, busy, reset, gpio0=None, log=None):
+    """The radio of an ESP32 wired to these pins (``board.ESP_CS`` and friends) and SPI bus."""
+    from adafruit_esp32spi import adafruit_esp32spi
+    from digitalio import DigitalInOut
+
+    from blynk_edgent.radio_esp32spi import ESP32SPIRadio
+
+    esp = adafruit_esp32spi.ESP_SPIcontrol(
+        spi,
+        DigitalInOut(cs),
+        DigitalInOut(busy),
+        DigitalInOut(reset),
+        DigitalInOut(gpio0) if gpio0 is not None else None,
+    )
+    return ESP32SPIRadio(esp, log)
+
+
+def firmware(esp, log):
+    """Return the NINA firmware's version text and whether it is 3.x or later, and log which path runs."""
+    version = esp.firmware_version
+    if isinstance(version, (bytes, bytearray)):
+        version = bytes(version).decode("utf-8", "ignore")
+    version = version.strip("\x00").strip()
+    try:
+        nina3 = int(version.split(".")[0]) >= 3
+    except ValueError:
+        nina3 = False
+    log(
+        "[edgent] esp32spi: NINA firmware %s, %s"
+        % (
+            version,
+            "3.x path: AP created without waiting for AP_LISTENING, MAC in firmware order"
+            if nina3
+            else "1.x path: create_AP, MAC bytes reversed by the firmware, AP drops while scanning or joining",
+        )
+    )
+    return version, nina3
+
+
 def _reason(esp):
     try:
         return esp._send_command_get_response(_GET_REASON_CODE)[0][0]
