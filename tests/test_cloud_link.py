@@ -20,6 +20,8 @@ from blynk_edgent.cloud import CloudError, open_link
 from blynk_edgent.config import Config
 from blynk_edgent.edgent import RUNNING, Edgent, frame
 
+REAL_LINK_FAILED = lifecycle.link_failed  # the harness below records instead; some tests want it
+
 TOKEN = "TOKEN1234567890abcdefghijklmnopq"
 
 # Command codes and statuses of protocol doc section 6.1.
@@ -119,6 +121,7 @@ class Device:
         edgent._attempts = edgent._since = edgent._next_try = 0
         edgent._trial = False
         edgent._hotspot_reported = True
+        edgent._backoff_first, edgent._backoff_cap = 1000, 30000
 
 
 class Clock:
@@ -136,6 +139,7 @@ def harness(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
     def link_failed(edgent: Edgent, code: int, reason: str, now: int) -> None:
         cloud.close(edgent)
+        edgent.state = "CONNECTING_CLOUD"  # as lifecycle leaves RUNNING; the rest is its business
         DEVICES[id(edgent)].failures.append((code, reason))
 
     def command(edgent: Edgent, line: str) -> None:
@@ -214,6 +218,19 @@ def test_no_answer_to_login_times_out(server: Server) -> None:
     assert device.failures == [(702, "no answer to the login")]
 
 
+def test_a_send_failing_after_the_login_answer_does_not_count_as_logged_in(server: Server) -> None:
+    device = connect(server)
+    connected = []
+    device.edgent.on_connected(lambda: connected.append(True))
+    server.read_frame()
+    device.edgent._sock.shutdown(socket.SHUT_WR)  # the info message that follows cannot go out
+    server.send(frame(RESPONSE, 1, OK))
+    pump(device, 10)
+    [(code, reason)] = device.failures
+    assert code == 702 and reason.startswith("send failed")
+    assert device.edgent.state == "CONNECTING_CLOUD" and connected == []
+
+
 def test_server_ping_is_answered_with_its_id(server: Server) -> None:
     device = login(server)
     server.send(frame(PING, 0x4242))
@@ -251,7 +268,9 @@ def test_a_write_without_handler_or_a_failing_handler_keeps_the_link(server: Ser
     assert any("V2 handler raised KeyError" in line for line in device.lines)
 
 
-@pytest.mark.parametrize("body", [b"dw\x0013\x001", b"vw\x00x\x001", b"vw\x00123456\x001", b"vw\x005\x00\xff", b"vw"])
+@pytest.mark.parametrize(
+    "body", [b"dw\x0013\x001", b"vw\x00x\x001", b"vw\x00123456\x001", b"vw\x005\x00\xff", b"vw", b"vw\x00\xc2\xb2\x001"]
+)
 def test_other_or_malformed_hardware_commands_get_illegal_command(server: Server, body: bytes) -> None:
     device = login(server)
     server.send(bytes((HARDWARE, 0, 9, 0, len(body))) + body)
@@ -292,6 +311,18 @@ def test_redirect_moves_the_link(server: Server, body: tuple[str, ...], tls: boo
     assert cloud.address(device.edgent) == expected
 
 
+def test_redirect_while_running_logs_in_there_at_once(server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(lifecycle, "link_failed", REAL_LINK_FAILED)
+    device = login(server)
+    server.send(frame(REDIRECT, 7, ("fra1.blynk.cloud", "8080")))
+    pump(device, 500)
+    edgent = device.edgent
+    assert edgent.state == "CONNECTING_CLOUD" and edgent._sock is None
+    assert cloud.address(edgent) == ("fra1.blynk.cloud", 8080)
+    assert edgent._next_try == 500 and edgent.last_error == 0
+    assert any("redirected to fra1.blynk.cloud:8080" in line for line in device.lines)
+
+
 @pytest.mark.parametrize("body", [("fra1.blynk.cloud", "0"), ("fra1.blynk.cloud", "70000"), ("fra1.blynk.cloud", "-1"),
                                   ("",), ("bad host!", "443"), ()])  # fmt: skip
 def test_an_invalid_redirect_fails_the_link_and_keeps_the_cloud(server: Server, body: tuple[str, ...]) -> None:
@@ -319,6 +350,13 @@ def test_server_closing_drops_the_link(server: Server) -> None:
     server.conn.close()
     server.conn = None
     pump(device, 20)
+    assert device.failures == [(702, "the server closed the connection")]
+
+
+def test_running_without_a_socket_counts_as_lost(server: Server) -> None:
+    device = login(server)
+    cloud.close(device.edgent)  # as if something dropped it without telling lifecycle
+    device.edgent._receive(20)
     assert device.failures == [(702, "the server closed the connection")]
 
 
@@ -386,6 +424,33 @@ def test_rate_limit_keeps_the_latest_value_per_pin_across_seconds(server: Server
     assert sorted(body for body in sent if body.endswith(b"old")) == sorted(  # type: ignore[union-attr]
         b"vw\x00%d\x00old" % pin for pin in range(39)
     )
+
+
+def test_a_value_sent_in_a_new_second_is_not_overwritten_by_an_older_one_waiting(server: Server) -> None:
+    device = login(server)
+    Clock.now = 100
+    for pin in range(1, 16):
+        device.edgent.virtual_write(pin, "a")
+    Clock.now = 200
+    device.edgent.virtual_write(0, "old")  # over the limit: waits for the next second
+    Clock.now = 1_200
+    device.edgent.virtual_write(0, "new")  # a new second, before the device polled
+    pump(device, 1_300, times=1)
+    pump(device, 2_300, times=1)  # the second after: what waited would go out now
+    sent = [server.read_frame()[2] for _ in range(16)]
+    assert sent[-1] == b"vw\x000\x00new"
+    assert server.nothing_pending()
+
+
+def test_the_rate_limit_starts_a_new_second_after_days_without_sending(server: Server) -> None:
+    device = login(server)
+    Clock.now = 100
+    for pin in range(15):
+        device.edgent.virtual_write(pin, "a")
+    [server.read_frame() for _ in range(15)]
+    Clock.now = 100 + (1 << 28) + 500  # past half the ticks' period: ticks_diff turns negative
+    device.edgent.virtual_write(1, "b")
+    assert server.read_frame()[2] == b"vw\x001\x00b"
 
 
 def test_message_ids_wrap_to_one(server: Server) -> None:

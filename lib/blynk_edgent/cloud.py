@@ -167,7 +167,8 @@ def _login_answer(edgent, status, now):
 
     if status in (_OK, _ALREADY_REGISTERED):
         edgent._write(frame(_INTERNAL, edgent._next_id(), info(edgent)), now)
-        lifecycle.logged_in(edgent, now)
+        if edgent._sock is not None:  # a failed send has gone to lifecycle.link_failed already
+            lifecycle.logged_in(edgent, now)
     elif status == _INVALID_TOKEN:
         lifecycle.link_failed(edgent, CLOUD_TOKEN, "the server refused the auth token", now)
     else:

@@ -55,13 +55,21 @@ def frame(command, msg_id, args=()):
     has no body: ``args`` is its status, which travels in the length field.
     """
     if command:
-        body = b"\x00".join([arg if isinstance(arg, (bytes, bytearray)) else str(arg).encode() for arg in args])
+        body = b"\x00".join([arg if isinstance(arg, (bytes, bytearray)) else _text(arg) for arg in args])
         size = len(body)
         if size > 0xFFFF:
             raise ValueError("body: at most 65535 bytes, got %d" % size)
     else:
         body, size = b"", args
     return bytes((command, msg_id >> 8, msg_id & 0xFF, size >> 8, size & 0xFF)) + body
+
+
+def _text(value):
+    if isinstance(value, float):
+        # Blynk's C library sends up to 7 decimals, trailing zeros dropped; str() of a float can
+        # give an exponent or, on the 32-bit floats of most boards, fewer digits.
+        value = ("%.7f" % value).rstrip("0").rstrip(".")
+    return str(value).encode()
 
 
 def next_frame(buf, fill):
@@ -209,7 +217,16 @@ class Edgent:
 
     def reboot(self):
         """Restart the board (``microcontroller.reset()``)."""
-        self._lifecycle("reboot")
+        # Self-contained: a reboot is often the answer to low memory, so it imports nothing big.
+        self._log("rebooting")
+        if self._sock is not None:
+            try:
+                self._sock.close()
+            except OSError:
+                pass
+        import microcontroller
+
+        microcontroller.reset()
 
     def reset_config(self):
         """Forget the network and the token, as a 10 s button hold does, and enter config mode."""
@@ -253,19 +270,21 @@ class Edgent:
                 return self._lifecycle("lost", "closed", None, now)
             self._heard = now
             self._fill += count
-            try:
-                while self._sock is not None:
+            while self._sock is not None:
+                try:
                     item = next_frame(buf, self._fill)
-                    if item is None:
-                        break
-                    size = item[3]
-                    self._fill -= size
-                    buf[: self._fill] = buf[size : size + self._fill]
-                    self._frame(item[0], item[1], item[2], now)
-            except ValueError as error:
-                return self._lifecycle("lost", "corrupt", error, now)
-        if self._sock is None or self.state != RUNNING:
+                except ValueError as error:
+                    return self._lifecycle("lost", "corrupt", error, now)
+                if item is None:
+                    break
+                size = item[3]
+                self._fill -= size
+                buf[: self._fill] = buf[size : size + self._fill]
+                self._frame(item[0], item[1], item[2], now)
+        if self.state != RUNNING:
             return  # logging in: lifecycle keeps the time
+        if self._sock is None:  # whatever dropped it without saying so, RUNNING cannot go on
+            return self._lifecycle("lost", "closed", None, now)
         quiet = ticks_diff(now, self._heard)
         if quiet > HEARTBEAT_MS + 3 * _TIMEOUT_MS:
             return self._lifecycle("lost", "heartbeat", quiet, now)
@@ -274,7 +293,7 @@ class Edgent:
         ) > _TIMEOUT_MS:
             self._pinged = now
             self._write(frame(6, self._next_id()), now)  # PING
-        if self._pending and ticks_diff(now, self._window) >= 1000:
+        if self._pending and not 0 <= ticks_diff(now, self._window) < 1000:
             from blynk_edgent import cloud
 
             cloud.flush(self, now)
@@ -288,10 +307,10 @@ class Edgent:
         if command in (15, 20):  # BRIDGE, HARDWARE: "vw", pin, values
             try:
                 args = body.decode().split("\x00")
-            except UnicodeError:
-                args = ()
-            if len(args) > 1 and args[0] == "vw" and 0 < len(args[1]) <= 5 and args[1].isdigit():
-                pin = int(args[1])
+                pin = int(args[1]) if args[0] == "vw" and 0 < len(args[1]) <= 5 and args[1].isdigit() else -1
+            except (UnicodeError, ValueError, IndexError):  # not UTF-8, no pin, a digit int() refuses
+                pin = -1
+            if pin >= 0:
                 handler = self._handlers.get(pin)
                 if handler is None:
                     self._log("V%d written, no handler" % pin)
@@ -331,7 +350,8 @@ class Edgent:
             return False
         now = ticks_ms()
         if 15 <= command <= 20:
-            if ticks_diff(now, self._window) >= 1000:
+            # A new second; "not below 1000" would miss one that is days old, past the ticks' wrap.
+            if not 0 <= ticks_diff(now, self._window) < 1000:
                 self._window = now
                 self._sent = 0
             if self._sent >= _MSG_LIMIT:
@@ -340,5 +360,7 @@ class Edgent:
                 cloud.defer(self, command, args, key)
                 return True
             self._sent += 1
+            if self._pending:
+                self._pending.pop(key, None)  # stale now: the newer value goes out first
         self._write(frame(command, self._next_id(), args), now)
         return self.state == RUNNING

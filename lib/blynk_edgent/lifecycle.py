@@ -189,8 +189,10 @@ def logged_in(edgent, now):
     edgent._log("logged in to %s:%d as %s..." % (cloud.address(edgent) + (edgent.config.token[:4],)))
     if not edgent._hotspot_reported:
         # Blynk's app names a new device after the hotspot it provisioned.
-        edgent._hotspot_reported = True
         edgent._write(frame(17, edgent._next_id(), ("meta", "set", "Hotspot Name", ap_ssid(edgent))), now)
+        if edgent._sock is None:  # the send failed: link_failed has taken it from here
+            return
+        edgent._hotspot_reported = True
     portal = edgent._portal
     if edgent.last_error:
         edgent.last_error = 0
@@ -215,15 +217,6 @@ def lost(edgent, why, detail, now):
     cloud.close(edgent)
     backoff(edgent, now)
     edgent._set_state(CONNECTING_CLOUD if edgent.radio.connected else CONNECTING_NET)
-
-
-def reboot(edgent):
-    """Restart the board (``microcontroller.reset()``)."""
-    edgent._log("rebooting")
-    cloud.close(edgent)
-    import microcontroller
-
-    microcontroller.reset()
 
 
 def command(edgent, line):
@@ -257,6 +250,7 @@ def leave(edgent):
     """Close the cloud link and leave the network."""
     cloud.close(edgent)
     edgent._cloud = None  # a redirect holds until the configuration changes
+    edgent._buf = None  # 1 KB that config mode can use
     edgent.radio.leave()
 
 

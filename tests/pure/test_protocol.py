@@ -24,6 +24,10 @@ def test_login_ping_and_response_bytes():
 def test_numbers_and_bytes_as_text():
     assert frame(HARDWARE, 1, ("vw", 1, 42))[5:] == b"vw\x001\x0042"
     assert frame(HARDWARE, 1, ("vw", 1, 0.5))[5:] == b"vw\x001\x000.5"
+    # floats as Blynk's C library writes them: up to 7 decimals, no exponent, no trailing zeros
+    assert frame(HARDWARE, 1, ("vw", 1, 0.1, 2.0, 1e-05, 12345678.0, -0.25))[5:] == (
+        b"vw\x001\x000.1\x002\x000.00001\x0012345678\x00-0.25"
+    )
     assert frame(HARDWARE, 1, ("vw", 1, b"\xff", bytearray(b"\x01")))[5:] == b"vw\x001\x00\xff\x00\x01"
     assert frame(HARDWARE, 1, ("vw", 1, "\u00e9"))[5:] == b"vw\x001\x00\xc3\xa9"
 
