@@ -287,6 +287,15 @@ def test_dbg_console_commands_reach_the_device(server: Server) -> None:
     assert device.commands == ["config start", "config erase", "reboot"]
 
 
+def test_internal_news_gets_no_answer_and_keeps_the_link(server: Server) -> None:
+    device = login(server)
+    server.send(frame(INTERNAL, 12, ("acon",)) + frame(INTERNAL, 13, ("adis",)) + frame(INTERNAL, 14, ()))
+    server.send(frame(PING, 15))
+    pump(device, 20)
+    assert server.read_frame() == (RESPONSE, 15, 200)  # the first and only answer
+    assert device.edgent.state == RUNNING and device.failures == [] and device.commands == []
+
+
 def test_ota_is_logged_and_refused_without_dropping_the_link(server: Server) -> None:
     device = login(server)
     server.send(frame(INTERNAL, 11, ("ota", "http://example.com/fw.bin")))

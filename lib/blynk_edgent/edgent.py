@@ -319,7 +319,9 @@ class Edgent:
                 self._call(handler, args[2:], "V%d handler" % pin)
                 self._reply = 0
                 return
-        # The login's answer, INTERNAL, REDIRECT, DEBUG_PRINT, other hardware commands.
+        if command == 17 and body[:4] not in (b"dbg\x00", b"ota\x00"):
+            return  # INTERNAL acon, adis, rtc, meta...: news the device does not act on
+        # The login's answer, INTERNAL dbg and ota, REDIRECT, DEBUG_PRINT, other hardware commands.
         from blynk_edgent import cloud
 
         cloud.handle(self, command, msg_id, body, now)
