@@ -137,10 +137,11 @@ class Edgent:
         # Virtual-pin handlers by pin number; the lists of on_connected and on_state_change.
         self._handlers = {"connected": [], "state": []}
         self._tickers = []
-        # The link: its socket (None while there is none), what it read, when it last heard,
-        # sent and pinged, and the rate limit's second, count and waiting messages.
+        # The link: its socket (None while there is none), its read buffer (cloud.open_link makes
+        # it, the header plus the buff-in the device announces) and how much it holds, the last
+        # message id and the one a reply reuses, when it last heard, sent and pinged, and the
+        # rate limit's second, count and waiting messages.
         self._sock = self._buf = self._portal = self._cloud = self._ap_ssid = self._pending = None
-        # the buffer is cloud.open_link's: the header and the buff-in the device announces
         self._fill = self._id = self._reply = self._sent = 0
         self._heard = self._told = self._pinged = self._window = self._checked = ticks_ms()
         from blynk_edgent import boot
