@@ -9,13 +9,14 @@ from __future__ import annotations
 import socket
 import struct
 from collections.abc import Iterator
+from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import blynk_edgent.edgent as core
-from blynk_edgent import cloud, lifecycle
+from blynk_edgent import boot, cloud, lifecycle
 from blynk_edgent.cloud import CloudError, open_link
 from blynk_edgent.config import Config
 from blynk_edgent.edgent import RUNNING, Edgent, frame
@@ -95,33 +96,30 @@ class Radio:
 
 
 class Device:
-    """An Edgent without start-up (no settings, board or NVM): just its link and what logging in reads.
+    """A real Edgent whose start-up (settings, board, NVM) is replaced by a configuration given here.
 
     ``failures`` gets what lifecycle.link_failed would act on, ``commands`` the console lines;
     the state machine's answer to them is tested with the simulator (test_e2e_cloud.py).
     """
 
     def __init__(self, port: int, host: str = "127.0.0.1", tls: bool = False) -> None:
-        edgent = self.edgent = Edgent.__new__(Edgent)
         self.lines: list[str] = []
         self.failures: list[tuple[int, str]] = []
         self.commands: list[str] = []
-        edgent.state = "CONNECTING_CLOUD"
-        edgent.last_error = 0
-        edgent._print = self.lines.append
-        edgent._handlers = {"connected": [], "state": []}
-        edgent._tickers = []
-        edgent._sock = edgent._buf = edgent._portal = edgent._cloud = edgent._ap_ssid = edgent._pending = None
-        edgent._fill = edgent._id = edgent._reply = edgent._sent = 0
-        edgent._heard = edgent._told = edgent._pinged = edgent._window = edgent._checked = 0
-        edgent.config = Config(token=TOKEN, host=host, port=port, provisioned=True)
-        edgent.tls = tls
-        edgent.template_id, edgent.template_name, edgent.firmware_version = "TMPL4abcd123", "Device", "0.1.0"
-        edgent.radio = Radio()
-        edgent._attempts = edgent._since = edgent._next_try = 0
-        edgent._trial = False
-        edgent._hotspot_reported = True
-        edgent._backoff_first, edgent._backoff_cap = 1000, 30000
+
+        def start(edgent: Edgent, template_id: str, template_name: str, firmware_version: str, options: dict) -> None:
+            edgent.template_id, edgent.template_name, edgent.firmware_version = "TMPL4abcd123", "Device", "0.1.0"
+            edgent.config = Config(token=TOKEN, host=host, port=port, provisioned=True)
+            edgent.tls = tls
+            edgent.radio = Radio()
+            edgent._attempts = edgent._since = edgent._next_try = 0
+            edgent._trial = False
+            edgent._hotspot_reported = True
+            edgent._backoff_first, edgent._backoff_cap = 1000, 30000
+            edgent.state = "CONNECTING_CLOUD"
+
+        with mock.patch.object(boot, "start", start):
+            self.edgent = Edgent(log=self.lines.append)
 
 
 class Clock:

@@ -85,3 +85,29 @@ def random_bytes(count, seed):
         state ^= (state << 5) & 0xFFFFFFFF
         out[i] = state & 0xFF
     return out
+
+
+class FakeDevice:
+    """What config mode and lifecycle read and call on an Edgent, without its start-up or link.
+
+    ``radio`` is the test's stand-in; state changes are recorded as they are, reboots counted.
+    """
+
+    template_name = "Device"
+    vendor_prefix = "Blynk"
+
+    def __init__(self, radio, state):
+        self.radio = radio
+        self.state = state
+        self._trial = False
+        self._ap_ssid = None
+        self.reboots = 0
+
+    def _set_state(self, state):
+        self.state = state
+
+    def _log(self, text):
+        pass
+
+    def reboot(self):
+        self.reboots += 1

@@ -4,6 +4,7 @@ stored network for a device that was already provisioned."""
 from blynk_edgent import lifecycle as states
 from blynk_edgent.clock import ticks_add
 from blynk_edgent.configmode import IDLE_FALLBACK_MS, PHONE_QUIET_MS, ConfigMode
+from support import FakeDevice
 
 
 class Radio:
@@ -14,26 +15,10 @@ class Radio:
         self.ap_clients = ap_clients  # None: the radio cannot count them (NINA)
 
 
-class Device:
-    template_name = "Device"
-    vendor_prefix = "Blynk"
-
+class Device(FakeDevice):
     def __init__(self, radio, provisioned=True):
-        self.radio = radio
-        self.state = states.WAIT_CONFIG
+        FakeDevice.__init__(self, radio, states.WAIT_CONFIG)
         self.stored_provisioned = provisioned
-        self._trial = False
-        self._ap_ssid = None
-        self.reboots = 0
-
-    def _set_state(self, state):
-        self.state = state
-
-    def _log(self, text):
-        pass
-
-    def reboot(self):
-        self.reboots += 1
 
 
 def configuring(ap_clients, provisioned=True):

@@ -4,6 +4,7 @@ ERROR state's reboot."""
 from blynk_edgent import lifecycle as states
 from blynk_edgent.config import Config
 from blynk_edgent.lifecycle import ERROR_REBOOT_MS, connect_net, step
+from support import FakeDevice
 
 TOKEN = "abcdefghijklmnopqrstuvwxyzAB12_-"
 
@@ -24,29 +25,13 @@ class Radio:
         return 0
 
 
-class Device:
-    template_name = "Device"
-    vendor_prefix = "Blynk"
-
+class Device(FakeDevice):
     def __init__(self):
-        self.radio = Radio()
-        self.state = states.CONNECTING_NET
+        FakeDevice.__init__(self, Radio(), states.CONNECTING_NET)
         self.config = Config(ssid="HomeNet", token=TOKEN, provisioned=True)
-        self._trial = False
-        self._ap_ssid = None
         self._next_try = self._since = 0
         self._attempts = 0
         self.button_held = False
-        self.reboots = 0
-
-    def _set_state(self, state):
-        self.state = state
-
-    def _log(self, text):
-        pass
-
-    def reboot(self):
-        self.reboots += 1
 
 
 def test_a_join_names_the_station_as_blynk_does():
