@@ -14,11 +14,17 @@ from pathlib import Path
 
 
 class NVMFile:
-    """``microcontroller.nvm`` backed by the file at ``path`` (created at ``size`` bytes if missing)."""
+    """``microcontroller.nvm`` backed by the file at ``path``.
 
-    def __init__(self, path: str | os.PathLike[str], size: int = 8192, new_fill: str = "erased") -> None:
+    A missing file is created at ``size`` bytes, as a new board's flash (``new_fill``), unless
+    ``create`` is False: then FileNotFoundError, for tools that only read an image.
+    """
+
+    def __init__(
+        self, path: str | os.PathLike[str], size: int = 8192, new_fill: str = "erased", create: bool = True
+    ) -> None:
         self.path = Path(path)
-        if self.path.exists():
+        if self.path.exists() or not create:
             data = self.path.read_bytes()
             if len(data) != size:
                 raise ValueError(f"{self.path}: holds {len(data)} bytes, the board's NVM has {size}")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from blynk_edgent import apname, messages
 from blynk_edgent.config import Config
@@ -67,12 +66,12 @@ def _error(action: str, message: str) -> int:
 
 def _open(args: argparse.Namespace, create: bool) -> ConfigStore:
     """The store of the image ``args.file``; ValueError says why it cannot be used."""
-    # NVMFile creates a missing image, which is right for seeding one and wrong for reading one:
-    # a mistyped name would show an empty configuration and leave a stray 8 KiB file behind.
-    if not create and not Path(args.file).is_file():
-        raise ValueError(f"{args.file}: no such image (`edgent nvm write` creates one)")
+    # Creating a missing image is right for seeding one and wrong for reading one: a mistyped
+    # name would show an empty configuration and leave a stray 8 KiB file behind.
     try:
-        nvm = NVMFile(args.file, args.size)
+        nvm = NVMFile(args.file, args.size, create=create)
+    except FileNotFoundError:
+        raise ValueError(f"{args.file}: no such image (`edgent nvm write` creates one)") from None
     except OSError as error:
         raise ValueError(f"{args.file}: {error.strerror or error}") from None
     except ValueError as error:

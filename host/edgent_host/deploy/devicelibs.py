@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from edgent_host.boardstubs import board_stub
 from edgent_host.deploy import REQUIREMENTS, DeployError
 from edgent_host.deploy.drive import Profile
 from edgent_host.deploy.files import MpyCross
@@ -107,14 +108,10 @@ def read_requirements(path: Path = REQUIREMENTS) -> list[Requirement]:
 
 def board_has_display(board_id: str) -> bool | None:
     """Whether ``board_id`` has a ``board.DISPLAY``, from circuitpython-stubs' board definitions; None: unknown."""
-    try:
-        definitions = metadata.distribution("circuitpython-stubs").locate_file("board_definitions")
-    except metadata.PackageNotFoundError:
+    stub = board_stub(board_id)
+    if stub is None:
         return None
-    stub = Path(str(definitions)) / board_id / "__init__.pyi"
-    if not stub.is_file():
-        return None
-    return re.search(r"^DISPLAY\s*:", stub.read_text(encoding="utf-8"), re.MULTILINE) is not None
+    return re.search(r"^DISPLAY\s*:", stub, re.MULTILINE) is not None
 
 
 def needed(requirements: list[Requirement], profile: Profile, board_id: str) -> list[Requirement]:

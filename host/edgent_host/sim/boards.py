@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
+
+from edgent_host.boardstubs import board_stub
 
 
 @dataclass(frozen=True)
@@ -38,21 +38,21 @@ class SimBoard:
     esp32: dict[str, str] | None = None
     nina_firmware: str = ""  # the NINA version the ESP32 runs: "1.7.7" or "3.3.0" (sim/nina/personality.py)
 
+    def __post_init__(self) -> None:
+        if not self.machine:  # as CircuitPython builds it: "<board name> with <chip>"
+            object.__setattr__(self, "machine", f"{self.name} with {self.chip}")
+
     @property
     def new_nvm_fill(self) -> str:
         """ESP32 NVM that was never written holds random bytes; flash elsewhere reads 0xFF."""
         return "random" if self.port == "espressif" else "erased"
 
 
-def _stubs_dir() -> Path:
-    import board_definitions  # type: ignore[import-not-found]  # shipped inside circuitpython-stubs
-
-    return Path(next(iter(board_definitions.__path__)))
-
-
-@cache
 def _stub(board_id: str) -> str:
-    return (_stubs_dir() / board_id / "__init__.pyi").read_text()
+    text = board_stub(board_id)
+    if text is None:
+        raise ValueError(f"circuitpython-stubs has no board definition for {board_id!r}")
+    return text
 
 
 def stub_pins(board_id: str) -> tuple[str, ...]:
@@ -253,6 +253,4 @@ def get(board_id: str) -> SimBoard:
         board = BOARDS[board_id]
     except KeyError:
         raise ValueError(f"unknown board {board_id!r}; the simulator knows {', '.join(sorted(BOARDS))}") from None
-    if not board.machine:
-        object.__setattr__(board, "machine", f"{board.name} with {board.chip}")
     return board

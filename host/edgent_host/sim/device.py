@@ -20,6 +20,7 @@ import traceback
 import types
 from pathlib import Path
 
+from edgent_host.address import parse_address
 from edgent_host.sim import boards, runtime
 from edgent_host.sim.world import World
 
@@ -106,10 +107,10 @@ def main(argv: list[str] | None = None) -> int:
         board=board,
         state_dir=Path(args.state).resolve(),
         code_dir=code.parent,
-        cloud=runtime.parse_address(args.cloud),
+        cloud=parse_address(args.cloud),
         world=World(args.world),
-        portal=runtime.parse_address(args.portal),
-        dns=runtime.parse_address(args.dns) if args.dns else None,
+        portal=parse_address(args.portal),
+        dns=parse_address(args.dns) if args.dns else None,
         ca_file=(Path(args.ca) / "ca.pem") if args.ca else None,
         control=control,
     )

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from edgent_host.address import parse_address as parse_address  # the supervisor imports it from here
 from edgent_host.sim.boards import SimBoard
 from edgent_host.sim.world import World
 

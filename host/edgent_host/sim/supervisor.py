@@ -25,8 +25,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, TextIO
 
+from edgent_host.address import parse_address
 from edgent_host.sim import boards
-from edgent_host.sim.runtime import REBOOT_EXIT, parse_address
+from edgent_host.sim.runtime import REBOOT_EXIT
 
 _STATE_LINE = re.compile(r"\[edgent\] state: (\S+) -> (\S+)")
 _ERROR_LINE = re.compile(r"\[edgent\] last_error (\d+):")
@@ -103,10 +104,13 @@ class Simulator:
         from blynk_edgent.store import ConfigStore
         from edgent_host.nvmfile import NVMFile
 
-        path = self.options.state_dir / "nvm.bin"
-        if not path.exists() or self.board.nvm_size is None:
+        if self.board.nvm_size is None:
             return 0
-        return ConfigStore(NVMFile(path, self.board.nvm_size)).load().last_error
+        try:
+            nvm = NVMFile(self.options.state_dir / "nvm.bin", self.board.nvm_size, create=False)
+        except FileNotFoundError:  # the board has not booted yet
+            return 0
+        return ConfigStore(nvm).load().last_error
 
     def _boot(self) -> None:
         with self._lock:

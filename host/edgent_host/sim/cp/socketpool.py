@@ -97,13 +97,14 @@ class SocketPool:
 class Socket:
     """One CircuitPython socket."""
 
-    def __init__(self, pool: SocketPool, family: int, type: int, proto: int) -> None:
+    def __init__(self, pool: SocketPool, family: int, type: int, proto: int, conn: host.socket | None = None) -> None:
+        # ``conn``: the host socket of an accepted connection; else a new one is made.
         self._pool = pool
         self.family = family
         self.type = type
         self.proto = proto
         kind = host.SOCK_DGRAM if type == SocketPool.SOCK_DGRAM else host.SOCK_STREAM
-        self._sock: host.socket | None = host.socket(host.AF_INET, kind)
+        self._sock: host.socket | None = conn if conn is not None else host.socket(host.AF_INET, kind)
         self._timeout: float | None = None
         self._aborted = False
         self._station = False
@@ -201,15 +202,8 @@ class Socket:
         if self._pool.open_sockets >= _MAX_SOCKETS:
             conn.close()
             raise RuntimeError("Out of sockets")
-        wrapped = Socket.__new__(Socket)
-        wrapped._pool = self._pool
-        wrapped.family, wrapped.type, wrapped.proto = self.family, self.type, self.proto
-        wrapped._sock = conn
-        wrapped._timeout = None
-        wrapped._aborted = False
-        wrapped._station = False
+        wrapped = Socket(self._pool, self.family, self.type, self.proto, conn)
         conn.settimeout(None)
-        self._pool.open_sockets += 1
         self._pool.radio._phone_seen()
         # The phone is on the access point's subnet.
         return wrapped, ("192.168.4.2", peer[1])
