@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import socket
 import struct
+import sys
 from collections.abc import Iterator
 from unittest import mock
 
@@ -15,8 +16,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import blynk_edgent
 import blynk_edgent.edgent as core
-from blynk_edgent import boot, cloud, lifecycle
+from blynk_edgent import cloud, lifecycle
 from blynk_edgent.cloud import CloudError, open_link
 from blynk_edgent.config import Config
 from blynk_edgent.edgent import RUNNING, Edgent, frame
@@ -118,6 +120,8 @@ class Device:
             edgent._backoff_first, edgent._backoff_cap = 1000, 30000
             edgent.state = "CONNECTING_CLOUD"
 
+        from blynk_edgent import boot  # the one loaded now: the library drops and reloads it
+
         with mock.patch.object(boot, "start", start):
             self.edgent = Edgent(log=self.lines.append)
 
@@ -129,6 +133,11 @@ class Clock:
 @pytest.fixture(autouse=True)
 def harness(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """A virtual clock for the link, and lifecycle's reactions recorded instead of acted on."""
+    # The library imports these by name and drops them after use: make it find the very modules
+    # this file holds (and patches), whatever ran before.
+    for module in (lifecycle, cloud):
+        monkeypatch.setitem(sys.modules, module.__name__, module)
+        monkeypatch.setattr(blynk_edgent, module.__name__.rpartition(".")[2], module, raising=False)
     monkeypatch.setattr(core, "ticks_ms", lambda: Clock.now)
     monkeypatch.setattr(lifecycle, "ticks_ms", lambda: Clock.now)
     # Loaded modules stay loaded here, so that the recorders below stay in place.
@@ -156,7 +165,7 @@ DEVICES: dict[int, Device] = {}
 def connect(server: Server, now: int = 0, tls: bool = False) -> Device:
     device = Device(server.port, tls=tls)
     DEVICES[id(device.edgent)] = device
-    open_link(device.edgent, socket, None, now)
+    open_link(device.edgent, socket, None, now, lifecycle.CLOUD_TIMEOUT_S)
     server.accept()
     return device
 
@@ -283,6 +292,16 @@ def test_dbg_console_commands_reach_the_device(server: Server) -> None:
         server.send(frame(INTERNAL, 3, ("dbg", line)))
     pump(device, 20)
     assert device.commands == ["config start", "config erase", "reboot"]
+
+
+def test_a_running_device_drops_what_a_rare_frame_loaded(server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
+    device = login(server)
+    dropped: list[tuple[str, ...]] = []
+    monkeypatch.setattr(core, "unload", lambda *names: dropped.append(names))
+    server.send(frame(INTERNAL, 3, ("dbg", "status")))  # a console line runs lifecycle.command
+    pump(device, 20)
+    assert device.commands == ["status"] and device.edgent.state == RUNNING
+    assert dropped and {"cloud", "lifecycle", "validate", "errors"} <= set(dropped[-1])
 
 
 def test_internal_news_gets_no_answer_and_keeps_the_link(server: Server) -> None:
@@ -478,7 +497,7 @@ def test_nothing_is_sent_when_not_running(server: Server) -> None:
 def test_unresolvable_host_is_710_and_unreachable_is_702() -> None:
     device = Device(443, host="no-such-host.invalid")
     with pytest.raises(CloudError) as caught:
-        open_link(device.edgent, socket, None, 0)
+        open_link(device.edgent, socket, None, 0, lifecycle.CLOUD_TIMEOUT_S)
     assert caught.value.code == 710
     free = socket.socket()
     free.bind(("127.0.0.1", 0))
@@ -486,7 +505,7 @@ def test_unresolvable_host_is_710_and_unreachable_is_702() -> None:
     free.close()
     device = Device(port)
     with pytest.raises(CloudError) as caught:
-        open_link(device.edgent, socket, None, 0)
+        open_link(device.edgent, socket, None, 0, lifecycle.CLOUD_TIMEOUT_S)
     assert caught.value.code == 702
 
 
@@ -509,7 +528,7 @@ class _NoFreeSocket:
 def test_no_free_socket_is_702_not_a_crash(error: Exception) -> None:
     device = Device(443, host="blynk.cloud")
     with pytest.raises(CloudError) as caught:
-        open_link(device.edgent, _NoFreeSocket(error), None, 0)
+        open_link(device.edgent, _NoFreeSocket(error), None, 0, lifecycle.CLOUD_TIMEOUT_S)
     assert caught.value.code == 702 and "no free socket" in str(caught.value)
 
 

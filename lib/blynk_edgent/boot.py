@@ -1,5 +1,6 @@
 """Start-up of an :class:`~blynk_edgent.edgent.Edgent`: settings, the stored configuration, the radio,
-and the first state. Used once; ``Edgent()`` drops it, with the settings and the store, afterwards.
+and the first state. Used once: ``start()`` drops this module, the settings and the store when it
+is done.
 """
 
 from blynk_edgent import __version__, settings
@@ -81,18 +82,14 @@ def start(edgent, template_id, template_name, firmware_version, options):
         )
     )
 
+    from blynk_edgent import lifecycle  # the first state is lifecycle's either way
+
     if config.provisioned:
         edgent._log(
             "configuration: network %r, cloud %s:%d%s"
             % (config.ssid, config.host, config.port, " (from settings.toml)" if edgent.from_settings else "")
         )
-        from blynk_edgent.lifecycle import CONNECTING_NET
-
-        edgent._set_state(CONNECTING_NET)
+        edgent._set_state(lifecycle.CONNECTING_NET)
     else:
-        from blynk_edgent import lifecycle
-
         lifecycle.enter_config_mode(edgent, "no configuration stored")
-    from blynk_edgent.lifecycle import TRANSIENT
-
-    unload(*TRANSIENT)
+    unload(*lifecycle.TRANSIENT)

@@ -55,10 +55,9 @@ class ResetButton:
                     edgent._log(
                         "reset button held for %d.%d s: erasing the configuration" % (held // 1000, held % 1000 // 100)
                     )
-                    edgent.button_held = False
                     edgent.button_held_ms = 0
                     edgent.reset_config()
             self._edge = None
         held_at = self._pressed_at
-        edgent.button_held = held_at is not None
+        # 0 while not held; held, it is at least the debounce time
         edgent.button_held_ms = ticks_diff(now, held_at) if held_at is not None else 0

@@ -20,7 +20,6 @@ CLOUD_DNS = 710
 CLOUD_TLS = 711
 
 BUFF_IN = 1024  # the largest body the device takes, announced as buff-in
-TIMEOUT_MS = 6000  # Blynk's BLYNK_TIMEOUT_MS: how long the login's answer may take
 BUILD = "Nov 25 2026 00:00:00"  # Blynk's info message wants a C-style build date
 
 # Blynk command codes and statuses this module meets
@@ -86,7 +85,7 @@ def info(edgent):
     )  # fmt: skip
 
 
-def open_link(edgent, pool, ssl_context, now, timeout_s=10):
+def open_link(edgent, pool, ssl_context, now, timeout_s):
     """Connect the link (TCP, then TLS unless ``ssl_context`` is None) and send the login.
 
     Blocks at most ``timeout_s``. Raises CloudError 710 when the host name does not resolve,

@@ -9,15 +9,15 @@ Blynk's flow, with what no peer does added:
   only then is the configuration stored, and the device reboots into running mode (``save=1``
   keeps Blynk's meaning: store first). On failure ``last_error`` says exactly why, the previous
   configuration stays, and config mode resumes so the phone can read the reason and try again.
-* Where the radio keeps its AP up while it joins (ESP32-S2/S3), the portal keeps answering, so
-  the phone sees the attempt as it runs.
+* Where the radio keeps its AP up while it joins (ESP32-S2/S3, NINA 3.x), the portal keeps
+  answering, so the phone sees the attempt as it runs.
 * A device that was already provisioned (config mode asked for by the cloud, or a failed
   re-provisioning) goes back to its stored configuration after 10 minutes without a phone.
   "Without a phone": none on the AP where the radio can count them; where it cannot (NINA),
   no request for the board info for 2 minutes.
 """
 
-from blynk_edgent import lifecycle as states
+from blynk_edgent import lifecycle
 from blynk_edgent.clock import ticks_add, ticks_diff, ticks_ms
 
 IDLE_FALLBACK_MS = 10 * 60 * 1000
@@ -30,10 +30,8 @@ class ConfigMode:
     """Config mode of one :class:`~blynk_edgent.edgent.Edgent`."""
 
     def __init__(self, edgent):
-        from blynk_edgent.lifecycle import ap_ssid
-
         self.edgent = edgent
-        self.ssid = ap_ssid(edgent)
+        self.ssid = lifecycle.ap_ssid(edgent)
         self.password = ""
         self.scan_results = []
         self.attempt = {"phase": "idle"}
@@ -64,7 +62,7 @@ class ConfigMode:
             except (RuntimeError, OSError, ValueError) as error:
                 edgent._log("config mode: the access point did not start (%r); rebooting in 10 s" % (error,))
                 edgent.last_error = 704
-                edgent._set_state(states.ERROR)
+                edgent._set_state(lifecycle.ERROR)
                 return False
             self._ap_up = True
         if self._server is None:
@@ -116,17 +114,17 @@ class ConfigMode:
             self.stop()
             edgent.reboot()
             return
-        if state == states.SWITCH_TO_STA and self._ap_up and not (edgent._trial and edgent.radio.ap_and_station):
+        if state == lifecycle.SWITCH_TO_STA and self._ap_up and not (edgent._trial and edgent.radio.ap_and_station):
             # Blynk tears the AP down here; we keep it only for a test-join the radio can run
             # beside it. By now the answer to /config has left.
             if ticks_diff(now, edgent._since) >= 500:
                 self.stop()
-        if state == states.CONFIGURING and ticks_diff(now, self._stations_checked) >= _STATIONS_CHECK_MS:
+        if state == lifecycle.CONFIGURING and ticks_diff(now, self._stations_checked) >= _STATIONS_CHECK_MS:
             self._stations_checked = now
             clients = edgent.radio.ap_clients
             if clients == 0 or (clients is None and ticks_diff(now, self._since) >= PHONE_QUIET_MS):
-                edgent._set_state(states.WAIT_CONFIG)
-        if state == states.WAIT_CONFIG and edgent.stored_provisioned:
+                edgent._set_state(lifecycle.WAIT_CONFIG)
+        if state == lifecycle.WAIT_CONFIG and edgent.stored_provisioned:
             if ticks_diff(now, self._since) >= IDLE_FALLBACK_MS:
                 edgent._log("config mode: nobody came for 10 minutes; back to the stored network")
                 self._reboot_at = now
@@ -136,8 +134,8 @@ class ConfigMode:
     def configuring(self):
         """A phone asked for the board info: it is configuring us."""
         self._since = ticks_ms()
-        if self.edgent.state == states.WAIT_CONFIG:
-            self.edgent._set_state(states.CONFIGURING)
+        if self.edgent.state == lifecycle.WAIT_CONFIG:
+            self.edgent._set_state(lifecycle.CONFIGURING)
 
     def submit(self, config, save_first):
         """Try ``config`` (a validated Config): join, log in, and only then keep it."""
@@ -152,22 +150,18 @@ class ConfigMode:
         edgent._attempts = 0
         edgent._next_try = ticks_ms()
         if save_first:
-            from blynk_edgent import lifecycle
-
             config.provisioned = True
             lifecycle.store(edgent, "save", 0)
             edgent._trial = False
         else:
             edgent._trial = True
-        edgent._set_state(states.SWITCH_TO_STA)
+        edgent._set_state(lifecycle.SWITCH_TO_STA)
 
     def reset(self):
         """``/reset``: forget the configuration and stay in config mode."""
-        from blynk_edgent import lifecycle
-
         lifecycle.erase(self.edgent)
         self.attempt = {"phase": "idle"}
-        self.edgent._set_state(states.WAIT_CONFIG)
+        self.edgent._set_state(lifecycle.WAIT_CONFIG)
 
     def reboot_now(self):
         """``/reboot``: restart at once."""
@@ -177,10 +171,7 @@ class ConfigMode:
 
     def trial_failed(self, code):
         """The network or the cloud refused: keep the previous configuration, say why, resume."""
-        from blynk_edgent import lifecycle
-
         edgent = self.edgent
-        edgent._trial = False
         edgent.last_error = code
         self.attempt = {"phase": "failed", "ssid": edgent.config.ssid, "last_error": code}
         lifecycle.leave(edgent)
@@ -194,15 +185,12 @@ class ConfigMode:
             self._reboot_at = ticks_ms()
             return
         if self.start():
-            edgent._set_state(states.WAIT_CONFIG)
+            edgent._set_state(lifecycle.WAIT_CONFIG)
 
     def trial_succeeded(self):
         """Joined and logged in: keep the configuration, tell the cloud our hotspot name, reboot."""
-        from blynk_edgent import lifecycle
-
         edgent = self.edgent
         edgent.config.provisioned = True
-        edgent.config.last_error = 0
         lifecycle.store(edgent, "save", 0)
         self.attempt = {"phase": "connected", "ssid": edgent.config.ssid}
         edgent._log("config mode: configuration works and is stored; rebooting into running mode")

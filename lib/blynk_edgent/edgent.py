@@ -34,7 +34,7 @@ HOLD_FEEDBACK_MS = 3000
 HOLD_ACTION_MS = 10000
 
 HEARTBEAT_MS = const(40000)  # announced in the info message (cloud.py)
-_TIMEOUT_MS = const(6000)  # Blynk's BLYNK_TIMEOUT_MS: ping spacing, a send that cannot get out
+TIMEOUT_MS = const(6000)  # Blynk's BLYNKTIMEOUT_MS: the login's answer, ping spacing, a stuck send
 _MSG_LIMIT = const(15)  # outgoing HARDWARE-class messages per second (BLYNK_MSG_LIMIT)
 
 
@@ -116,7 +116,7 @@ class Edgent:
     ``power_cycles`` (``(n, seconds)``: erase after n quick power-ons), ``log`` (default ``print``).
     """
 
-    # Set by boot.start() and cloud.py; declared for type checkers (CircuitPython ignores these lines).
+    # Declared for type checkers (CircuitPython ignores these lines); boot.start() sets the public ones.
     radio: "Any"
     config: "Any"
     _handlers: "dict[Any, Any]"
@@ -137,12 +137,15 @@ class Edgent:
         # Virtual-pin handlers by pin number; the lists of on_connected and on_state_change.
         self._handlers = {"connected": [], "state": []}
         self._tickers = []
-        # The link: its socket (None while there is none), its read buffer (cloud.open_link makes
-        # it, the header plus the buff-in the device announces) and how much it holds, the last
-        # message id and the one a reply reuses, when it last heard, sent and pinged, and the
-        # rate limit's second, count and waiting messages.
-        self._sock = self._buf = self._portal = self._cloud = self._ap_ssid = self._pending = None
+        # The link (None while there is none): its socket, its read buffer (cloud.open_link makes
+        # it: the header plus the buff-in the device announces); then config mode, the cloud a
+        # REDIRECT moved it to, the AP name once worked out, and messages over the rate limit.
+        self._sock = self._buf = self._config_mode = self._cloud = self._ap_ssid = self._pending = None
+        # How much the buffer holds, the last message id and the one a reply reuses, and how
+        # many messages went out in the rate limit's current second.
         self._fill = self._id = self._reply = self._sent = 0
+        # When the link last heard, sent and pinged, when that second began, when the radio was
+        # last asked whether it is still joined.
         self._heard = self._told = self._pinged = self._window = self._checked = ticks_ms()
         from blynk_edgent import boot
 
@@ -193,8 +196,8 @@ class Edgent:
     def poll(self):
         """Do one slice of work and return; call it often (``run()`` does)."""
         now = ticks_ms()
-        if self._portal is not None:
-            self._portal.poll(now)
+        if self._config_mode is not None:
+            self._config_mode.poll(now)
         if self.state != RUNNING:
             self._lifecycle("step", now)
         else:
@@ -287,11 +290,11 @@ class Edgent:
         if self._sock is None:  # whatever dropped it without saying so, RUNNING cannot go on
             return self._lifecycle("lost", "closed", None, now)
         quiet = ticks_diff(now, self._heard)
-        if quiet > HEARTBEAT_MS + 3 * _TIMEOUT_MS:
+        if quiet > HEARTBEAT_MS + 3 * TIMEOUT_MS:
             return self._lifecycle("lost", "heartbeat", quiet, now)
         if (quiet > HEARTBEAT_MS or ticks_diff(now, self._told) > HEARTBEAT_MS) and ticks_diff(
             now, self._pinged
-        ) > _TIMEOUT_MS:
+        ) > TIMEOUT_MS:
             self._pinged = now
             self._write(frame(6, self._next_id()), now)  # PING
         if self._pending and not 0 <= ticks_diff(now, self._window) < 1000:
@@ -327,7 +330,9 @@ class Edgent:
 
         cloud.handle(self, command, msg_id, body, now)
         if self.state == RUNNING:
-            unload("cloud", "validate")  # validate: a redirect checks its host and port
+            # Still running: drop what the frame needed (a console line runs lifecycle, a redirect
+            # checks its host and port with validate and errors).
+            unload("cloud", "lifecycle", "validate", "errors")
 
     def _next_id(self):
         if self._reply:
@@ -342,7 +347,7 @@ class Edgent:
                 view = view[self._sock.send(view) :]
             except OSError as error:
                 # EAGAIN, ETIMEDOUT: the socket is busy; wait for it, for a while
-                if not (error.args and error.args[0] in (11, 110)) or ticks_diff(ticks_ms(), now) > _TIMEOUT_MS:
+                if not (error.args and error.args[0] in (11, 110)) or ticks_diff(ticks_ms(), now) > TIMEOUT_MS:
                     self._lifecycle("lost", "send", error, now)
         self._told = now
 

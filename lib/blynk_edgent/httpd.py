@@ -2,7 +2,7 @@
 
 Chosen over adafruit_httpserver by measurement (bench/README.md): importing that costs about
 48 KB of heap under MicroPython, this about a tenth of it. It serves what config mode needs:
-GET and POST, a query string or a form body, one request per connection, answers closed after
+GET, HEAD and POST, a query string or a form body, one request per connection, answers closed after
 sending. Every malformed request gets a clear status and the server goes on: request head over
 2 KB (431), body over 1 KB (413), no complete request within 10 s (408), a bad request line or
 header (400), another method (405).
@@ -29,8 +29,7 @@ _REASONS = {
     503: "Service Unavailable",
 }
 
-_NO_DATA = (11, 110)  # EAGAIN, ETIMEDOUT: nothing to read yet
-_NO_CLIENT = (11, 110, 104)  # and ECONNRESET, esp32spi's answer to accept() with nobody waiting
+_NO_DATA = (11, 110)  # EAGAIN, ETIMEDOUT: nothing to read yet, nobody waiting to be accepted
 
 
 class HTTPError(Exception):
@@ -142,7 +141,7 @@ class HTTPServer:
             try:
                 sock, _ = self._listener.accept()
             except OSError as error:
-                if error.args and error.args[0] in _NO_CLIENT:
+                if error.args and error.args[0] in _NO_DATA:
                     break
                 raise
             except RuntimeError:  # out of sockets: leave the rest in the backlog
@@ -202,9 +201,12 @@ class HTTPServer:
         reply = _Reply(client.sock, method == "HEAD")
         try:
             self._handler(Request(method, path, query, body), reply)
-        except HTTPError as error:
-            if not reply.sent:
-                self._answer_error(client, error)
+        except Exception as error:  # a bug in a route must not stop the device: log it, answer 500
+            if reply.sent:
+                if self._log:
+                    self._log("portal: %s %s raised %r" % (method, path, error))
+            else:
+                self._answer_error(client, HTTPError(500, "%s raised %r" % (path, error)))
         return True
 
     def _answer_error(self, client, error):

@@ -1,11 +1,11 @@
 """The status LED: Blynk.Edgent's patterns (protocol doc section 5.1), timed by the poll clock.
 
-``beat(colour, times)`` lights the colour for ``times[0]`` ms, is dark for ``times[1]`` ms, and so
-on, cycling; ``wave(colour, period)`` breathes through 256 steps of ``period // 256`` ms, the
-brightness rising from 0 to 127 and falling back. A pattern starts over when the state changes
-(or the button-hold feedback starts), exactly as Blynk's Indicator.h counts its steps. Nothing
-sleeps: ``sample`` says what the LED shows at any millisecond, and the ticker writes the LED only
-when that changes.
+A pattern is a tuple. ``("beat", colour, times)`` lights the colour for ``times[0]`` ms, is dark
+for ``times[1]`` ms, and so on, cycling; ``("wave", colour, period)`` breathes through 256 steps
+of ``period // 256`` ms, the brightness rising from 0 to 127 and falling back. A pattern starts
+over when the state changes (or the button-hold feedback starts), exactly as Blynk's Indicator.h
+counts its steps. Nothing sleeps: ``sample`` says what the LED shows at any millisecond, and the
+ticker writes the LED only when that changes.
 """
 
 from blynk_edgent.clock import ticks_diff

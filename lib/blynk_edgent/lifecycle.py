@@ -10,7 +10,7 @@ it gets back, so a running device does not keep it in RAM.
 from blynk_edgent import cloud
 from blynk_edgent.clock import ticks_add, ticks_diff, ticks_ms
 from blynk_edgent.cloud import CLOUD_TIMEOUT, CLOUD_TOKEN
-from blynk_edgent.edgent import RUNNING, unload
+from blynk_edgent.edgent import RUNNING, TIMEOUT_MS, unload
 
 # Blynk.Edgent's states (protocol doc section 1.1) besides RUNNING, which is edgent.py's.
 WAIT_CONFIG = "WAIT_CONFIG"
@@ -51,7 +51,7 @@ def step(edgent, now):
         if ticks_diff(now, edgent._since) >= 1000:
             edgent._set_state(CONNECTING_NET)
     elif state == ERROR:
-        if ticks_diff(now, edgent._since) >= ERROR_REBOOT_MS and not getattr(edgent, "button_held", False):
+        if ticks_diff(now, edgent._since) >= ERROR_REBOOT_MS and not getattr(edgent, "button_held_ms", 0):
             edgent.reboot()
 
 
@@ -79,16 +79,20 @@ def backoff(edgent, now):
 
 
 def fail(edgent, code, reason, now):
-    """An attempt failed with ``last_error`` ``code``: retry later, or end a test-join."""
+    """An attempt failed with ``last_error`` ``code``: end a test-join, enter config mode for a
+    refused token (703, stored so the phone can read why), or retry later."""
     edgent.last_error = code
     edgent._log("last_error %d: %s (%s)" % (code, words(code), reason))
     if edgent._trial:
         edgent._trial = False
-        portal = edgent._portal
-        if portal is not None:
-            portal.trial_failed(code)
-        return
-    edgent._log("retrying in %d ms" % backoff(edgent, now))
+        mode = edgent._config_mode
+        if mode is not None:
+            mode.trial_failed(code)
+    elif code == CLOUD_TOKEN:
+        store(edgent, "save", CLOUD_TOKEN)
+        enter_config_mode(edgent, "the cloud refused the auth token")
+    else:
+        edgent._log("retrying in %d ms" % backoff(edgent, now))
 
 
 def ap_ssid(edgent):
@@ -150,7 +154,7 @@ def connect_cloud(edgent, now):
             return
     edgent._receive(now)
     logging_in = edgent._sock is not None and edgent.state == CONNECTING_CLOUD
-    if logging_in and ticks_diff(now, edgent._opened) > cloud.TIMEOUT_MS:
+    if logging_in and ticks_diff(now, edgent._opened) > TIMEOUT_MS:
         link_failed(edgent, CLOUD_TIMEOUT, "no answer to the login", now)
 
 
@@ -170,11 +174,6 @@ def link_failed(edgent, code, reason, now):
     elif code == 0:
         edgent._log(reason)
         edgent._next_try = now
-    elif code == CLOUD_TOKEN and not edgent._trial:
-        edgent.last_error = CLOUD_TOKEN
-        edgent._log("last_error 703: %s (%s)" % (words(CLOUD_TOKEN), reason))
-        store(edgent, "save", CLOUD_TOKEN)
-        enter_config_mode(edgent, "the cloud refused the auth token")
     else:
         fail(edgent, code, reason, now)
 
@@ -193,15 +192,15 @@ def logged_in(edgent, now):
         if edgent._sock is None:  # the send failed: link_failed has taken it from here
             return
         edgent._hotspot_reported = True
-    portal = edgent._portal
+    mode = edgent._config_mode
     if edgent.last_error:
         edgent.last_error = 0
-        if portal is None:
+        if mode is None:
             store(edgent, "save", 0)
     edgent._set_state(RUNNING)
-    if portal is not None:
+    if mode is not None:
         edgent._trial = False
-        portal.trial_succeeded()
+        mode.trial_succeeded()
         return
     for handler in edgent._handlers["connected"]:
         edgent._call(handler, (), "on_connected")
@@ -264,11 +263,14 @@ def store(edgent, action, last_error):
             nvm.erase(last_error)
             edgent.stored_provisioned = False
         else:
-            stored_config = nvm.load()
-            if edgent.config.provisioned and not edgent.from_settings:
-                stored_config = edgent.config
-            nvm.save(stored_config.replace(last_error=last_error))
-            edgent.stored_provisioned = stored_config.provisioned
+            # The configuration in RAM, unless NVM is what holds the device's own (a fixed one
+            # from settings.toml is never stored, nor one not yet provisioned).
+            config = edgent.config
+            if not config.provisioned or edgent.from_settings:
+                config = nvm.load()
+            config.last_error = last_error
+            nvm.save(config)
+            edgent.stored_provisioned = config.provisioned
     except (ValueError, RuntimeError) as error:
         edgent._log("could not store the configuration: %s" % error)
     unload(*TRANSIENT)
@@ -289,8 +291,8 @@ def enter_config_mode(edgent, reason):
     leave(edgent)  # as Blynk's firmware: config mode starts from the access point alone
     from blynk_edgent.configmode import ConfigMode
 
-    portal = edgent._portal
-    if portal is None:
-        portal = edgent._portal = ConfigMode(edgent)
-    if portal.start():
+    mode = edgent._config_mode
+    if mode is None:
+        mode = edgent._config_mode = ConfigMode(edgent)
+    if mode.start():
         edgent._set_state(WAIT_CONFIG)

@@ -36,7 +36,7 @@ def start(edgent, cycles):
         edgent._log("powered on %d times in a row within %d s each: erasing the configuration" % (seen, window_s))
         from blynk_edgent.store import ConfigStore
 
-        ConfigStore(edgent._nvm).erase()
+        ConfigStore(nvm).erase()
         return True
     nvm[at : at + 2] = bytes((_MAGIC, seen))
     edgent._tickers.append(_Clear(nvm, at, ticks_ms(), window_s * 1000))

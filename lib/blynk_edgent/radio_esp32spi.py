@@ -9,7 +9,8 @@ see, so this backend wraps them:
   wrapper asks the firmware for the socket's state and raises ``OSError(EAGAIN)`` while it is
   still open, as CircuitPython's sockets do;
 * TLS ends in the ESP32, which must be given the host name, not an address;
-* a non-blocking ``accept`` with no client raises ``OSError(ECONNRESET)`` (the portal knows).
+* a non-blocking ``accept`` with no client raises ``OSError(ECONNRESET)``: the wrapper raises
+  ``OSError(EAGAIN)`` instead.
 
 Firmware differences (../shared/docs/circuitpython-platform.md section 2.2) are handled by
 branching on ``esp.firmware_version``, and the log says which path runs: 1.x reverses the MAC's
@@ -18,6 +19,7 @@ while it serves an access point, so ``create_AP`` would wait for a status that n
 """
 
 _EAGAIN = 11
+_ECONNRESET = 104
 _SOCKET_CLOSED_STATES = (0, 7, 8, 9, 10)  # CLOSED, CLOSE_WAIT, CLOSING, LAST_ACK, TIME_WAIT
 
 
@@ -40,7 +42,7 @@ class ESP32SPIRadio:
 
         self.esp = esp
         self.pool = _Pool(SocketPool(esp), esp)
-        self.firmware, self.nina3 = firmware(esp, log or print)
+        self.nina3 = firmware(esp, log or print)
         unload("radio_esp32spi_setup")  # a running device does not keep it
         # 3.x keeps its access point up while it scans and joins as a station; 1.x cannot.
         self.ap_and_station = self.nina3
@@ -184,7 +186,12 @@ class _Socket:
         self._sock.listen(backlog)
 
     def accept(self):
-        sock, peer = self._sock.accept()  # OSError(ECONNRESET) when nobody waits
+        try:
+            sock, peer = self._sock.accept()
+        except OSError as error:
+            if error.args and error.args[0] == _ECONNRESET:  # the library's "nobody waits"
+                raise OSError(_EAGAIN)
+            raise
         return _Socket(sock, self._esp), peer
 
     def connect(self, address):

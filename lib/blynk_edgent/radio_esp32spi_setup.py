@@ -53,7 +53,7 @@ def from_pins(spi, cs, busy, reset, gpio0=None, log=None):
 
 
 def firmware(esp, log):
-    """Return the NINA firmware's version text and whether it is 3.x or later, and log which path runs."""
+    """Return whether the NINA firmware is 3.x or later, and log its version and the path that runs."""
     version = esp.firmware_version
     if isinstance(version, (bytes, bytearray)):
         version = bytes(version).decode("utf-8", "ignore")
@@ -71,7 +71,7 @@ def firmware(esp, log):
             else "1.x path: create_AP, MAC bytes reversed by the firmware, AP drops while scanning or joining",
         )
     )
-    return version, nina3
+    return nina3
 
 
 def _reason(esp):

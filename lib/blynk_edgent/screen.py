@@ -152,9 +152,9 @@ class Screen:
             "ssid": edgent.config.ssid,
             "rssi": self._rssi,
         }
-        portal = getattr(edgent, "_portal", None)
-        view["ap_ssid"] = portal.ssid if portal is not None else ""
-        view["ap_password"] = portal.password if portal is not None else ""
+        mode = getattr(edgent, "_config_mode", None)
+        view["ap_ssid"] = mode.ssid if mode is not None else ""
+        view["ap_password"] = mode.password if mode is not None else ""
         if edgent.last_error:
             from blynk_edgent import messages
             from blynk_edgent.edgent import unload

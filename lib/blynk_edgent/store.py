@@ -191,15 +191,6 @@ class StoreError(RuntimeError):
     """The configuration cannot be stored on this board, or flash did not keep what was written."""
 
 
-def _board_id():
-    try:
-        import board
-
-        return board.board_id
-    except (ImportError, AttributeError):
-        return "this board"
-
-
 class ConfigStore:
     """Loads and saves the device's :class:`~blynk_edgent.config.Config` in NVM.
 
@@ -214,16 +205,20 @@ class ConfigStore:
 
             nvm = microcontroller.nvm
         if nvm is None:
+            from blynk_edgent.profile import board_id
+
             raise StoreError(
                 "blynk_edgent: %s has no microcontroller.nvm (its CircuitPython build sets "
                 "CIRCUITPY_NVM = 0), so the WiFi settings and the Blynk token cannot be stored; "
-                "use a board with NVM, or a CircuitPython build that enables it" % _board_id()
+                "use a board with NVM, or a CircuitPython build that enables it" % (board_id() or "this board")
             )
         region = (len(nvm) - offset) if size is None else size
         if offset < 0 or region < SLOT_SIZE or offset + region > len(nvm):
+            from blynk_edgent.profile import board_id
+
             raise StoreError(
                 "blynk_edgent: the configuration needs %d bytes of NVM from offset %d, and %s has %d"
-                % (SLOT_SIZE, offset, _board_id(), len(nvm))
+                % (SLOT_SIZE, offset, board_id() or "this board", len(nvm))
             )
         self._nvm = nvm
         self._offset = offset

@@ -12,7 +12,6 @@ class Device:
     def __init__(self):
         self.resets = 0
         self.lines = []
-        self.button_held = False
         self.button_held_ms = 0
 
     def reset_config(self):
@@ -33,7 +32,7 @@ def run(events, until, step=1):
         if t in events:
             pin.level = events[t]
         button(device, t)
-        trace[t] = (device.button_held, device.button_held_ms, device.resets)
+        trace[t] = (device.button_held_ms > 0, device.button_held_ms, device.resets)
         t += step
     return device, trace
 

@@ -31,7 +31,7 @@ class Device(FakeDevice):
         self.config = Config(ssid="HomeNet", token=TOKEN, provisioned=True)
         self._next_try = self._since = 0
         self._attempts = 0
-        self.button_held = False
+        self.button_held_ms = 0
 
 
 def test_a_join_names_the_station_as_blynk_does():
@@ -47,9 +47,9 @@ def test_error_reboots_after_ten_seconds_unless_the_button_is_held():
     device._since = start = 1000
     step(device, start + ERROR_REBOOT_MS - 1)
     assert device.reboots == 0
-    device.button_held = True  # the user is holding it to erase the configuration
+    device.button_held_ms = 4000  # the user is holding it to erase the configuration
     step(device, start + ERROR_REBOOT_MS + 5000)
     assert device.reboots == 0
-    device.button_held = False
+    device.button_held_ms = 0
     step(device, start + ERROR_REBOOT_MS + 5001)
     assert device.reboots == 1
