@@ -1,7 +1,8 @@
 """Blynk.Edgent on a native-WiFi ESP32-S3 board (Adafruit Feather ESP32-S3).
 
-V0 gets the uptime in seconds every 5 seconds; writing V1 from the Blynk app switches the LED
-(board.LED; a board without one, such as an ESP32-S3 DevKitC, just prints the value).
+V0 gets the uptime in seconds every 5 seconds; writing V1 from the Blynk app switches board.LED
+where the status shows on the NeoPixel (a board without both, such as an ESP32-S3 DevKitC, just
+prints the value: there board.LED, if any, is the status LED).
 A board with no configuration starts config mode: join its access point ("Blynk <template>-XXXX")
 with the Blynk app, a browser, or `edgent provision`.
 """
@@ -14,7 +15,7 @@ import digitalio
 from blynk_edgent import Edgent
 
 led = None
-if hasattr(board, "LED"):
+if hasattr(board, "LED") and hasattr(board, "NEOPIXEL"):  # else Edgent() shows its status on board.LED
     led = digitalio.DigitalInOut(board.LED)
     led.switch_to_output(False)
 
