@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import threading
 from pathlib import Path
@@ -80,6 +81,9 @@ def run(args: argparse.Namespace) -> int:
     if sim.panel_address:
         host, port = sim.panel_address
         print(f"edgent sim: panel on {host}:{port}", flush=True)
+    # `kill` (SIGTERM) ends it like Ctrl-C: through the finally below, which stops the device's
+    # process too, or it would keep the portal's port and write to the state folder.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     try:
         threading.Event().wait()
     except KeyboardInterrupt:
