@@ -13,21 +13,13 @@ from __future__ import annotations
 from typing import Any
 
 from edgent_host.sim import nina, runtime
-from edgent_host.sim.cp.microcontroller import Pin
+from edgent_host.sim.cp.microcontroller import Pin, claim
 
 _DEINITED = "Object has been deinitialized and can no longer be used. Create a new object."
 
 
 def _claim(pin: Pin | None, what: str) -> str | None:
-    if pin is None:
-        return None
-    if not isinstance(pin, Pin):
-        raise TypeError(f"{what} must be of type Pin, not {type(pin).__name__}")
-    state = runtime.current().pin(pin._name)
-    if state.in_use:
-        raise ValueError(f"{pin} in use")
-    state.in_use = True
-    return pin._name
+    return None if pin is None else claim(pin, what).name
 
 
 class SPI:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from edgent_host.sim import nina, runtime
-from edgent_host.sim.cp.microcontroller import Pin
+from edgent_host.sim.cp.microcontroller import Pin, claim
 
 
 class Direction:
@@ -31,12 +31,7 @@ class DigitalInOut:
     """A digital pin; a pin can be owned by one object at a time, as on the board."""
 
     def __init__(self, pin: Pin) -> None:
-        if not isinstance(pin, Pin):
-            raise TypeError(f"pin must be of type Pin, not {type(pin).__name__}")
-        self._state = runtime.current().pin(pin._name)
-        if self._state.in_use:
-            raise ValueError(f"{pin} in use")
-        self._state.in_use = True
+        self._state = claim(pin)
         self._direction = Direction.INPUT
         self._pull: str | None = None
         self._deinited = False

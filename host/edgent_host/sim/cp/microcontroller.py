@@ -26,6 +26,18 @@ class Pin:
         return isinstance(other, Pin) and other._name == self._name
 
 
+def claim(pin: object, what: str = "pin") -> runtime.PinState:
+    """Take ``pin`` for one object, as CircuitPython does: TypeError for what is not a Pin,
+    ValueError ("board.X in use") while another object holds it."""
+    if not isinstance(pin, Pin):
+        raise TypeError(f"{what} must be of type Pin, not {type(pin).__name__}")
+    state = runtime.current().pin(pin._name)
+    if state.in_use:
+        raise ValueError(f"{pin} in use")
+    state.in_use = True
+    return state
+
+
 class RunMode:
     """Where the board goes on its next reset."""
 

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from edgent_host.sim import runtime
-from edgent_host.sim.cp.microcontroller import Pin
+from edgent_host.sim.cp.microcontroller import Pin, claim
 
 
 class PWMOut:
     """A PWM output; ``duty_cycle`` is 0..65535."""
 
     def __init__(self, pin: Pin, *, duty_cycle: int = 0, frequency: int = 500, variable_frequency: bool = False):
-        self._state = runtime.current().pin(pin._name)
-        if self._state.in_use:
-            raise ValueError(f"{pin} in use")
-        self._state.in_use = True
+        self._state = claim(pin)
         self._state.output = True
         self.frequency = frequency
         self._duty = 0
