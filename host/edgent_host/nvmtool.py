@@ -86,11 +86,21 @@ def _show(args: argparse.Namespace) -> int:
         return _error("show", str(error))
     config = store.load()
     print(f"layout: {store.layout}")
-    print(config)
+    print(describe(config))
     if config.last_error:
         code = config.last_error
         print(f"last_error {code}: {messages.describe(code)} {messages.remedy(code)}")
     return 0
+
+
+def describe(config: Config) -> str:
+    """One line for a configuration, secrets hidden: the password as ***, the token cut to 4 characters."""
+    token = config.token[:4] + "..." if config.token else "''"
+    return (
+        f"ssid={config.ssid!r} password={'***' if config.password else repr('')} token={token} "
+        f"host={config.host!r} port={config.port} static={config.static!r} "
+        f"provisioned={config.provisioned} last_error={config.last_error}"
+    )
 
 
 def _write(args: argparse.Namespace) -> int:

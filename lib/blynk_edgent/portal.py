@@ -120,6 +120,7 @@ def _port(params, name, default):
 def parse_config(params, tls):
     """Return ``(Config, save_first)`` from ``/config`` parameters; ValueError names the parameter."""
     from blynk_edgent.config import DEFAULT_HOST, DEFAULT_PORT, PLAIN_PORT, Config
+    from blynk_edgent.validate import validate
 
     interface = params.get("if", "wifi")
     if interface not in ("", "wifi"):
@@ -143,7 +144,7 @@ def parse_config(params, tls):
         static=static,
         provisioned=True,  # validated as a configuration that must work
     )
-    config.validate(names)
+    validate(config, names)
     config.provisioned = False
     return config, _flag(params, "save")
 

@@ -86,8 +86,10 @@ def fixed_config(tls=True):
         "host": "BLYNK_SERVER",
         "port": "BLYNK_PORT",
     }
+    from blynk_edgent.validate import validate
+
     try:
-        return config.validate(names)
+        return validate(config, names)
     except ValueError as error:
         raise SettingsError("settings.toml: %s" % error)
 

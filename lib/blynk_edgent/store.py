@@ -31,7 +31,7 @@ Layouts, chosen by the size of the NVM region:
 
 from blynk_edgent.config import DEFAULT_HOST, DEFAULT_PORT, Config
 from blynk_edgent.crc import crc32_bytes
-from blynk_edgent.validate import format_ipv4, parse_ipv4
+from blynk_edgent.validate import format_ipv4, parse_ipv4, validate
 
 MAGIC = b"bEdg"
 SCHEMA = 1
@@ -141,7 +141,7 @@ def decode_fields(payload):
         for n in range(5):
             texts.append(format_ipv4(raw[1 + n * 4 : 5 + n * 4]) if raw[0] & (1 << n) else "")
         config.static = tuple(texts)
-    return config.validate()
+    return validate(config)
 
 
 def _fixed(raw, size, name):
@@ -247,7 +247,7 @@ class ConfigStore:
         Raises ValueError naming the field and its rule if any field is invalid, and then
         writes nothing. Raises StoreError if flash does not read back what was written.
         """
-        config.validate()
+        validate(config)
         newest = self._newest()
         sequence = 1
         target = 0

@@ -151,9 +151,13 @@ def check_static(static):
 
 
 def validate(config, names=None):
-    """Raise ValueError naming the first invalid field of ``config`` and its rule.
+    """Return ``config`` if every field is valid, else raise ValueError naming the first invalid
+    field and its rule.
 
-    Every rule's message is ``"<field>: <rule>"``; ``names`` renames the field for the user.
+    Every rule's message is ``"<field>: <rule>"``; ``names`` renames the field for the user (a
+    /config parameter, a settings.toml key). A provisioned configuration needs an SSID and a
+    token; one that is not provisioned may leave them empty (a device that only remembers its
+    last error).
     """
     try:
         _check_fields(config)
@@ -162,6 +166,7 @@ def validate(config, names=None):
             raise
         field, _, rule = str(error).partition(":")
         raise ValueError(names.get(field, field) + ":" + rule) from None
+    return config
 
 
 def _check_fields(config):

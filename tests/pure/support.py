@@ -23,6 +23,26 @@ def raises(kind, func, *args, **kwargs):
     raise AssertionError("expected %s from %r" % (kind.__name__, func))
 
 
+FIELD_NAMES = ("ssid", "password", "token", "host", "port", "static", "provisioned", "last_error")
+
+
+def fields(config):
+    """Return a Config's fields as a tuple: what two configurations are compared by."""
+    return tuple(getattr(config, name) for name in FIELD_NAMES)
+
+
+def changed(config, **changes):
+    """Return a copy of a Config with some fields changed."""
+    from blynk_edgent.config import Config
+
+    values = {}
+    for name in FIELD_NAMES:
+        values[name] = changes.pop(name) if name in changes else getattr(config, name)
+    if changes:
+        raise TypeError("unknown Config field: " + ", ".join(changes))
+    return Config(**values)
+
+
 class PowerCut(Exception):
     """Raised by FakeNVM when the simulated power fails part-way through a write."""
 
