@@ -110,6 +110,7 @@ class Device:
         self.commands: list[str] = []
 
         def start(edgent: Edgent, template_id: str, template_name: str, firmware_version: str, options: dict) -> None:
+            boot.blank(edgent, options)
             edgent.template_id, edgent.template_name, edgent.firmware_version = "TMPL4abcd123", "Device", "0.1.0"
             edgent.config = Config(token=TOKEN, host=host, port=port, provisioned=True)
             edgent.tls = tls

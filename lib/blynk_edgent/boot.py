@@ -22,8 +22,29 @@ _OPTIONS = (
 )
 
 
+def blank(edgent, options):
+    """Give ``edgent`` the fields every state reads, as they are before start-up decides anything."""
+    edgent.state = "INIT"
+    edgent.last_error = 0
+    edgent._print = options.get("log") or print
+    # Virtual-pin handlers by pin number; the lists of on_connected and on_state_change.
+    edgent._handlers = {"connected": [], "state": []}
+    edgent._tickers = []
+    # The link (None while there is none): its socket, its read buffer (cloud.open_link makes
+    # it: the header plus the buff-in the device announces); then config mode, the cloud a
+    # REDIRECT moved it to, the AP name once worked out, and messages over the rate limit.
+    edgent._sock = edgent._buf = edgent._config_mode = edgent._cloud = edgent._ap_ssid = edgent._pending = None
+    # How much the buffer holds, the last message id and the one a reply reuses, and how
+    # many messages went out in the rate limit's current second.
+    edgent._fill = edgent._id = edgent._reply = edgent._sent = 0
+    # When the link last heard, sent and pinged, when that second began, when the radio was
+    # last asked whether it is still joined.
+    edgent._heard = edgent._told = edgent._pinged = edgent._window = edgent._checked = ticks_ms()
+
+
 def start(edgent, template_id, template_name, firmware_version, options):
     """Fill in ``edgent`` and put it in its first state (running, or config mode)."""
+    blank(edgent, options)
     for name in options:
         if name not in _OPTIONS:
             raise TypeError("Edgent() got an unexpected option %r; it takes %s" % (name, ", ".join(_OPTIONS)))
@@ -89,7 +110,7 @@ def start(edgent, template_id, template_name, firmware_version, options):
             "configuration: network %r, cloud %s:%d%s"
             % (config.ssid, config.host, config.port, " (from settings.toml)" if edgent.from_settings else "")
         )
-        edgent._set_state(lifecycle.CONNECTING_NET)
+        lifecycle.set_state(edgent, lifecycle.CONNECTING_NET)
     else:
         lifecycle.enter_config_mode(edgent, "no configuration stored")
     unload(*lifecycle.TRANSIENT)

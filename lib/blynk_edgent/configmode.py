@@ -62,7 +62,7 @@ class ConfigMode:
             except (RuntimeError, OSError, ValueError) as error:
                 edgent._log("config mode: the access point did not start (%r); rebooting in 10 s" % (error,))
                 edgent.last_error = 704
-                edgent._set_state(lifecycle.ERROR)
+                lifecycle.set_state(edgent, lifecycle.ERROR)
                 return False
             self._ap_up = True
         if self._server is None:
@@ -123,7 +123,7 @@ class ConfigMode:
             self._stations_checked = now
             clients = edgent.radio.ap_clients
             if clients == 0 or (clients is None and ticks_diff(now, self._since) >= PHONE_QUIET_MS):
-                edgent._set_state(lifecycle.WAIT_CONFIG)
+                lifecycle.set_state(edgent, lifecycle.WAIT_CONFIG)
         if state == lifecycle.WAIT_CONFIG and edgent.stored_provisioned:
             if ticks_diff(now, self._since) >= IDLE_FALLBACK_MS:
                 edgent._log("config mode: nobody came for 10 minutes; back to the stored network")
@@ -135,7 +135,7 @@ class ConfigMode:
         """A phone asked for the board info: it is configuring us."""
         self._since = ticks_ms()
         if self.edgent.state == lifecycle.WAIT_CONFIG:
-            self.edgent._set_state(lifecycle.CONFIGURING)
+            lifecycle.set_state(self.edgent, lifecycle.CONFIGURING)
 
     def submit(self, config, save_first):
         """Try ``config`` (a validated Config): join, log in, and only then keep it."""
@@ -155,13 +155,13 @@ class ConfigMode:
             edgent._trial = False
         else:
             edgent._trial = True
-        edgent._set_state(lifecycle.SWITCH_TO_STA)
+        lifecycle.set_state(edgent, lifecycle.SWITCH_TO_STA)
 
     def reset(self):
         """``/reset``: forget the configuration and stay in config mode."""
         lifecycle.erase(self.edgent)
         self.attempt = {"phase": "idle"}
-        self.edgent._set_state(lifecycle.WAIT_CONFIG)
+        lifecycle.set_state(self.edgent, lifecycle.WAIT_CONFIG)
 
     def reboot_now(self):
         """``/reboot``: restart at once."""
@@ -185,7 +185,7 @@ class ConfigMode:
             self._reboot_at = ticks_ms()
             return
         if self.start():
-            edgent._set_state(lifecycle.WAIT_CONFIG)
+            lifecycle.set_state(edgent, lifecycle.WAIT_CONFIG)
 
     def trial_succeeded(self):
         """Joined and logged in: keep the configuration, tell the cloud our hotspot name, reboot."""

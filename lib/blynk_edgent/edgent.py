@@ -16,6 +16,7 @@ mode's heap from 16.6 KB to about 10 KB, as ``make bench`` measures (bench/READM
 """
 
 import sys
+from struct import pack, unpack_from
 
 from micropython import const
 
@@ -55,21 +56,20 @@ def frame(command, msg_id, args=()):
     has no body: ``args`` is its status, which travels in the length field.
     """
     if command:
-        body = b"\x00".join([arg if isinstance(arg, (bytes, bytearray)) else _text(arg) for arg in args])
+        parts = []
+        for arg in args:
+            if isinstance(arg, float):
+                # Blynk's C library sends up to 7 decimals, trailing zeros dropped; str() of a
+                # float can give an exponent or, on the 32-bit floats of most boards, fewer digits.
+                arg = ("%.7f" % arg).rstrip("0").rstrip(".")
+            parts.append(arg if isinstance(arg, (bytes, bytearray)) else str(arg).encode())
+        body = b"\x00".join(parts)
         size = len(body)
         if size > 0xFFFF:
             raise ValueError("body: at most 65535 bytes, got %d" % size)
     else:
         body, size = b"", args
-    return bytes((command, msg_id >> 8, msg_id & 0xFF, size >> 8, size & 0xFF)) + body
-
-
-def _text(value):
-    if isinstance(value, float):
-        # Blynk's C library sends up to 7 decimals, trailing zeros dropped; str() of a float can
-        # give an exponent or, on the 32-bit floats of most boards, fewer digits.
-        value = ("%.7f" % value).rstrip("0").rstrip(".")
-    return str(value).encode()
+    return pack(">BHH", command, msg_id, size) + body
 
 
 def next_frame(buf, fill):
@@ -82,9 +82,7 @@ def next_frame(buf, fill):
     """
     if fill < 5:
         return None
-    command = buf[0]
-    msg_id = buf[1] << 8 | buf[2]
-    length = buf[3] << 8 | buf[4]
+    command, msg_id, length = unpack_from(">BHH", buf)
     # RESPONSE, PING, BRIDGE, INTERNAL, HARDWARE, REDIRECT, DEBUG_PRINT
     if command not in (0, 6, 15, 17, 20, 41, 55):
         raise ValueError("unknown command %d" % command)
@@ -116,12 +114,11 @@ class Edgent:
     ``power_cycles`` (``(n, seconds)``: erase after n quick power-ons), ``log`` (default ``print``).
     """
 
-    # Declared for type checkers (CircuitPython ignores these lines); boot.start() sets the public ones.
+    # Declared for type checkers (CircuitPython ignores these lines); boot.py sets them all.
+    state: str
+    last_error: int
     radio: "Any"
     config: "Any"
-    _handlers: "dict[Any, Any]"
-    _sock: "Any"
-    _buf: "Any"
     template_id: str
     template_name: str
     firmware_version: str
@@ -129,24 +126,27 @@ class Edgent:
     vendor_prefix: str
     stored_provisioned: bool
     from_settings: bool
+    _print: "Any"
+    _handlers: "dict[Any, Any]"
+    _tickers: "list[Any]"
+    _sock: "Any"
+    _buf: "Any"
+    _config_mode: "Any"
+    _cloud: "Any"
+    _ap_ssid: "Any"
+    _pending: "Any"
+    _fill: int
+    _id: int
+    _reply: int
+    _sent: int
+    _heard: int
+    _told: int
+    _pinged: int
+    _window: int
+    _checked: int
 
     def __init__(self, template_id=None, template_name=None, firmware_version=None, **options):
-        self.state = "INIT"
-        self.last_error = 0
-        self._print = options.get("log") or print
-        # Virtual-pin handlers by pin number; the lists of on_connected and on_state_change.
-        self._handlers = {"connected": [], "state": []}
-        self._tickers = []
-        # The link (None while there is none): its socket, its read buffer (cloud.open_link makes
-        # it: the header plus the buff-in the device announces); then config mode, the cloud a
-        # REDIRECT moved it to, the AP name once worked out, and messages over the rate limit.
-        self._sock = self._buf = self._config_mode = self._cloud = self._ap_ssid = self._pending = None
-        # How much the buffer holds, the last message id and the one a reply reuses, and how
-        # many messages went out in the rate limit's current second.
-        self._fill = self._id = self._reply = self._sent = 0
-        # When the link last heard, sent and pinged, when that second began, when the radio was
-        # last asked whether it is still joined.
-        self._heard = self._told = self._pinged = self._window = self._checked = ticks_ms()
+        # Start-up, and the fields it gives this object, are boot.py's: run once, then dropped.
         from blynk_edgent import boot
 
         boot.start(self, template_id, template_name, firmware_version, options)
@@ -243,9 +243,6 @@ class Edgent:
         from blynk_edgent import lifecycle
 
         return getattr(lifecycle, name)(self, *args)
-
-    def _set_state(self, state):
-        self._lifecycle("set_state", state)
 
     def _log(self, text):
         self._print("[edgent] " + text)

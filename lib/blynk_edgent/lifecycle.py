@@ -49,7 +49,7 @@ def step(edgent, now):
         connect_cloud(edgent, now)
     elif state == SWITCH_TO_STA:
         if ticks_diff(now, edgent._since) >= 1000:
-            edgent._set_state(CONNECTING_NET)
+            set_state(edgent, CONNECTING_NET)
     elif state == ERROR:
         if ticks_diff(now, edgent._since) >= ERROR_REBOOT_MS and not getattr(edgent, "button_held_ms", 0):
             edgent.reboot()
@@ -133,14 +133,14 @@ def net_up(edgent, now):
     edgent._log("network %r joined, address %s, signal %s dBm" % (edgent.config.ssid, radio.ip, radio.rssi))
     edgent._attempts = 0
     edgent._next_try = now
-    edgent._set_state(CONNECTING_CLOUD)
+    set_state(edgent, CONNECTING_CLOUD)
 
 
 def connect_cloud(edgent, now):
     """CONNECTING_CLOUD: open the link and log in, without blocking while the answer is awaited."""
     radio = edgent.radio
     if not radio.connected:
-        edgent._set_state(CONNECTING_NET)
+        set_state(edgent, CONNECTING_NET)
         return
     if edgent._sock is None:
         if ticks_diff(now, edgent._next_try) < 0:
@@ -170,7 +170,7 @@ def link_failed(edgent, code, reason, now):
             backoff(edgent, now)
         else:
             edgent._next_try = now
-        edgent._set_state(CONNECTING_CLOUD if edgent.radio.connected else CONNECTING_NET)
+        set_state(edgent, CONNECTING_CLOUD if edgent.radio.connected else CONNECTING_NET)
     elif code == 0:
         edgent._log(reason)
         edgent._next_try = now
@@ -197,7 +197,7 @@ def logged_in(edgent, now):
         edgent.last_error = 0
         if mode is None:
             store(edgent, "save", 0)
-    edgent._set_state(RUNNING)
+    set_state(edgent, RUNNING)
     if mode is not None:
         edgent._trial = False
         mode.trial_succeeded()
@@ -215,7 +215,7 @@ def lost(edgent, why, detail, now):
     edgent._log("network %r lost" % edgent.config.ssid)
     cloud.close(edgent)
     backoff(edgent, now)
-    edgent._set_state(CONNECTING_CLOUD if edgent.radio.connected else CONNECTING_NET)
+    set_state(edgent, CONNECTING_CLOUD if edgent.radio.connected else CONNECTING_NET)
 
 
 def command(edgent, line):
@@ -239,7 +239,7 @@ def erase(edgent):
     """Forget the network and the token, in NVM and in RAM (RESET_CONFIG while it runs)."""
     from blynk_edgent.config import Config
 
-    edgent._set_state(RESET_CONFIG)
+    set_state(edgent, RESET_CONFIG)
     store(edgent, "erase", 0)
     edgent.config = Config()
     edgent.last_error = 0
@@ -295,4 +295,4 @@ def enter_config_mode(edgent, reason):
     if mode is None:
         mode = edgent._config_mode = ConfigMode(edgent)
     if mode.start():
-        edgent._set_state(WAIT_CONFIG)
+        set_state(edgent, WAIT_CONFIG)

@@ -121,10 +121,8 @@ class FakeDevice:
         self.state = state
         self._trial = False
         self._ap_ssid = None
+        self._handlers = {"connected": [], "state": []}  # lifecycle.set_state tells these
         self.reboots = 0
-
-    def _set_state(self, state):
-        self.state = state
 
     def _log(self, text):
         pass
