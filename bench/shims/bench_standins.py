@@ -29,12 +29,10 @@ class Device:
 
     def __init__(self):
         self.radio = Radio()
+        self._handlers = {"connected": [], "state": []}  # lifecycle.set_state tells these
 
     def _log(self, text):
         pass
-
-    def _set_state(self, state):
-        self.state = state
 
 
 class Reply:

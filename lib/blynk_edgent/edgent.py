@@ -11,8 +11,9 @@ the clock, the Config, the radio's core and the board's tickers. Everything else
 the moment it is needed and dropped after: start-up (:mod:`~blynk_edgent.boot`), connecting,
 recovering and the link's rare frames (:mod:`~blynk_edgent.lifecycle`,
 :mod:`~blynk_edgent.cloud`), config mode. The link lives in this class rather than in objects of
-its own (a link and a frame reader, each with its copy of the state): that took the running
-mode's heap from 16.6 KB to about 10 KB, as ``make bench`` measures (bench/README.md).
+its own (a link and a frame reader, each with its copy of the state), and what runs once (the
+fields ``__init__`` sets) is boot.py's: with the native radio the running mode's heap went from
+16.6 KB to about 9.4 KB, as ``make bench`` measures (bench/README.md).
 """
 
 import sys
@@ -264,7 +265,9 @@ class Edgent:
             try:
                 count = self._sock.recv_into(memoryview(buf)[self._fill :])
             except OSError as error:
-                if error.args and error.args[0] in (11, 110):  # EAGAIN, ETIMEDOUT: nothing yet
+                # EAGAIN, ETIMEDOUT: nothing yet. (Not error.errno: CircuitPython raises OSError(11),
+                # whose errno CPython, which runs the simulator, leaves None.)
+                if error.args and error.args[0] in (11, 110):
                     break
                 return self._lifecycle("lost", "recv", error, now)
             if not count:
