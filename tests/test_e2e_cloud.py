@@ -9,6 +9,7 @@ cloud's HTTP API, the simulator's panel and serial log, the world file.
 from __future__ import annotations
 
 import json
+import os
 import socket
 import struct
 import sys
@@ -37,6 +38,31 @@ HOME = {"ssid": "HomeNet", "password": "correct horse battery", "token": TOKEN}
 def circuitpy(tmp_path: Path, tls: bool) -> Path:
     """The native example as it would sit on CIRCUITPY; plain TCP is asked for in settings.toml."""
     return NATIVE.circuitpy(tmp_path, tls)
+
+
+def port_outside_the_ephemeral_range() -> int:
+    """A free loopback port below the kernel's range for outgoing connections.
+
+    A test that stops its cloud and starts another on the same port must not take that port
+    from the ephemeral range: in the gap, any outgoing connection on the machine (the device's
+    own retries among them) may be given it as its source port, and the second cloud then fails
+    with EADDRINUSE (seen under load).
+    """
+    low = 32768
+    try:
+        low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        pass
+    start = 10000 + (os.getpid() * 7919) % max(1, low - 10000)  # spread parallel runs apart
+    for offset in range(low - 10000):
+        port = 10000 + (start - 10000 + offset) % (low - 10000)
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free loopback port below %d" % low)
 
 
 def running(sim: Simulator, timeout: float = 20) -> None:
@@ -164,8 +190,8 @@ def test_corrupt_stream_from_the_cloud_leads_to_a_reconnect(tmp_path: Path) -> N
 @pytest.mark.parametrize("device", [NATIVE, NINA3], ids=lambda d: d.name)
 def test_cloud_outage_backs_off_and_returns_within_the_bound(tmp_path: Path, device: Device) -> None:
     ca_dir = tmp_path / "ca"  # kept across both clouds, as a real cloud keeps its certificate
-    with running_cloud(tls=True, tokens=[TOKEN], ca_dir=ca_dir) as first:
-        port = first.device_port
+    port = port_outside_the_ephemeral_range()
+    with running_cloud(tls=True, tokens=[TOKEN], device_port=port, ca_dir=ca_dir) as first:
         cm = running_sim(device.circuitpy(tmp_path, True), tmp_path / "state", first, nvm=HOME, **device.sim_options())
         sim = cm.__enter__()
         running(sim, 40)
