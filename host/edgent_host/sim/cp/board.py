@@ -8,7 +8,7 @@ from typing import Any
 from edgent_host.sim import runtime
 from edgent_host.sim.boards import stub_functions, stub_pins
 from edgent_host.sim.cp import busio
-from edgent_host.sim.cp.microcontroller import Pin
+from edgent_host.sim.pins import Pin
 
 _runtime = runtime.current()
 board_id = _runtime.board.board_id

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from edgent_host.sim import nina, runtime
-from edgent_host.sim.cp.microcontroller import Pin, claim
+from edgent_host.sim.pins import Pin, claim
 
 _DEINITED = "Object has been deinitialized and can no longer be used. Create a new object."
 

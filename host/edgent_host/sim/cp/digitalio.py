@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from edgent_host.sim import nina, runtime
-from edgent_host.sim.cp.microcontroller import Pin, claim
+from edgent_host.sim.pins import Pin, claim
 
 
 class Direction:

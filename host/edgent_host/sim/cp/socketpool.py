@@ -68,9 +68,10 @@ class SocketPool:
         self.open_sockets = 0
 
     def getaddrinfo(
-        self, host_name: str, port: int, family: int = 0, type: int = 0, proto: int = 0, flags: int = 0
+        self, host: str, port: int, family: int = 0, type: int = 0, proto: int = 0, flags: int = 0
     ) -> list[tuple[int, int, int, str, tuple[str, int]]]:
-        """Resolve ``host_name``: dotted quads as they are, ``blynk.cloud`` to the local cloud."""
+        """Resolve ``host``: dotted quads as they are, ``blynk.cloud`` to the local cloud."""
+        host_name = host
         runtime = _sim.current()
         if _sim.is_dotted_quad(host_name):
             return [(self.AF_INET, self.SOCK_STREAM, 0, "", (host_name, port))]
@@ -242,15 +243,15 @@ class Socket:
             raise _translate(error) from None
         return count, (peer[0], peer[1])
 
-    def send(self, data: Any) -> int:
-        """Send what fits; return the count."""
+    def send(self, data: Any, /) -> int:
+        """Send what fits; return the count (positional only, as on a board)."""
         real = self._real()
         try:
             return real.send(data)
         except OSError as error:
             raise _translate(error) from None
 
-    def sendall(self, data: Any) -> None:
+    def sendall(self, data: Any, /) -> None:
         """Send all of ``data``."""
         real = self._real()
         try:
@@ -258,7 +259,7 @@ class Socket:
         except OSError as error:
             raise _translate(error) from None
 
-    def sendto(self, data: Any, address: tuple[str, int]) -> int:
+    def sendto(self, data: Any, address: tuple[str, int], /) -> int:
         """Send a datagram."""
         real = self._real()
         try:

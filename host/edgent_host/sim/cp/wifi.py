@@ -91,6 +91,7 @@ class Radio:
         self._has_ip = False
         self._dhcp = True
         self._static: dict[str, Any] | None = None
+        self._dns = ipaddress.IPv4Address("192.168.1.1")
         self._ap: dict[str, Any] | None = None
         self._scanning = False
         self._ap_started_once = False
@@ -131,20 +132,36 @@ class Radio:
             return ipaddress.IPv4Address(str(self._static["ipv4"]))
         return ipaddress.IPv4Address("192.168.1.50")
 
+    def _address(self, key: str, dhcp_value: str) -> ipaddress.IPv4Address | None:
+        # What DHCP gives the station, or what set_ipv4_address set; None while not joined.
+        if self.ipv4_address is None:
+            return None
+        return (
+            ipaddress.IPv4Address(str(self._static[key]))
+            if self._static is not None
+            else ipaddress.IPv4Address(dhcp_value)
+        )
+
     @property
     def ipv4_gateway(self) -> ipaddress.IPv4Address | None:
         """The station's gateway, or None."""
-        return ipaddress.IPv4Address("192.168.1.1") if self.ipv4_address is not None else None
+        return self._address("gateway", "192.168.1.1")
 
     @property
     def ipv4_subnet(self) -> ipaddress.IPv4Address | None:
         """The station's netmask, or None."""
-        return ipaddress.IPv4Address("255.255.255.0") if self.ipv4_address is not None else None
+        return self._address("netmask", "255.255.255.0")
 
     @property
-    def ipv4_dns(self) -> ipaddress.IPv4Address:
-        """The DNS server."""
-        return ipaddress.IPv4Address("192.168.1.1")
+    def ipv4_dns(self) -> ipaddress.IPv4Address | None:
+        """The DNS server while joined (DHCP's, or the one set_ipv4_address or this setter gave), else None."""
+        return self._dns if self.ipv4_address is not None else None
+
+    @ipv4_dns.setter
+    def ipv4_dns(self, value: Any) -> None:
+        if not isinstance(value, ipaddress.IPv4Address):
+            raise TypeError(f"ipv4_dns must be of type IPv4Address, not {type(value).__name__}")
+        self._dns = value
 
     @property
     def ap_info(self) -> Network | None:
@@ -168,10 +185,11 @@ class Radio:
         """Disable the station interface (leaving any network)."""
         self._drop_station()
 
-    def start_dhcp(self) -> None:
-        """Get the station's address by DHCP."""
+    def start_dhcp(self, *, ipv4: bool = True, ipv6: bool = False) -> None:
+        """Get the station's address by DHCP (IPv4 only here: the simulated networks have no IPv6)."""
         self._dhcp = True
         self._static = None
+        self._dns = ipaddress.IPv4Address("192.168.1.1")  # the lease brings the router's again
 
     def stop_dhcp(self) -> None:
         """Stop DHCP (before a static address)."""
@@ -183,7 +201,9 @@ class Radio:
             if not isinstance(value, ipaddress.IPv4Address):
                 raise TypeError(f"{name} must be of type IPv4Address, not {type(value).__name__}")
         self._dhcp = False
-        self._static = {"ipv4": ipv4, "netmask": netmask, "gateway": gateway, "dns": ipv4_dns}
+        self._static = {"ipv4": ipv4, "netmask": netmask, "gateway": gateway}
+        if ipv4_dns is not None:  # as CircuitPython: without one, the DNS server stays as it was
+            self.ipv4_dns = ipv4_dns
 
     def connect(
         self,
