@@ -1,4 +1,5 @@
-"""The simulator's CircuitPython modules offer only what a board has, called as a board calls it.
+"""The simulator's CircuitPython modules offer only what a board has, called as a board calls it,
+and report what the code set (a static address).
 
 Each module under ``host/edgent_host/sim/cp`` is read beside its ``circuitpython-stubs`` file: every
 public name and class member must exist in the stub, and every function and method must take the
@@ -9,9 +10,14 @@ under ``edgent sim`` does not lean on a name or keyword the board lacks.
 from __future__ import annotations
 
 import ast
+import importlib
 import importlib.util
+import sys
+from collections.abc import Iterator
 from importlib import metadata
+from ipaddress import IPv4Address
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -132,3 +138,65 @@ def test_the_comparison_catches_an_invented_name_and_a_renamed_keyword() -> None
     ]
     same = "class Radio:\n    def connect(self, ssid, password='', *, timeout=0): ...\n"
     assert differences("wifi", same, stub) == []
+
+
+@pytest.fixture
+def native_wifi(tmp_path: Path) -> Iterator[Any]:
+    """The simulator's ``wifi`` module on a native-WiFi board, in this process, in the default world."""
+    from edgent_host.sim import boards, runtime
+    from edgent_host.sim.world import World
+
+    previous = runtime._current
+    runtime.install(
+        runtime.Runtime(
+            board=boards.get("adafruit_feather_esp32s3_4mbflash_2mbpsram"),
+            state_dir=tmp_path,
+            code_dir=tmp_path,
+            cloud=("127.0.0.1", 9),
+            world=World(),
+            portal=("127.0.0.1", 9),
+        )
+    )
+    saved = sys.modules.pop(MODULES["wifi"], None)
+    try:
+        yield importlib.import_module(MODULES["wifi"])
+    finally:
+        sys.modules.pop(MODULES["wifi"], None)
+        if saved is not None:
+            sys.modules[MODULES["wifi"]] = saved
+        runtime._current = previous
+
+
+def test_a_static_address_is_what_the_radio_reports(native_wifi: Any) -> None:
+    radio = native_wifi.radio
+    radio.connect("HomeNet", "correct horse battery")
+    assert (str(radio.ipv4_gateway), str(radio.ipv4_subnet), str(radio.ipv4_dns)) == (
+        "192.168.1.1",
+        "255.255.255.0",
+        "192.168.1.1",
+    )
+    radio.stop_dhcp()
+    radio.set_ipv4_address(
+        ipv4=IPv4Address("10.0.0.20"),
+        netmask=IPv4Address("255.255.0.0"),
+        gateway=IPv4Address("10.0.0.1"),
+        ipv4_dns=IPv4Address("1.1.1.1"),
+    )
+    radio.connect("HomeNet", "correct horse battery")
+    assert [str(a) for a in (radio.ipv4_address, radio.ipv4_gateway, radio.ipv4_subnet, radio.ipv4_dns)] == [
+        "10.0.0.20",
+        "10.0.0.1",
+        "255.255.0.0",
+        "1.1.1.1",
+    ]
+    # Without a DNS server the one in use stays, as on CircuitPython; DHCP brings the router's back.
+    radio.set_ipv4_address(
+        ipv4=IPv4Address("10.0.0.21"), netmask=IPv4Address("255.0.0.0"), gateway=IPv4Address("10.0.0.1")
+    )
+    assert str(radio.ipv4_dns) == "1.1.1.1"
+    with pytest.raises(TypeError):
+        radio.ipv4_dns = "8.8.8.8"
+    radio.start_dhcp()
+    assert str(radio.ipv4_dns) == "192.168.1.1" and str(radio.ipv4_gateway) == "192.168.1.1"
+    radio.stop_station()
+    assert radio.ipv4_gateway is None and radio.ipv4_dns is None
