@@ -13,7 +13,7 @@ from pathlib import Path
 def board_stub(board_id: str) -> str | None:
     """The text of ``board_id``'s ``board`` stub; None for a board (or an install) without one."""
     try:
-        import board_definitions  # type: ignore[import-not-found]  # shipped inside circuitpython-stubs
+        import board_definitions  # type: ignore[import-untyped]  # shipped inside circuitpython-stubs
     except ImportError:
         return None
     stub = Path(next(iter(board_definitions.__path__))) / board_id / "__init__.pyi"

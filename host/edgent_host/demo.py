@@ -36,7 +36,7 @@ class StepFailedError(Exception):
     """A step of the demo did not happen; the message says which and why."""
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``demo`` to the ``edgent`` command."""
     demo = commands.add_parser("demo", help="provision a simulated Wio Terminal + AirLift end to end (make demo)")
     demo.add_argument("--out", type=Path, default=ROOT / "out" / "demo", help="where the PNGs and the log go")

@@ -17,7 +17,7 @@ from blynk_edgent.store import SLOT_SIZE, ConfigStore
 from edgent_host.nvmfile import NVMFile
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``nvm`` and ``apname`` to the ``edgent`` command."""
     nvm = commands.add_parser("nvm", help="read or seed an NVM image file (nvm.bin)")
     actions = nvm.add_subparsers(dest="action", metavar="ACTION")

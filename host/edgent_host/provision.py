@@ -34,7 +34,7 @@ class RefusedError(ProvisionError):
     """The device answered ``/config`` that the configuration is invalid (HTTP 400 or 500)."""
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``provision`` to the ``edgent`` command."""
     cmd = commands.add_parser("provision", help="provision a device in config mode, as the Blynk app does")
     cmd.add_argument("--device", default=DEFAULT_DEVICE, help=f"the device's portal (default {DEFAULT_DEVICE})")
@@ -159,8 +159,8 @@ def provision(args: argparse.Namespace, say: Any = print) -> None:
         reason = answer.get("msg", body.decode(errors="replace"))
         # 400 (a malformed request) and 500 (Blynk's answer to an invalid configuration) are about
         # what was sent; anything else (503: still busy with the last one) is worth a retry.
-        error = RefusedError if status in (400, 500) else ProvisionError
-        raise error(f"the device refused the configuration: {reason} (HTTP {status})")
+        kind = RefusedError if status in (400, 500) else ProvisionError
+        raise kind(f"the device refused the configuration: {reason} (HTTP {status})")
     say(f"device: {answer.get('msg')}")
     _wait(args, token, say)
 

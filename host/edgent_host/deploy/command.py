@@ -18,7 +18,7 @@ from edgent_host.deploy import CIRCUP_DATA, EXAMPLES, ROOT, DeployError, Refused
 PREFIX = "edgent deploy: "
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``deploy`` to the ``edgent`` command."""
     deploy = commands.add_parser(
         "deploy",

@@ -42,7 +42,7 @@ def add_nina_firmware(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``sim`` to the ``edgent`` command."""
     sim = commands.add_parser("sim", help="run a code.py on a simulated board")
     sim.add_argument("--code", required=True, type=Path, help="e.g. examples/esp32s3/code.py")

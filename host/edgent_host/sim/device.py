@@ -85,7 +85,7 @@ def install_modules(rt: runtime.Runtime, nina_firmware: str | None = None) -> No
         sys.modules[name] = importlib.import_module(path)
     from edgent_host.sim.cp import settings
 
-    os.getenv = settings.getenv  # type: ignore[assignment]
+    os.getenv = settings.getenv
     os.uname = settings.uname
 
 

@@ -61,7 +61,8 @@ class VirtualDisplay(busdisplay.BusDisplay):
         pixels = img.load()
         assert pixels is not None
         for y in range(height):
-            row = self.fill_row(y, None).tobytes()[: width * 2]
+            # Blinka fills a buffer of its own and returns it; the one passed is only the API's.
+            row = bytes(self.fill_row(y, bytearray(width * 2)))[: width * 2]  # type: ignore[arg-type]
             for x in range(width):
                 value = struct.unpack_from(">H", row, x * 2)[0]  # RGB565, byte-swapped
                 pixels[x, y] = (
