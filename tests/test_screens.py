@@ -61,10 +61,10 @@ def test_the_qr_code_on_screen_joins_the_access_point(layout: str) -> None:
     assert [code.text for code in found] == ["WIFI:T:nopass;S:Blynk Device-PYN6;;"]
 
 
-def test_qr_payload_escapes_and_carries_a_password() -> None:
+def test_qr_payload_escapes_the_network_name() -> None:
     from blynk_edgent.screen import wifi_qr_payload
 
-    assert wifi_qr_payload("My;Net", "pa:ss") == "WIFI:T:WPA;S:My\\;Net;P:pa\\:ss;;"
+    assert wifi_qr_payload('My;Net:"a,b\\') == 'WIFI:T:nopass;S:My\\;Net\\:\\"a\\,b\\\\;;'
 
 
 def test_a_failure_says_what_to_do_with_the_button() -> None:

@@ -32,7 +32,6 @@ class ConfigMode:
     def __init__(self, edgent):
         self.edgent = edgent
         self.ssid = lifecycle.ap_ssid(edgent)
-        self.password = ""
         self.scan_results = []
         self.attempt = {"phase": "idle"}
         self._server = None
@@ -40,7 +39,6 @@ class ConfigMode:
         self._ap_up = False
         self._since = ticks_ms()
         self._stations_checked = self._since
-        self._success_at = None
         self._reboot_at = None
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -58,7 +56,7 @@ class ConfigMode:
             if not self.scan_results:
                 self.rescan()
             try:
-                radio.start_ap(self.ssid, self.password)
+                radio.start_ap(self.ssid, "")  # open, as Blynk's: the app joins it without a password
             except (RuntimeError, OSError, ValueError) as error:
                 edgent._log("config mode: the access point did not start (%r); rebooting in 10 s" % (error,))
                 edgent.last_error = 704
@@ -123,6 +121,8 @@ class ConfigMode:
             self._stations_checked = now
             clients = edgent.radio.ap_clients
             if clients == 0 or (clients is None and ticks_diff(now, self._since) >= PHONE_QUIET_MS):
+                if clients == 0:
+                    self._since = now  # the phone has left: the ten quiet minutes start now
                 lifecycle.set_state(edgent, lifecycle.WAIT_CONFIG)
         if state == lifecycle.WAIT_CONFIG and edgent.stored_provisioned:
             if ticks_diff(now, self._since) >= IDLE_FALLBACK_MS:

@@ -25,8 +25,8 @@ GREY = 0xA0A0A0
 _RSSI_EVERY_MS = 10000
 
 
-def wifi_qr_payload(ssid, password=""):
-    """The text of a QR code that joins the network ``ssid`` (the ``WIFI:`` scheme phones read)."""
+def wifi_qr_payload(ssid):
+    """The text of a QR code that joins the open network ``ssid`` (the ``WIFI:`` scheme phones read)."""
 
     def escape(text):
         out = ""
@@ -34,8 +34,6 @@ def wifi_qr_payload(ssid, password=""):
             out += "\\" + char if char in '\\;,:"' else char
         return out
 
-    if password:
-        return "WIFI:T:WPA;S:%s;P:%s;;" % (escape(ssid), escape(password))
     return "WIFI:T:nopass;S:%s;;" % escape(ssid)
 
 
@@ -72,7 +70,7 @@ def content(view):
             lines.append((view["remedy"], RED))
         elif state == "CONFIGURING":
             lines.append(("A phone is setting me up...", GREEN))
-        return "Set up WiFi", BLUE, lines, wifi_qr_payload(view["ap_ssid"], view.get("ap_password", ""))
+        return "Set up WiFi", BLUE, lines, wifi_qr_payload(view["ap_ssid"])
     if state == "RESET_CONFIG":
         return "Erasing", AMBER, [("Forgetting WiFi and token...", WHITE)], None
     if state in ("CONNECTING_NET", "SWITCH_TO_STA", "CONNECTING_CLOUD"):
@@ -154,7 +152,6 @@ class Screen:
         }
         mode = getattr(edgent, "_config_mode", None)
         view["ap_ssid"] = mode.ssid if mode is not None else ""
-        view["ap_password"] = mode.password if mode is not None else ""
         if edgent.last_error:
             from blynk_edgent import messages
             from blynk_edgent.edgent import unload

@@ -51,8 +51,16 @@ def test_a_counting_radio_follows_its_count():
     mode.poll(ticks_add(start, IDLE_FALLBACK_MS + 1000))
     assert device.state == states.CONFIGURING and device.reboots == 0
     device.radio.ap_clients = 0
-    mode.poll(ticks_add(start, IDLE_FALLBACK_MS + 3000))
+    left = ticks_add(start, IDLE_FALLBACK_MS + 3000)
+    mode.poll(left)
     assert device.state == states.WAIT_CONFIG
+    # The ten quiet minutes count from when the phone left, not from its last request.
+    mode.poll(ticks_add(left, 1000))
+    mode.poll(ticks_add(left, IDLE_FALLBACK_MS - 1000))
+    assert device.reboots == 0
+    mode.poll(ticks_add(left, IDLE_FALLBACK_MS + 1000))
+    mode.poll(ticks_add(left, IDLE_FALLBACK_MS + 1100))
+    assert device.reboots == 1
 
 
 def test_a_provisioned_device_goes_back_after_ten_quiet_minutes():
