@@ -43,3 +43,14 @@ def test_a_failed_step_is_named_and_exits_non_zero(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "demo FAILED at: config mode: the device stopped" in result.stdout
     assert "this board never starts" in result.stdout
+
+
+def test_an_out_folder_that_is_not_the_demos_is_left_alone(tmp_path: Path) -> None:
+    edgent = Path(sys.executable).parent / "edgent"
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "thesis.tex").write_text("years of work\n")
+    result = subprocess.run([str(edgent), "demo", "--out", str(mine)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "not a demo's folder, left alone" in result.stderr
+    assert (mine / "thesis.tex").read_text() == "years of work\n"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import sys
 import time
 import urllib.request
 from collections.abc import Callable
@@ -21,10 +22,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 from blynk_edgent.edgent import HOLD_ACTION_MS, HOLD_FEEDBACK_MS
+from edgent_host.deploy import EXAMPLES, ROOT
 from edgent_host.sim.command import add_nina_firmware
+from edgent_host.sim.world import World
 
-ROOT = Path(__file__).resolve().parents[2]
-PASSWORD = "correct horse battery"  # HomeNet's, in the simulator's default world
 LED_LOOK_S = 1.2  # how long the LED is watched: long enough for a blink or a breath
 SCREEN_SETTLE_S = 0.8  # the simulated display refreshes a few times a second, as a board's does
 # A little past the marks of a held button: its feedback starts at 3 s, its action needs 10 s.
@@ -41,7 +42,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     demo = commands.add_parser("demo", help="provision a simulated Wio Terminal + AirLift end to end (make demo)")
     demo.add_argument("--out", type=Path, default=ROOT / "out" / "demo", help="where the PNGs and the log go")
     demo.add_argument("--board", default="seeeduino_wio_terminal")
-    demo.add_argument("--code", type=Path, default=ROOT / "examples" / "wio_terminal" / "code.py")
+    demo.add_argument("--code", type=Path, default=EXAMPLES / "wio_terminal" / "code.py")
     add_nina_firmware(demo)
     demo.set_defaults(run=run)
 
@@ -115,44 +116,45 @@ def http(url: str, timeout: float = 15) -> Any:
         return json.loads(answer.read())
 
 
-def run(args: argparse.Namespace) -> int:
-    """Run the demo; 0 on success."""
-    from edgent_host.cloud.testing import running_cloud
-    from edgent_host.sim.supervisor import Options, Simulator
-    from edgent_host.sim.testing import free_port
+def fresh_output(out: Path) -> None:
+    """Empty ``out`` for a new run; refuse a folder that holds anything but an earlier demo's files."""
+    if out.exists():
+        if not (out / "demo.log").exists() and any(out.iterdir()):
+            raise StepFailedError(f"{out} is not empty and holds no demo.log: not a demo's folder, left alone")
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
 
-    shutil.rmtree(args.out, ignore_errors=True)
-    args.out.mkdir(parents=True)
+
+def run(args: argparse.Namespace) -> int:
+    """Run the demo; 0 on success, 1 when a step failed, 2 when ``--out`` is not the demo's to clear."""
+    from edgent_host.address import format_address
+    from edgent_host.cloud.testing import running_cloud
+    from edgent_host.sim.testing import running_sim
+
+    try:
+        fresh_output(args.out)
+    except StepFailedError as refusal:
+        print(f"edgent demo: {refusal}", file=sys.stderr)
+        return 2
     demo = Demo(args)
-    sim: Simulator | None = None
     try:
         with running_cloud(tls=True, ca_dir=args.out / "ca") as cloud:
-            demo.say(f"local Blynk cloud: devices on {cloud.host}:{cloud.device_port} (TLS), API on {cloud.http_url}")
-            options = Options(
-                code=args.code,
-                state_dir=args.out / "device",
-                board=args.board,
-                cloud=f"{cloud.host}:{cloud.device_port}",
-                ca=cloud.ca_dir,
-                portal=f"127.0.0.1:{free_port()}",
-                panel="127.0.0.1:0",
-                nina_firmware=args.nina_firmware,
-            )
-            sim = demo.sim = Simulator(options)
-            sim.start()
-            portal = "http://" + options.portal
-            demo.say(f"simulated {args.board}: serial log {options.state_dir / 'serial.log'}")
-            _story(demo, sim, cloud, portal)
-    except StepFailedError as failure:
-        demo.say(f"demo FAILED at: {failure}")
-        if sim is not None:
-            demo.say("last lines of the device's serial output:")
-            for line in sim.log_lines()[-15:]:
-                demo.say("  | " + line)
-        return 1
+            address = format_address(cloud.device_address)
+            demo.say(f"local Blynk cloud: devices on {address} (TLS), API on {cloud.http_url}")
+            state_dir = args.out / "device"
+            # running_sim stops the device before the cloud goes.
+            with running_sim(args.code, state_dir, cloud, board=args.board, nina_firmware=args.nina_firmware) as sim:
+                demo.sim = sim
+                demo.say(f"simulated {sim.options.board}: serial log {state_dir / 'serial.log'}")
+                try:
+                    _story(demo, sim, cloud, "http://" + sim.options.portal)
+                except StepFailedError as failure:
+                    demo.say(f"demo FAILED at: {failure}")
+                    demo.say("last lines of the device's serial output:")
+                    for line in sim.log_lines()[-15:]:
+                        demo.say("  | " + line)
+                    return 1
     finally:
-        if sim is not None:
-            sim.stop()
         demo.log.close()
     return 0
 
@@ -161,7 +163,7 @@ def _story(demo: Demo, sim: Any, cloud: Any, portal: str) -> None:
     state = sim.snapshot
     demo.step(
         "1. the device boots with nothing stored and opens its access point",
-        lambda: demo.wait("config mode", lambda: state()["state"] == "WAIT_CONFIG" and state()["ap"], 40),
+        lambda: demo.wait("config mode", lambda: in_config_mode(state()), 40),
     )
     demo.say(f"  access point {state()['ap']!r}; LED {demo.led(sim)}")
     demo.screenshot(sim, "config-mode")
@@ -176,12 +178,16 @@ def _story(demo: Demo, sim: Any, cloud: Any, portal: str) -> None:
         lambda: cloud.new_device(template_id=info["tmpl_id"], name="Demo Wio Terminal"),
     )
     demo.say(f"  token {token[:4]}...")
-    query = urlencode({"ssid": "HomeNet", "pass": PASSWORD, "blynk": token, "host": "blynk.cloud", "port_ssl": "443"})
+    home = World().find("HomeNet")  # the simulator's default world, which the device sees
+    assert home is not None
+    query = urlencode(
+        {"ssid": home.ssid, "pass": home.password, "blynk": token, "host": "blynk.cloud", "port_ssl": "443"}
+    )
     answer = demo.step("5. the phone sends /config", lambda: http(portal + "/config?" + query))
     demo.say(f"  device: {answer['msg']}")
 
     def running_and_online() -> None:
-        demo.wait("RUNNING after the reboot", lambda: state()["state"] == "RUNNING" and state()["boots"] >= 2, 60)
+        demo.wait("RUNNING after the reboot", lambda: running_again(state()), 60)
         cloud.wait_online(token, timeout=20)
 
     demo.step("6. the device joins HomeNet, logs in, stores the configuration, reboots and runs", running_and_online)
@@ -210,11 +216,21 @@ def _story(demo: Demo, sim: Any, cloud: Any, portal: str) -> None:
 
     def release_and_wait() -> None:
         sim.button(button, False)
-        demo.wait("config mode again", lambda: state()["state"] == "WAIT_CONFIG" and state()["ap"], 20)
+        demo.wait("config mode again", lambda: in_config_mode(state()), 20)
 
     demo.step("10. released: the configuration is erased and the device is back in config mode", release_and_wait)
     demo.screenshot(sim, "config-mode-again")
     demo.say(f"done in {time.monotonic() - demo.started:.0f} s: screens and demo.log in {demo.out}")
+
+
+def in_config_mode(snapshot: dict[str, Any]) -> bool:
+    """Waiting for a phone, with the access point up."""
+    return snapshot["state"] == "WAIT_CONFIG" and bool(snapshot["ap"])
+
+
+def running_again(snapshot: dict[str, Any]) -> bool:
+    """RUNNING after the reboot that follows provisioning."""
+    return snapshot["state"] == "RUNNING" and snapshot["boots"] >= 2
 
 
 def _pin(cloud: Any, token: str, pin: str) -> str | None:

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from edgent_host.address import format_address
 from edgent_host.sim.command import board_for
 from edgent_host.sim.supervisor import Options, Simulator
 
@@ -80,7 +81,7 @@ def running_sim(
         code=code,
         state_dir=state_dir,
         board=board_id,
-        cloud=f"{cloud.host}:{cloud.device_port}",
+        cloud=format_address(cloud.device_address),
         ca=cloud.ca_dir,
         world=world,
         portal=f"127.0.0.1:{free_port()}",
