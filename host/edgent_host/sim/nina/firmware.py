@@ -51,6 +51,11 @@ def _byte(data: bytes) -> int:
     return data[0] if data else 0
 
 
+def _arg(params: Params, index: int) -> bytes:
+    """Parameter ``index``, b"" past the end (which _byte reads as 0, _text as "")."""
+    return params[index] if index < len(params) else b""
+
+
 def _raw(frame: bytes, index: int) -> int:
     return frame[index] if 0 <= index < len(frame) else 0
 
@@ -72,7 +77,7 @@ class Firmware:
             Cmd.SET_KEY: self._set_key,
             Cmd.SET_IP_CONFIG: self._set_ip_config,
             Cmd.SET_DNS_CONFIG: self._set_dns_config,
-            Cmd.SET_HOSTNAME: self._set_hostname,
+            Cmd.SET_HOSTNAME: self._ok,  # the name is not used by anything emulated
             Cmd.SET_POWER_MODE: self._ok,
             Cmd.SET_AP_NET: self._set_ap_net,
             Cmd.SET_AP_PASSPHRASE: self._set_ap_passphrase,
@@ -149,9 +154,7 @@ class Firmware:
     def shutdown(self) -> None:
         """The ESP32 stops (reset): every socket closes and the AP disappears."""
         self.sockets.close_all()
-        if self.radio.ap is not None:
-            self.radio.ap = None
-            self.radio.runtime.report(ap=None)
+        self.radio.power_off()
 
     # -- handlers --------------------------------------------------------------------------
 
@@ -159,20 +162,16 @@ class Firmware:
         return _OK
 
     def _set_net(self, frame: bytes, params: Params) -> Answer:
-        self.radio.begin(_text(params[0]) if params else "", "")
+        self.radio.begin(_text(_arg(params, 0)), "")
         return _OK
 
     def _set_passphrase(self, frame: bytes, params: Params) -> Answer:
-        ssid = _text(params[0]) if params else ""
-        password = _text(params[1]) if len(params) > 1 else ""
-        self.radio.begin(ssid, password)
+        self.radio.begin(_text(_arg(params, 0)), _text(_arg(params, 1)))
         return _OK
 
     def _set_key(self, frame: bytes, params: Params) -> Answer:
         # WEP: ssid, key index, key (setKey reads the third parameter).
-        ssid = _text(params[0]) if params else ""
-        key = _text(params[2]) if len(params) > 2 else ""
-        self.radio.begin(ssid, key)
+        self.radio.begin(_text(_arg(params, 0)), _text(_arg(params, 2)))
         return _OK
 
     def _set_ip_config(self, frame: bytes, params: Params) -> Answer:
@@ -186,20 +185,18 @@ class Firmware:
             self.radio.set_dns(dotted(params[1]), dotted(params[2]))
         return _OK
 
-    def _set_hostname(self, frame: bytes, params: Params) -> Answer:
-        self.radio.hostname = _text(params[0]) if params else ""
-        return _OK
-
     def _set_ap_net(self, frame: bytes, params: Params) -> Answer:
-        ssid = _text(params[0]) if params else ""
-        channel = _raw(frame, 5 + _raw(frame, 3))  # the first byte of the channel parameter
+        ssid = _text(_arg(params, 0))
+        # The channel is the byte where the channel parameter's first byte would be, read from the
+        # raw frame as the firmware does, not the parsed parameter's: they differ when that
+        # parameter is empty (create_AP(channel=0) sends bytes(0): END, 0xEE, is read) or missing.
+        channel = _raw(frame, 5 + _raw(frame, 3))
         return _OK if self.radio.start_ap(ssid, "", channel, secured=False) else _NO
 
     def _set_ap_passphrase(self, frame: bytes, params: Params) -> Answer:
-        ssid = _text(params[0]) if params else ""
-        password = _text(params[1]) if len(params) > 1 else ""
+        ssid, password = _text(_arg(params, 0)), _text(_arg(params, 1))
         ssid_len = _raw(frame, 3)
-        channel = _raw(frame, 6 + ssid_len + _raw(frame, 4 + ssid_len))
+        channel = _raw(frame, 6 + ssid_len + _raw(frame, 4 + ssid_len))  # raw, as in _set_ap_net
         return _OK if self.radio.start_ap(ssid, password, channel, secured=True) else _NO
 
     def _scan_networks(self, frame: bytes, params: Params) -> Answer:
@@ -207,7 +204,7 @@ class Firmware:
         return [network.ssid.encode() for network in self.radio.scan()]
 
     def _entry(self, params: Params) -> tuple[bytes, int, int, int]:
-        return self.radio.scan_entry(_byte(params[0]) if params else 0)
+        return self.radio.scan_entry(_byte(_arg(params, 0)))
 
     def _start_server(self, frame: bytes, params: Params) -> Answer:
         if len(params) == 3:  # port, socket, type
@@ -220,15 +217,14 @@ class Firmware:
         return _OK if self.sockets.start_server(number, port, mode) else _NO
 
     def _server_state(self, frame: bytes, params: Params) -> Answer:
-        return _OK if self.sockets.server_state(_byte(params[0]) if params else 0) else _NO
+        return _OK if self.sockets.server_state(_byte(_arg(params, 0))) else _NO
 
     def _available(self, frame: bytes, params: Params) -> Answer:
-        number = _byte(params[0]) if params else 0
-        count = self.sockets.available(number, _raw(frame, 6))
+        count = self.sockets.available(_byte(_arg(params, 0)), _raw(frame, 6))
         return [struct.pack("<H", count & 0xFFFF)]
 
     def _get_data(self, frame: bytes, params: Params) -> Answer:
-        number = _byte(params[0]) if params else 0
+        number = _byte(_arg(params, 0))
         return [bytes((self.sockets.read_byte(number, bool(_raw(frame, 6))),))]
 
     def _start_client(self, frame: bytes, params: Params) -> Answer:
@@ -244,11 +240,11 @@ class Firmware:
         return []  # "response[2] = 0": no parameter
 
     def _stop_client(self, frame: bytes, params: Params) -> Answer:
-        self.sockets.stop(_byte(params[0]) if params else 0)
+        self.sockets.stop(_byte(_arg(params, 0)))
         return _OK
 
     def _client_state(self, frame: bytes, params: Params) -> Answer:
-        return [bytes((self.sockets.client_state(_byte(params[0]) if params else 0),))]
+        return [bytes((self.sockets.client_state(_byte(_arg(params, 0))),))]
 
     def _disconnect(self, frame: bytes, params: Params) -> Answer:
         self.radio.disconnect()
@@ -257,17 +253,17 @@ class Firmware:
     def _req_host_by_name(self, frame: bytes, params: Params) -> Answer:
         if self.personality.legacy:
             self._resolved = b"\xff\xff\xff\xff"  # hostByName sets 255.255.255.255 first
-        resolved = self.radio.resolve(_text(params[0]) if params else "")
+        resolved = self.radio.resolve(_text(_arg(params, 0)))
         if resolved is None:
             return _NO
         self._resolved = packed(resolved)
         return _OK
 
     def _send_udp(self, frame: bytes, params: Params) -> Answer:
-        return _OK if self.sockets.udp_send(_byte(params[0]) if params else 0) else _NO
+        return _OK if self.sockets.udp_send(_byte(_arg(params, 0))) else _NO
 
     def _remote_data(self, frame: bytes, params: Params) -> Answer:
-        address, port = self.sockets.remote(_byte(params[0]) if params else 0)
+        address, port = self.sockets.remote(_byte(_arg(params, 0)))
         return [packed(address), struct.pack(">H", port & 0xFFFF)]
 
     def _time(self, frame: bytes, params: Params) -> Answer:
@@ -276,7 +272,7 @@ class Firmware:
         return [now.to_bytes(self.personality.time_bytes, "little")]
 
     def _ping(self, frame: bytes, params: Params) -> Answer:
-        target = dotted(params[0]) if params else "0.0.0.0"
+        target = dotted(_arg(params, 0))
         reachable = self.radio.station_up() and (target.startswith("192.168.1.") or self.radio.has_internet())
         return [struct.pack("<h", 12 if reachable else -1)]
 

@@ -85,7 +85,11 @@ class Personality:
     """How one NINA firmware line behaves, flag by flag (the module docstring says where from)."""
 
     version: str
-    legacy: bool  # the 1.x / 2.0 code line; radio.py's AP mode (beginAP drops the station, _ipInfo) hangs on it
+    # The 1.x / 2.0 code line, for what no flag below covers. radio.py: AP mode (beginAP drops the
+    # station, _ipInfo), join statuses, reason and encryption numbers; sockets.py: START_SERVER_TCP
+    # (the old server dropped, the answer always 1), SEND_DATA_TCP on a server's slot (to every
+    # client it accepted); firmware.py: no GET_DNS_CONFIG, REQ_HOST_BY_NAME's 255.255.255.255.
+    legacy: bool
     max_sockets: int
     scan_stops_wifi: bool
     join_stops_ap: bool
@@ -101,7 +105,6 @@ class Personality:
     scan_authmode_raw: bool
     max_scan_results: int | None
     server_offers_only_data: bool
-    server_start_always_ok: bool
     time_bytes: int
 
 
@@ -130,7 +133,6 @@ def for_version(version: str) -> Personality:
             scan_authmode_raw=False,
             max_scan_results=10,
             server_offers_only_data=True,
-            server_start_always_ok=True,
             time_bytes=4,
         )
     if major == 3:
@@ -152,7 +154,6 @@ def for_version(version: str) -> Personality:
             scan_authmode_raw=True,
             max_scan_results=None,
             server_offers_only_data=False,
-            server_start_always_ok=False,
             time_bytes=8,
         )
     raise ValueError(f"NINA firmware {version}: the emulator knows the 1.x/2.x line and 3.x")

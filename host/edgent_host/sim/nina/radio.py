@@ -76,7 +76,6 @@ class AccessPoint:
     ssid: str
     password: str
     channel: int
-    address: str = AP_IP
 
 
 class Radio:
@@ -104,7 +103,6 @@ class Radio:
         self._ap_interface = False  # 1.x's _interface == ESP_IF_WIFI_AP
         self.scan_results: list[Network] = []
         self.reason = 0 if personality.legacy else REASON_UNSPECIFIED
-        self.hostname = ""
         self._phone_at: float | None = None
 
     # -- time passes -----------------------------------------------------------------------
@@ -208,8 +206,6 @@ class Radio:
         self.static = (ip, netmask, gateway)
         if self.personality.legacy:
             self._ip_info = self.static  # config() sets _ipInfo at once
-            if self._ap_interface and self.ap is not None:
-                self.ap.address = ip  # config() on the AP interface re-addresses the AP
         if self.personality.static_ip_clears_dns:
             self.dns = (NO_ADDRESS, NO_ADDRESS)  # dns_clear_servers(true)
         if self.joined is not None:
@@ -295,8 +291,6 @@ class Radio:
         self.ap = AccessPoint(ssid, password, channel if 1 <= channel <= 13 else 1)
         if legacy:
             self._ip_info = self.static or (AP_IP, NETMASK, AP_IP)
-            if self.static is not None:
-                self.ap.address = self.static[0]
         self.runtime.report(ap=ssid)
         return True
 
@@ -316,6 +310,12 @@ class Radio:
             self._ip_info = (NO_ADDRESS, NO_ADDRESS, NO_ADDRESS)
         self.runtime.report(ap=None)
         self.on_ap_down()
+
+    def power_off(self) -> None:
+        """The ESP32 stops (reset): the AP disappears, at once (no AP_STOP event, no status change)."""
+        if self.ap is not None:
+            self.ap = None
+            self.runtime.report(ap=None)
 
     def phone_seen(self) -> None:
         """A client reached a server socket: a phone is on the AP."""

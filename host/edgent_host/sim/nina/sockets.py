@@ -40,7 +40,11 @@ if TYPE_CHECKING:
     from edgent_host.sim.nina.personality import Personality
     from edgent_host.sim.runtime import Runtime
 
-CONNECT_TIMEOUT_S = 5.0  # bounded, so a command always answers before the library's 10 s wait
+# Bounds each wait of START_CLIENT_TCP: the TCP connect, then each step of a TLS handshake. The
+# command is handled when the chip select rises, inside the library's write to its CS pin, which
+# blocks meanwhile; the library's 10 s wait for the ready line starts only after that, so it does
+# not limit this.
+CONNECT_TIMEOUT_S = 5.0
 WRITE_TIMEOUT_S = 5.0
 RX_LIMIT = 65535  # AVAIL_DATA_TCP answers a uint16
 UDP_TX_LIMIT = 1500  # WiFiUDP's send buffer
@@ -230,6 +234,10 @@ class Udp:
         """Bytes left in the current packet."""
         return len(self.packet) - self.index
 
+    def peek(self) -> int | None:
+        """The next byte of the current packet, without taking it; None at its end."""
+        return self.packet[self.index] if self.index < len(self.packet) else None
+
     def read(self, count: int) -> bytes:
         """Up to ``count`` bytes of the current packet."""
         data = self.packet[self.index : self.index + count]
@@ -281,6 +289,22 @@ class Slot:
     server: Server | None = None
     udp: Udp | None = None
 
+    @property
+    def conn(self) -> Conn | None:
+        """The client of the slot's type: the TCP client in TCP mode, the TLS client in TLS mode, else None."""
+        if self.mode == p.TCP_MODE:
+            return self.tcp
+        if self.mode == p.TLS_MODE:
+            return self.tls
+        return None
+
+
+def _dead(item: Conn | Server) -> bool:
+    """True when nothing of a leaked object is open any more (a server: every client it accepted)."""
+    if isinstance(item, Conn):
+        return item.closed
+    return all(client.closed for client in item.spawned)
+
 
 class SocketTable:
     """The firmware's sockets (``socketTypes[]``, ``tcpClients[]``, ``tlsClients[]``, ``tcpServers[]``, ``udps[]``)."""
@@ -326,10 +350,10 @@ class SocketTable:
                 # tcpServers[socket] = WiFiServer(port); begin(): the old server is dropped, not
                 # ended (its socket keeps listening), and the answer is 1 whatever begin() did.
                 if slot.server is not None:
-                    self._leaked.append(slot.server)
+                    self._leak(slot.server)
                 slot.server = Server(self._listener(port))
                 slot.mode = p.TCP_MODE
-                return self.personality.server_start_always_ok or bool(slot.server)
+                return True
             if not slot.server:  # NetworkServer::begin on a listening server does nothing
                 slot.server = Server(self._listener(port))
             if slot.server:
@@ -353,17 +377,14 @@ class SocketTable:
     def available(self, number: int, accept_flag: int) -> int:
         """AVAIL_DATA_TCP: bytes to read, or on a server's slot the slot of a client (255: none)."""
         slot = self._slot(number)
-        if slot.mode == p.TCP_MODE:
-            if slot.server:
-                if self.personality.server_offers_only_data:
-                    return self._offer_with_data(number, slot.server)
-                return self._offer_new(number, slot.server, accept_flag)
-            return slot.tcp.available() if slot.tcp is not None else 0
+        if slot.mode == p.TCP_MODE and slot.server:
+            if self.personality.server_offers_only_data:
+                return self._offer_with_data(number, slot.server)
+            return self._offer_new(number, slot.server, accept_flag)
         if slot.mode == p.UDP_MODE:
             return slot.udp.available() if slot.udp is not None else 0
-        if slot.mode == p.TLS_MODE:
-            return slot.tls.available() if slot.tls is not None else 0
-        return 0
+        conn = slot.conn
+        return conn.available() if conn is not None else 0
 
     def _accept(self, server: Server) -> Conn | None:
         assert server.listener is not None
@@ -419,9 +440,14 @@ class SocketTable:
 
     def _put_tcp(self, slot: Slot, conn: Conn) -> None:
         if slot.tcp is not None and slot.tcp is not conn and not slot.tcp.closed:
-            self._leaked.append(slot.tcp)
+            self._leak(slot.tcp)
         slot.tcp = conn
         slot.mode = p.TCP_MODE
+
+    def _leak(self, item: Conn | Server) -> None:
+        """Keep an overwritten object whose sockets stay open, dropping leaked ones now all closed."""
+        self._leaked = [old for old in self._leaked if not _dead(old)]
+        self._leaked.append(item)
 
     # -- clients ---------------------------------------------------------------------------
 
@@ -501,21 +527,21 @@ class SocketTable:
     def stop(self, number: int) -> None:
         """STOP_CLIENT_TCP: stop the object of the slot's type (for TCP, the client only) and free the slot."""
         slot = self._slot(number)
-        if slot.mode == p.TCP_MODE and slot.tcp is not None:
-            slot.tcp.close()
-        elif slot.mode == p.UDP_MODE and slot.udp is not None:
-            slot.udp.stop()
-        elif slot.mode == p.TLS_MODE and slot.tls is not None:
-            slot.tls.close()
-            slot.tls = None
+        conn = slot.conn
+        if slot.mode == p.UDP_MODE:
+            if slot.udp is not None:
+                slot.udp.stop()
+        elif conn is not None:
+            conn.close()
+            if slot.mode == p.TLS_MODE:
+                slot.tls = None  # the TCP client object stays in its slot, closed
         slot.mode = p.NO_MODE
 
     def client_state(self, number: int) -> int:
         """GET_CLIENT_STATE_TCP: 4 (ESTABLISHED) while connected, else 0, which also frees the slot."""
         slot = self._slot(number)
-        if slot.mode == p.TCP_MODE and slot.tcp is not None and slot.tcp.connected():
-            return p.SOCKET_ESTABLISHED
-        if slot.mode == p.TLS_MODE and slot.tls is not None and slot.tls.connected():
+        conn = slot.conn
+        if conn is not None and conn.connected():
             return p.SOCKET_ESTABLISHED
         slot.mode = p.NO_MODE
         return 0
@@ -525,35 +551,31 @@ class SocketTable:
     def send(self, number: int, data: bytes) -> int:
         """SEND_DATA_TCP: the count written (1.x: on a server's slot, to every client it accepted)."""
         slot = self._slot(number)
-        if slot.mode == p.TCP_MODE:
-            if self.personality.legacy and slot.server:
-                return sum(client.write(data) for client in slot.server.spawned)
-            return slot.tcp.write(data) if slot.tcp is not None else 0
-        if slot.mode == p.TLS_MODE:
-            return slot.tls.write(data) if slot.tls is not None else 0
-        return 0
+        if slot.mode == p.TCP_MODE and self.personality.legacy and slot.server:
+            return sum(client.write(data) for client in slot.server.spawned)
+        conn = slot.conn
+        return conn.write(data) if conn is not None else 0
 
     def read(self, number: int, count: int) -> bytes:
         """GET_DATABUF_TCP: up to ``count`` bytes."""
         slot = self._slot(number)
         count = min(count, p.SPI_BUFFER_LEN - 6)
-        if slot.mode == p.TCP_MODE:
-            return slot.tcp.read(count) if slot.tcp is not None else b""
         if slot.mode == p.UDP_MODE:
             return slot.udp.read(count) if slot.udp is not None else b""
-        if slot.mode == p.TLS_MODE:
-            return slot.tls.read(count) if slot.tls is not None else b""
-        return b""
+        conn = slot.conn
+        return conn.read(count) if conn is not None else b""
 
     def read_byte(self, number: int, peek: bool) -> int:
         """GET_DATA_TCP: one byte, 0xFF (read()'s -1) when there is none."""
         slot = self._slot(number)
         if slot.mode == p.UDP_MODE and slot.udp is not None:
-            data = slot.udp.packet[slot.udp.index : slot.udp.index + 1]
-            if data and not peek:
-                slot.udp.index += 1
-            return data[0] if data else 0xFF
-        conn = slot.tcp if slot.mode == p.TCP_MODE else slot.tls if slot.mode == p.TLS_MODE else None
+            byte = slot.udp.peek()
+            if byte is None:
+                return 0xFF
+            if not peek:
+                slot.udp.read(1)
+            return byte
+        conn = slot.conn
         if conn is None or not conn.available():
             return 0xFF
         value = conn.rx[0]
@@ -574,13 +596,10 @@ class SocketTable:
     def remote(self, number: int) -> tuple[str, int]:
         """GET_REMOTE_DATA: the peer of the slot's object of its type."""
         slot = self._slot(number)
-        if slot.mode == p.TCP_MODE and slot.tcp is not None:
-            return slot.tcp.remote
         if slot.mode == p.UDP_MODE and slot.udp is not None:
             return slot.udp.remote
-        if slot.mode == p.TLS_MODE and slot.tls is not None:
-            return slot.tls.remote
-        return ("0.0.0.0", 0)
+        conn = slot.conn
+        return conn.remote if conn is not None else ("0.0.0.0", 0)
 
     # -- events ----------------------------------------------------------------------------
 
@@ -597,12 +616,13 @@ class SocketTable:
                 assert slot.server.listener is not None
                 if slot.server.listener.pending() or any(c.readable() for c in slot.server.spawned):
                     return True
-            elif slot.mode == p.TCP_MODE and slot.tcp is not None and slot.tcp.readable():
-                return True
-            if slot.mode == p.UDP_MODE and slot.udp is not None and slot.udp.readable():
-                return True
-            if slot.mode == p.TLS_MODE and slot.tls is not None and slot.tls.readable():
-                return True
+            elif slot.mode == p.UDP_MODE:
+                if slot.udp is not None and slot.udp.readable():
+                    return True
+            else:
+                conn = slot.conn
+                if conn is not None and conn.readable():
+                    return True
         return False
 
     def _conns(self) -> list[Conn]:
