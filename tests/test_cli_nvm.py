@@ -90,3 +90,18 @@ def test_nvm_file_behaves_like_the_board(tmp_path: Path) -> None:
     fresh = NVMFile(tmp_path / "r.bin", size=8192, new_fill="random")
     assert fresh.image() != b"\xff" * 8192
     assert not ConfigStore(fresh).load().provisioned
+
+
+def test_a_refused_configuration_creates_no_image(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    image = tmp_path / "new.bin"
+    assert main(["nvm", "write", str(image), "--ssid", "HomeNet", "--token", TOKEN[:31]]) == 2
+    assert "token: expected 32 characters" in capsys.readouterr().err
+    assert not image.exists()
+
+
+@pytest.mark.parametrize("mac", ["24:0A:C4:12:34", "zz:0A:C4:12:34:56"])
+def test_apname_names_a_bad_mac_instead_of_a_traceback(mac: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["apname", "--template-name", "Device", "--mac", mac])
+    assert exit_info.value.code == 2
+    assert "--mac: expected six bytes in hex" in capsys.readouterr().err

@@ -14,6 +14,8 @@ import sys
 from blynk_edgent import apname, messages
 from blynk_edgent.config import Config
 from blynk_edgent.store import SLOT_SIZE, ConfigStore
+from blynk_edgent.validate import validate
+from edgent_host.cloud.devices import redact
 from edgent_host.nvmfile import NVMFile
 
 
@@ -23,14 +25,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     actions = nvm.add_subparsers(dest="action", metavar="ACTION")
     actions.required = True
 
-    show = actions.add_parser("show", help="print the configuration an image holds")
-    show.add_argument("file")
-    show.add_argument("--size", type=_size, default=8192, help="NVM size in bytes (default 8192)")
+    # Every action takes the image and its size.
+    image = argparse.ArgumentParser(add_help=False)
+    image.add_argument("file")
+    image.add_argument("--size", type=_size, default=8192, help="NVM size in bytes (default 8192)")
+
+    show = actions.add_parser("show", parents=[image], help="print the configuration an image holds")
     show.set_defaults(run=_show)
 
-    write = actions.add_parser("write", help="store a configuration in an image, as the device would")
-    write.add_argument("file")
-    write.add_argument("--size", type=_size, default=8192, help="NVM size in bytes (default 8192)")
+    write = actions.add_parser("write", parents=[image], help="store a configuration in an image, as the device would")
     write.add_argument("--ssid", required=True)
     write.add_argument("--password", default="")
     write.add_argument("--token", required=True)
@@ -39,14 +42,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     write.add_argument("--static", nargs=5, metavar=("IP", "MASK", "GW", "DNS", "DNS2"), help="static IPv4 settings")
     write.set_defaults(run=_write)
 
-    erase = actions.add_parser("erase", help="forget the configuration, as a 10 s button hold does")
-    erase.add_argument("file")
-    erase.add_argument("--size", type=_size, default=8192, help="NVM size in bytes (default 8192)")
+    erase = actions.add_parser("erase", parents=[image], help="forget the configuration, as a 10 s button hold does")
     erase.set_defaults(run=_erase)
 
     name = commands.add_parser("apname", help="print the access-point name a device will use")
     name.add_argument("--template-name", required=True, help="BLYNK_TEMPLATE_NAME")
-    name.add_argument("--mac", required=True, help="the chip's MAC, e.g. 24:0A:C4:12:34:56")
+    name.add_argument("--mac", required=True, type=_mac, help="the chip's MAC, e.g. 24:0A:C4:12:34:56")
     name.add_argument("--esp32", action="store_true", help="native ESP32 chip (hashes MAC + two zero bytes)")
     name.add_argument("--prefix", default=apname.DEFAULT_PREFIX)
     name.set_defaults(run=_apname)
@@ -57,6 +58,17 @@ def _size(text: str) -> int:
     if not text.isdigit() or int(text) < SLOT_SIZE:
         raise argparse.ArgumentTypeError(f"expected a number of bytes from {SLOT_SIZE} (e.g. 8192), got {text!r}")
     return int(text)
+
+
+def _mac(text: str) -> bytes:
+    """``--mac``: six bytes in hex, separated by colons or dashes (or not at all)."""
+    try:
+        mac = bytes.fromhex(text.replace(":", "").replace("-", ""))
+    except ValueError:
+        mac = b""
+    if len(mac) != 6:
+        raise argparse.ArgumentTypeError(f"expected six bytes in hex such as 24:0A:C4:12:34:56, got {text!r}")
+    return mac
 
 
 def _error(action: str, message: str) -> int:
@@ -95,7 +107,7 @@ def _show(args: argparse.Namespace) -> int:
 
 def describe(config: Config) -> str:
     """One line for a configuration, secrets hidden: the password as ***, the token cut to 4 characters."""
-    token = config.token[:4] + "..." if config.token else "''"
+    token = redact(config.token) if config.token else "''"
     return (
         f"ssid={config.ssid!r} password={'***' if config.password else repr('')} token={token} "
         f"host={config.host!r} port={config.port} static={config.static!r} "
@@ -114,6 +126,7 @@ def _write(args: argparse.Namespace) -> int:
         provisioned=True,
     )
     try:
+        validate(config)  # before the image is opened: a refused configuration leaves no new file behind
         written = _open(args, create=True).save(config)
     except ValueError as error:
         return _error("write", str(error))
@@ -132,6 +145,5 @@ def _erase(args: argparse.Namespace) -> int:
 
 
 def _apname(args: argparse.Namespace) -> int:
-    mac = bytes.fromhex(args.mac.replace(":", "").replace("-", ""))
-    print(apname.ap_ssid(args.template_name, apname.chip_id(mac, esp32=args.esp32), prefix=args.prefix))
+    print(apname.ap_ssid(args.template_name, apname.chip_id(args.mac, esp32=args.esp32), prefix=args.prefix))
     return 0
