@@ -8,7 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from edgent_host.sim.world import DEFAULT_WORLD
+
 ROOT = Path(__file__).resolve().parent.parent
+# HomeNet's password in the simulator's default world: what a device is given to join it.
+HOME_PASSWORD: str = next(n["password"] for n in DEFAULT_WORLD["networks"] if n["ssid"] == "HomeNet")
 
 
 @dataclass(frozen=True)

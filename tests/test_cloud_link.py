@@ -22,6 +22,7 @@ from blynk_edgent import cloud, lifecycle
 from blynk_edgent.cloud import CloudError, open_link
 from blynk_edgent.config import Config
 from blynk_edgent.edgent import RUNNING, Edgent, frame
+from edgent_host.sim.testing import free_port
 
 REAL_LINK_FAILED = lifecycle.link_failed  # the harness below records instead; some tests want it
 
@@ -500,11 +501,7 @@ def test_unresolvable_host_is_710_and_unreachable_is_702() -> None:
     with pytest.raises(CloudError) as caught:
         open_link(device.edgent, socket, None, 0, lifecycle.CLOUD_TIMEOUT_S)
     assert caught.value.code == 710
-    free = socket.socket()
-    free.bind(("127.0.0.1", 0))
-    port = free.getsockname()[1]
-    free.close()
-    device = Device(port)
+    device = Device(free_port())
     with pytest.raises(CloudError) as caught:
         open_link(device.edgent, socket, None, 0, lifecycle.CLOUD_TIMEOUT_S)
     assert caught.value.code == 702

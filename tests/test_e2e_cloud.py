@@ -12,32 +12,22 @@ import json
 import os
 import socket
 import struct
-import sys
 import threading
 import time
 from pathlib import Path
 
 import pytest
+from devices import ALL, HOME_PASSWORD, NATIVE, NINA3, Device
 
 from edgent_host.cloud.testing import running_cloud
 from edgent_host.sim.supervisor import Simulator
 from edgent_host.sim.testing import running_sim
 from edgent_host.sim.world import DEFAULT_WORLD
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from devices import ALL, NATIVE, NINA3, Device
-
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "E2Etoken0123456789abcdefghijklmn"
-HOME = {"ssid": "HomeNet", "password": "correct horse battery", "token": TOKEN}
-
-
-def circuitpy(tmp_path: Path, tls: bool) -> Path:
-    """The native example as it would sit on CIRCUITPY; plain TCP is asked for in settings.toml."""
-    return NATIVE.circuitpy(tmp_path, tls)
+HOME = {"ssid": "HomeNet", "password": HOME_PASSWORD, "token": TOKEN}
 
 
 def port_outside_the_ephemeral_range() -> int:
@@ -132,6 +122,7 @@ class ScriptedCloud:
         self.listener.bind(("127.0.0.1", 0))
         self.listener.listen(4)
         self.host, self.device_port = self.listener.getsockname()
+        self.device_address = (self.host, self.device_port)  # what running_sim reads, as a RunningCloud's
         self.tls = False
         self.ca_dir = None
         self.logins = 0
@@ -175,7 +166,7 @@ class ScriptedCloud:
 def test_corrupt_stream_from_the_cloud_leads_to_a_reconnect(tmp_path: Path) -> None:
     scripted = ScriptedCloud()
     try:
-        with running_sim(circuitpy(tmp_path, False), tmp_path / "state", scripted, nvm=HOME) as sim:
+        with running_sim(NATIVE.circuitpy(tmp_path, False), tmp_path / "state", scripted, nvm=HOME) as sim:
             deadline = time.monotonic() + 20
             while scripted.logins < 2 and time.monotonic() < deadline:
                 time.sleep(0.05)
@@ -230,7 +221,7 @@ def test_redirect_sends_the_device_to_the_other_server(tmp_path: Path) -> None:
         running_cloud(
             tls=True, tokens=[TOKEN], redirect=("127.0.0.1", target.device_port), ca_dir=target.ca_dir
         ) as first,
-        running_sim(circuitpy(tmp_path, True), tmp_path / "state", first, nvm=HOME) as sim,
+        running_sim(NATIVE.circuitpy(tmp_path, True), tmp_path / "state", first, nvm=HOME) as sim,
     ):
         running(sim)
         target.wait_online(TOKEN)
@@ -240,14 +231,14 @@ def test_redirect_sends_the_device_to_the_other_server(tmp_path: Path) -> None:
 def test_refused_token_on_a_provisioned_device_is_703_and_config_mode(tmp_path: Path) -> None:
     with (
         running_cloud(tls=True) as cloud,
-        running_sim(circuitpy(tmp_path, True), tmp_path / "state", cloud, nvm=HOME) as sim,
+        running_sim(NATIVE.circuitpy(tmp_path, True), tmp_path / "state", cloud, nvm=HOME) as sim,
     ):
         assert sim.wait_for(lambda s: s["state"] == "WAIT_CONFIG" and s["last_error"] == 703, 20)
         assert sim.snapshot()["ap"] == "Blynk Device-PYN6"
 
 
 def test_a_malformed_template_id_stops_at_start_naming_the_setting(tmp_path: Path) -> None:
-    code = circuitpy(tmp_path, True)
+    code = NATIVE.circuitpy(tmp_path, True)
     settings = code.parent / "settings.toml"
     settings.write_text(settings.read_text().replace('"TMPL4abcd123"', '"4abcd123"'))
     with running_cloud(tls=True) as cloud, running_sim(code, tmp_path / "state", cloud) as sim:
@@ -258,7 +249,7 @@ def test_a_malformed_template_id_stops_at_start_naming_the_setting(tmp_path: Pat
 
 
 def test_a_build_without_ssl_stops_naming_the_setting(tmp_path: Path) -> None:
-    code = circuitpy(tmp_path, True)
+    code = NATIVE.circuitpy(tmp_path, True)
     # A CircuitPython build without the ssl module: importing it fails as it would there.
     code.write_text("import sys\nsys.modules['ssl'] = None\n" + code.read_text())
     with running_cloud(tls=True) as cloud, running_sim(code, tmp_path / "state", cloud, nvm=HOME) as sim:
@@ -271,7 +262,7 @@ def test_a_build_without_ssl_stops_naming_the_setting(tmp_path: Path) -> None:
 def test_secrets_never_reach_the_serial_log(tmp_path: Path) -> None:
     with (
         running_cloud(tls=True, tokens=[TOKEN]) as cloud,
-        running_sim(circuitpy(tmp_path, True), tmp_path / "state", cloud, nvm=HOME) as sim,
+        running_sim(NATIVE.circuitpy(tmp_path, True), tmp_path / "state", cloud, nvm=HOME) as sim,
     ):
         running(sim)
         cloud.send_internal(TOKEN, "dbg", "config start")

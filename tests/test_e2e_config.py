@@ -6,7 +6,6 @@ cloud, and the phone played by `edgent provision` and by plain HTTP requests to 
 from __future__ import annotations
 
 import json
-import shutil
 import socket
 import subprocess
 import sys
@@ -18,6 +17,7 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from devices import ALL, HOME_PASSWORD, NATIVE, NINA1, NINA3, Device
 
 from blynk_edgent.config import Config
 from blynk_edgent.store import ConfigStore
@@ -29,14 +29,8 @@ from edgent_host.sim.testing import running_sim
 from edgent_host.sim.world import DEFAULT_WORLD
 from support import fields
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from devices import ALL, NATIVE, NINA1, NINA3, Device
-
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parent.parent
-PASSWORD = "correct horse battery"
 OLD_TOKEN = "OLDtoken0123456789abcdefghijklmn"
 
 
@@ -105,7 +99,7 @@ def test_blank_device_is_provisioned_by_edgent_provision(tmp_path: Path, device:
             "board", "tmpl_id", "fw_type", "fw_ver", "ssid", "bssid", "mac", "last_error", "wifi_scan", "static_ip",
         ]  # fmt: skip
 
-        result = provision(sim, cloud, "--ssid", "HomeNet", "--password", PASSWORD, "--name", "Kitchen")
+        result = provision(sim, cloud, "--ssid", "HomeNet", "--password", HOME_PASSWORD, "--name", "Kitchen")
         assert result.returncode == 0, result.stdout + result.stderr
         assert "online" in result.stdout
 
@@ -113,7 +107,7 @@ def test_blank_device_is_provisioned_by_edgent_provision(tmp_path: Path, device:
         assert sim.wait_for(lambda s: s["boots"] == 2 and s["state"] == "RUNNING", 20)  # rebooted after the commit
         created = next(d for d in cloud.devices() if d["name"] == "Kitchen")
         config = stored(sim)
-        assert (config.ssid, config.password, config.token) == ("HomeNet", PASSWORD, created["token"])
+        assert (config.ssid, config.password, config.token) == ("HomeNet", HOME_PASSWORD, created["token"])
         assert config.provisioned and config.last_error == 0
         assert created["metadata"]["Hotspot Name"] == device.ap_ssid
         with pytest.raises(OSError):  # the portal is gone
@@ -138,7 +132,7 @@ def test_every_simulated_board_is_provisioned_from_blank(tmp_path: Path, device:
         wait_state(sim, "WAIT_CONFIG")
         info = wait_portal(sim)
         assert info["ssid"] == sim.snapshot()["ap"] and info["ssid"].startswith("Blynk Device-")
-        result = provision(sim, cloud, "--ssid", "HomeNet", "--password", PASSWORD, "--name", device.board)
+        result = provision(sim, cloud, "--ssid", "HomeNet", "--password", HOME_PASSWORD, "--name", device.board)
         assert result.returncode == 0, result.stdout + result.stderr + "\n".join(sim.log_lines()[-20:])
         assert sim.wait_for(lambda s: s["boots"] == 2 and s["state"] == "RUNNING", 30), "\n".join(sim.log_lines()[-20:])
         created = next(d for d in cloud.devices() if d["name"] == device.board)
@@ -152,7 +146,7 @@ def _provisioned_device_in_config_mode(tmp_path: Path, cloud: RunningCloud, devi
         device.code,
         tmp_path / "state",
         cloud,
-        nvm={"ssid": "HomeNet", "password": PASSWORD, "token": OLD_TOKEN},
+        nvm={"ssid": "HomeNet", "password": HOME_PASSWORD, "token": OLD_TOKEN},
         **device.sim_options(),
     )
     sim = sim_cm.__enter__()
@@ -182,7 +176,7 @@ def test_wrong_password_is_722_keeps_the_earlier_configuration_and_a_retry_succe
             kept = stored(sim)
             assert (kept.ssid, kept.token, kept.provisioned, kept.last_error) == ("HomeNet", OLD_TOKEN, True, 722)
 
-            status, _ = get(config_url(sim, ssid="HomeNet", **{"pass": PASSWORD}, blynk=new_token))
+            status, _ = get(config_url(sim, ssid="HomeNet", **{"pass": HOME_PASSWORD}, blynk=new_token))
             assert status == 200
             cloud.wait_online(new_token, timeout=30)
             assert sim.wait_for(lambda s: s["boots"] == 2 and s["state"] == "RUNNING", 30)
@@ -194,7 +188,7 @@ def test_wrong_password_is_722_keeps_the_earlier_configuration_and_a_retry_succe
 
 @pytest.mark.parametrize(
     ("ssid", "password", "token_known", "code"),
-    [("Nowhere", PASSWORD, True, 720), ("HomeNet", PASSWORD, False, 703), ("CoffeeShop", "", True, 710)],
+    [("Nowhere", HOME_PASSWORD, True, 720), ("HomeNet", HOME_PASSWORD, False, 703), ("CoffeeShop", "", True, 710)],
     ids=["unknown-network-720", "unknown-token-703", "no-internet-710"],
 )
 def test_failures_are_reported_precisely(
@@ -277,7 +271,7 @@ def test_reset_erases_and_config_erase_from_the_cloud_enters_config_mode(tmp_pat
             device.code,
             tmp_path / "state",
             cloud,
-            nvm={"ssid": "HomeNet", "password": PASSWORD, "token": OLD_TOKEN},
+            nvm={"ssid": "HomeNet", "password": HOME_PASSWORD, "token": OLD_TOKEN},
             **device.sim_options(),
         ) as sim,
     ):
@@ -297,15 +291,14 @@ def test_reset_erases_and_config_erase_from_the_cloud_enters_config_mode(tmp_pat
 
 def test_provisioned_device_copes_with_settings_copy(tmp_path: Path) -> None:
     """A CIRCUITPY copy with the token in settings.toml runs without provisioning."""
-    drive = tmp_path / "esp32s3"
-    shutil.copytree(ROOT / "examples" / "esp32s3", drive)
+    code = NATIVE.circuitpy(
+        tmp_path,
+        tls=False,
+        settings=f'BLYNK_AUTH_TOKEN = "{OLD_TOKEN}"\nCIRCUITPY_WIFI_SSID = "HomeNet"\n'
+        f'CIRCUITPY_WIFI_PASSWORD = "{HOME_PASSWORD}"\nBLYNK_PORT = 80\n',
+    )
     with running_cloud(tokens=[OLD_TOKEN]) as cloud:
-        with open(drive / "settings.toml", "a") as settings:
-            settings.write(
-                f'\nBLYNK_AUTH_TOKEN = "{OLD_TOKEN}"\nCIRCUITPY_WIFI_SSID = "HomeNet"\n'
-                f'CIRCUITPY_WIFI_PASSWORD = "{PASSWORD}"\nBLYNK_TLS = 0\nBLYNK_PORT = 80\n'
-            )
-        with running_sim(drive / "code.py", tmp_path / "state", cloud) as sim:
+        with running_sim(code, tmp_path / "state", cloud) as sim:
             wait_state(sim, "RUNNING")
             cloud.wait_online(OLD_TOKEN)
             assert not stored(sim).provisioned  # settings are used, not stored
@@ -324,7 +317,7 @@ def test_running_after_provisioning_holds_what_a_cold_boot_holds(tmp_path: Path,
         if device.native:
             _captive_dns_answers(sim)
 
-        result = provision(sim, cloud, "--ssid", "HomeNet", "--password", PASSWORD)
+        result = provision(sim, cloud, "--ssid", "HomeNet", "--password", HOME_PASSWORD)
         assert result.returncode == 0, result.stdout + result.stderr
         assert sim.wait_for(lambda s: s["boots"] == 2 and s["state"] == "RUNNING", 30)
         after_provisioning = settled_modules(sim)

@@ -7,17 +7,12 @@ import threading
 import time
 
 from blynk_edgent.httpd import HEAD_MAX, HTTPServer, Request
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from edgent_host.sim.testing import free_port
 
 
 def _ask(request: bytes) -> bytes:
     """Send ``request`` to a fresh server and return its whole answer."""
-    port = _free_port()
+    port = free_port()
     seen: list[Request] = []
 
     def handler(request: Request, reply: object) -> None:

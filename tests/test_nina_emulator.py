@@ -32,33 +32,18 @@ from edgent_host.sim.cp import MODULES, NATIVE_WIFI
 from edgent_host.sim.nina.chip import ESP32
 from edgent_host.sim.nina.radio import CLOUD_ADDRESS
 from edgent_host.sim.testing import free_port, free_udp_port, running_sim
-from edgent_host.sim.world import World
+from edgent_host.sim.world import DEFAULT_WORLD, World
 
 TOKEN = "NINAtoken0123456789abcdefghijklm"
-PASSWORD = b"correct horse battery"
+_DEFAULT = {network["ssid"]: network for network in DEFAULT_WORLD["networks"]}
+PASSWORD = _DEFAULT["HomeNet"]["password"].encode()
 BOTH = ["1.7.7", "3.3.0"]
 
 # Not in RSSI order on purpose: the firmware (ESP-IDF) sorts scan results, strongest first.
 WORLD: dict[str, Any] = {
     "networks": [
-        {
-            "ssid": "CoffeeShop",
-            "password": "",
-            "security": "OPEN",
-            "rssi": -67,
-            "channel": 1,
-            "bssid": "AA:BB:CC:00:33:44",
-            "internet": False,
-        },
-        {
-            "ssid": "HomeNet",
-            "password": "correct horse battery",
-            "security": "WPA2",
-            "rssi": -48,
-            "channel": 6,
-            "bssid": "AA:BB:CC:00:11:22",
-            "internet": True,
-        },
+        dict(_DEFAULT["CoffeeShop"]),
+        dict(_DEFAULT["HomeNet"]),
         {
             "ssid": "NoDhcp",
             "password": "static only please",

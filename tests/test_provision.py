@@ -7,7 +7,6 @@ real device code and the local cloud is in test_e2e_config.py.
 from __future__ import annotations
 
 import json
-import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,8 +15,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from devices import HOME_PASSWORD
 
 from edgent_host.cli import main
+from edgent_host.sim.testing import free_port
 
 TOKEN = "abcdefghijklmnopqrstuvwxyzAB12_-"
 
@@ -78,16 +79,13 @@ def _portal(config_answer: tuple[int, dict[str, str]], outcome: str = "connected
 @pytest.fixture
 def no_cloud() -> str:
     """The URL of a cloud API nobody answers at: a laptop on the device's AP, without internet."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
+    return f"http://127.0.0.1:{free_port()}"
 
 
 def _provision(portal: FakePortal, cloud_api: str) -> int:
     return main(
         ["provision", "--device", portal.url, "--cloud-api", cloud_api, "--ssid", "HomeNet", "--password",
-         "correct horse battery", "--token", TOKEN, "--timeout", "10"]
+         HOME_PASSWORD, "--token", TOKEN, "--timeout", "10"]
     )  # fmt: skip
 
 

@@ -3,6 +3,8 @@
 Only what both have is used here: no pytest import, no typing, no f-string tricks.
 """
 
+from blynk_edgent.config import Config
+
 
 def quote(text):
     """Percent-encode ``text`` for a query string, as a phone does (what the portal decodes)."""
@@ -23,7 +25,9 @@ def raises(kind, func, *args, **kwargs):
     raise AssertionError("expected %s from %r" % (kind.__name__, func))
 
 
-FIELD_NAMES = ("ssid", "password", "token", "host", "port", "static", "provisioned", "last_error")
+# Taken from a Config itself, so a new field is compared and copied too. ``__dict__`` rather
+# than ``vars()``, which MicroPython may lack.
+FIELD_NAMES = tuple(sorted(Config().__dict__))
 
 
 def fields(config):
@@ -33,8 +37,6 @@ def fields(config):
 
 def changed(config, **changes):
     """Return a copy of a Config with some fields changed."""
-    from blynk_edgent.config import Config
-
     values = {}
     for name in FIELD_NAMES:
         values[name] = changes.pop(name) if name in changes else getattr(config, name)
