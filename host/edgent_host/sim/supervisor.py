@@ -186,6 +186,8 @@ class Simulator:
             with self._lock:
                 self.status.log.append(line)
                 del self.status.log[:-500]
+                if process is not self._process:
+                    continue  # a board power-cycled away: its last lines are kept, not its state
                 found = _STATE_LINE.search(line)
                 if found:
                     self.status.state = found.group(2)
@@ -201,6 +203,8 @@ class Simulator:
             except ValueError:
                 continue
             with self._lock:
+                if sock is not self._control:
+                    return  # let go (a power cycle, a reboot): what it still buffered is stale
                 if "led" in message:
                     self.status.led = message["led"]
                 if "ap" in message:
@@ -382,11 +386,11 @@ def _panel_server(sim: Simulator, address: tuple[str, int]) -> ThreadingHTTPServ
                 self._file(Path(__file__).with_name("panel.html"), "text/html; charset=utf-8")
             elif route == "/api/screen.png":
                 self._file(sim.options.state_dir / "screen.png", "image/png")
-            elif self.path == "/api/state":
+            elif route == "/api/state":
                 self._reply(200, sim.snapshot())
-            elif self.path == "/api/log":
+            elif route == "/api/log":
                 self._reply(200, {"lines": sim.log_lines()})
-            elif self.path == "/api/modules":
+            elif route == "/api/modules":
                 try:
                     self._reply(200, {"modules": sim.modules()})
                 except (RuntimeError, TimeoutError) as error:
