@@ -147,7 +147,7 @@ def harness(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(lifecycle, "unload", lambda *names: None)
 
     def link_failed(edgent: Edgent, code: int, reason: str, now: int) -> None:
-        cloud.close(edgent)
+        lifecycle.close_link(edgent)
         edgent.state = "CONNECTING_CLOUD"  # as lifecycle leaves RUNNING; the rest is its business
         DEVICES[id(edgent)].failures.append((code, reason))
 
@@ -383,7 +383,7 @@ def test_server_closing_drops_the_link(server: Server) -> None:
 
 def test_running_without_a_socket_counts_as_lost(server: Server) -> None:
     device = login(server)
-    cloud.close(device.edgent)  # as if something dropped it without telling lifecycle
+    lifecycle.close_link(device.edgent)  # as if something dropped it without telling lifecycle
     device.edgent._receive(20)
     assert device.failures == [(702, "the server closed the connection")]
 

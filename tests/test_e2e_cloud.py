@@ -111,6 +111,7 @@ def test_network_outage_goes_back_to_connecting_net(tmp_path: Path, device: Devi
         running(sim, 60)
         cloud.wait_online(TOKEN)
         assert sim.snapshot()["boots"] == 1  # a provisioned device never falls back to config mode
+        assert sim.wait_for(lambda s: s["last_error"] == 0, 5), "last_error not cleared after the login"
 
 
 class ScriptedCloud:

@@ -314,6 +314,7 @@ def test_running_after_provisioning_holds_what_a_cold_boot_holds(tmp_path: Path,
         wait_portal(sim)
         in_config_mode = sim.modules()
         assert {"blynk_edgent.configmode", "blynk_edgent.portal", "blynk_edgent.httpd"} <= set(in_config_mode)
+        assert "blynk_edgent.cloud" not in in_config_mode  # lifecycle loads it only to open the link
         if device.native:
             _captive_dns_answers(sim)
 

@@ -6,18 +6,13 @@ rate limit's next second, and the words for a lost link.
 The hot path (reading, PING, virtual-pin writes, the heartbeat, sending) is in
 :class:`~blynk_edgent.edgent.Edgent`; this module is imported when one of these moments comes and
 dropped after, so a running device does not hold it in RAM. A failure to open raises
-:class:`CloudError`; a failure afterwards goes to ``lifecycle.link_failed``.
+:class:`CloudError`; a failure afterwards goes to ``lifecycle.lost`` (the hot path's reports) or
+``lifecycle.link_failed`` (a refused login, a redirect).
 """
 
 from micropython import const
 
 from blynk_edgent.edgent import HEARTBEAT_MS, RUNNING, frame
-
-# last_error codes (errors.py has their words)
-CLOUD_TIMEOUT = 702
-CLOUD_TOKEN = 703
-CLOUD_DNS = 710
-CLOUD_TLS = 711
 
 BUFF_IN = 1024  # the largest body the device takes, announced as buff-in
 BUILD = "Nov 25 2026 00:00:00"  # Blynk's info message wants a C-style build date
@@ -89,9 +84,11 @@ def open_link(edgent, pool, ssl_context, now, timeout_s):
     """Connect the link (TCP, then TLS unless ``ssl_context`` is None) and send the login.
 
     Blocks at most ``timeout_s``. Raises CloudError 710 when the host name does not resolve,
-    711 when TLS fails, and 702 when the server cannot be reached.
+    711 when TLS fails, and 702 when the server cannot be reached. The caller has closed any
+    link before (``lifecycle.close_link``).
     """
-    close(edgent)
+    from blynk_edgent.errors import CLOUD_DNS, CLOUD_TIMEOUT, CLOUD_TLS
+
     host, port = address(edgent)
     try:
         where = pool.getaddrinfo(host, port)[0][4]
@@ -123,18 +120,6 @@ def open_link(edgent, pool, ssl_context, now, timeout_s):
     edgent._write(frame(_HW_LOGIN, edgent._next_id(), (edgent.config.token,)), now)
 
 
-def close(edgent):
-    """Drop the connection, if any, and what waited to be sent on it."""
-    sock = edgent._sock
-    edgent._sock = edgent._pending = None
-    edgent._fill = 0
-    if sock is not None:
-        try:
-            sock.close()
-        except OSError:
-            pass
-
-
 def handle(edgent, command, msg_id, body, now):
     """Answer a frame the hot path does not (``body`` is the status for a RESPONSE)."""
     if command == _RESPONSE:
@@ -163,6 +148,7 @@ def handle(edgent, command, msg_id, body, now):
 
 def _login_answer(edgent, status, now):
     from blynk_edgent import lifecycle
+    from blynk_edgent.errors import CLOUD_TIMEOUT, CLOUD_TOKEN
 
     if status in (_OK, _ALREADY_REGISTERED):
         edgent._write(frame(_INTERNAL, edgent._next_id(), info(edgent)), now)
@@ -190,6 +176,7 @@ def _redirect(edgent, args, now):
     # the device stays with its own cloud.
     from blynk_edgent import lifecycle
     from blynk_edgent.config import DEFAULT_PORT, PLAIN_PORT
+    from blynk_edgent.errors import CLOUD_TIMEOUT
     from blynk_edgent.validate import check_host, check_port
 
     try:

@@ -58,8 +58,8 @@ class ConfigMode:
             try:
                 radio.start_ap(self.ssid, "")  # open, as Blynk's: the app joins it without a password
             except (RuntimeError, OSError, ValueError) as error:
-                edgent._log("config mode: the access point did not start (%r); rebooting in 10 s" % (error,))
-                edgent.last_error = 704
+                reason = "config mode: the access point did not start (%r); rebooting in 10 s" % (error,)
+                lifecycle.set_last_error(edgent, 704, reason)
                 lifecycle.set_state(edgent, lifecycle.ERROR)
                 return False
             self._ap_up = True

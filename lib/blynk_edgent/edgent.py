@@ -36,7 +36,7 @@ HOLD_FEEDBACK_MS = 3000
 HOLD_ACTION_MS = 10000
 
 HEARTBEAT_MS = const(40000)  # announced in the info message (cloud.py)
-TIMEOUT_MS = const(6000)  # Blynk's BLYNKTIMEOUT_MS: the login's answer, ping spacing, a stuck send
+TIMEOUT_MS = const(6000)  # Blynk's BLYNK_TIMEOUT_MS: the login's answer, ping spacing, a stuck send
 _MSG_LIMIT = const(15)  # outgoing HARDWARE-class messages per second (BLYNK_MSG_LIMIT)
 
 

@@ -7,10 +7,12 @@ is held. Imported by :class:`~blynk_edgent.edgent.Edgent` when it leaves RUNNING
 it gets back, so a running device does not keep it in RAM.
 """
 
-from blynk_edgent import cloud
 from blynk_edgent.clock import ticks_add, ticks_diff, ticks_ms
-from blynk_edgent.cloud import CLOUD_TIMEOUT, CLOUD_TOKEN
 from blynk_edgent.edgent import RUNNING, TIMEOUT_MS, unload
+from blynk_edgent.errors import CLOUD_TIMEOUT, CLOUD_TOKEN
+
+# cloud.py is imported only where the link is opened or reported on: config mode and joining a
+# network, which hold this module, need not hold that one too (about 3.7 KB, make bench).
 
 # Blynk.Edgent's states (protocol doc section 1.1) besides RUNNING, which is edgent.py's.
 WAIT_CONFIG = "WAIT_CONFIG"
@@ -78,11 +80,21 @@ def backoff(edgent, now):
     return delay
 
 
+def set_last_error(edgent, code, reason):
+    """Set ``last_error`` and log it, with its words, whenever it changes (0: cleared).
+
+    The one place it changes after start-up, so the serial log (and the simulator's panel, which
+    reads it) always knows the current code.
+    """
+    if code or edgent.last_error:
+        edgent.last_error = code
+        edgent._log("last_error %d: %s (%s)" % (code, words(code) if code else "cleared", reason))
+
+
 def fail(edgent, code, reason, now):
     """An attempt failed with ``last_error`` ``code``: end a test-join, enter config mode for a
     refused token (703, stored so the phone can read why), or retry later."""
-    edgent.last_error = code
-    edgent._log("last_error %d: %s (%s)" % (code, words(code), reason))
+    set_last_error(edgent, code, reason)
     if edgent._trial:
         edgent._trial = False
         mode = edgent._config_mode
@@ -145,6 +157,8 @@ def connect_cloud(edgent, now):
     if edgent._sock is None:
         if ticks_diff(now, edgent._next_try) < 0:
             return
+        from blynk_edgent import cloud
+
         host, port = cloud.address(edgent)
         edgent._log("connecting to %s:%d (%s)" % (host, port, "TLS" if edgent.tls else "plain TCP"))
         try:
@@ -162,11 +176,11 @@ def link_failed(edgent, code, reason, now):
     """The link failed with ``last_error`` ``code``, or a REDIRECT moved it (code 0): close it and
     go back a step from RUNNING; while logging in, a redirect tries again at once, a refused token
     enters config mode, anything else waits for the next attempt."""
-    cloud.close(edgent)
+    close_link(edgent)
     if edgent.state == RUNNING:
         edgent._log("cloud link lost: %s" % reason)
-        edgent.last_error = code or edgent.last_error
         if code:
+            set_last_error(edgent, code, reason)
             backoff(edgent, now)
         else:
             edgent._next_try = now
@@ -180,6 +194,7 @@ def link_failed(edgent, code, reason, now):
 
 def logged_in(edgent, now):
     """Logged in: report the hotspot name once per boot, and run (or commit a test-join)."""
+    from blynk_edgent import cloud
     from blynk_edgent.edgent import frame
 
     edgent._attempts = 0
@@ -194,7 +209,7 @@ def logged_in(edgent, now):
         edgent._hotspot_reported = True
     mode = edgent._config_mode
     if edgent.last_error:
-        edgent.last_error = 0
+        set_last_error(edgent, 0, "logged in")
         if mode is None:
             store(edgent, "save", 0)
     set_state(edgent, RUNNING)
@@ -208,12 +223,15 @@ def logged_in(edgent, now):
 
 
 def lost(edgent, why, detail, now):
-    """RUNNING lost its network (``why`` is ``"network"``) or its cloud link (a word of cloud.LOST)."""
+    """The link reported a failure: the network is gone (``why`` is ``"network"``, from RUNNING) or
+    the cloud link broke (a word of cloud.LOST: while RUNNING or while logging in)."""
     if why != "network":
+        from blynk_edgent import cloud
+
         link_failed(edgent, CLOUD_TIMEOUT, cloud.reason(why, detail), now)
         return
     edgent._log("network %r lost" % edgent.config.ssid)
-    cloud.close(edgent)
+    close_link(edgent)
     backoff(edgent, now)
     set_state(edgent, CONNECTING_CLOUD if edgent.radio.connected else CONNECTING_NET)
 
@@ -242,12 +260,24 @@ def erase(edgent):
     set_state(edgent, RESET_CONFIG)
     store(edgent, "erase", 0)
     edgent.config = Config()
-    edgent.last_error = 0
+    set_last_error(edgent, 0, "configuration erased")
+
+
+def close_link(edgent):
+    """Drop the cloud link's connection, if any, and what waited to be sent on it."""
+    sock = edgent._sock
+    edgent._sock = edgent._pending = None
+    edgent._fill = 0
+    if sock is not None:
+        try:
+            sock.close()
+        except OSError:
+            pass
 
 
 def leave(edgent):
     """Close the cloud link and leave the network."""
-    cloud.close(edgent)
+    close_link(edgent)
     edgent._cloud = None  # a redirect holds until the configuration changes
     edgent._buf = None  # 1 KB that config mode can use
     edgent.radio.leave()
