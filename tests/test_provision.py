@@ -7,6 +7,7 @@ real device code and the local cloud is in test_e2e_config.py.
 from __future__ import annotations
 
 import json
+import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,10 +27,11 @@ TOKEN = "abcdefghijklmnopqrstuvwxyzAB12_-"
 class FakePortal(ThreadingHTTPServer):
     """A device in config mode: ``config_answer`` is what /config gets, ``outcome`` the attempt phase after it."""
 
-    def __init__(self, config_answer: tuple[int, dict[str, str]], outcome: str) -> None:
+    def __init__(self, config_answer: tuple[int, dict[str, str]], outcome: str, shown_s: float | None = None) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.config_answer = config_answer
         self.outcome = outcome
+        self.shown_s = shown_s  # how long the outcome shows before the device reboots (None: for good)
         self.attempt: dict[str, Any] = {"phase": "idle"}
 
     @property
@@ -49,6 +51,8 @@ class _Handler(BaseHTTPRequestHandler):
             status, answer = self.server.config_answer
             if status == 200:
                 self.server.attempt = {"phase": self.server.outcome, "ssid": "HomeNet"}
+                if self.server.shown_s is not None:
+                    threading.Timer(self.server.shown_s, self.server.attempt.clear).start()
             self._json(status, answer)
         else:
             self._json(404, {"status": "error", "msg": "not found"})
@@ -66,8 +70,10 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def _portal(config_answer: tuple[int, dict[str, str]], outcome: str = "connected") -> Iterator[FakePortal]:
-    portal = FakePortal(config_answer, outcome)
+def _portal(
+    config_answer: tuple[int, dict[str, str]], outcome: str = "connected", shown_s: float | None = None
+) -> Iterator[FakePortal]:
+    portal = FakePortal(config_answer, outcome, shown_s)
     threading.Thread(target=portal.serve_forever, daemon=True).start()
     try:
         yield portal
@@ -117,3 +123,13 @@ def test_a_busy_device_is_a_failure_not_a_refusal(no_cloud: str, capsys: pytest.
     with _portal((503, {"status": "error", "msg": "busy trying the last configuration"})) as portal:
         assert _provision(portal, no_cloud) == 1
     assert "busy trying the last configuration (HTTP 503)" in capsys.readouterr().err
+
+
+def test_a_cloud_that_hangs_does_not_hide_the_devices_short_report(capsys: pytest.CaptureFixture[str]) -> None:
+    # A cloud API that takes connections and never answers (a captive network, say), and a device
+    # that shows "connected" for 2 s before it reboots, as config mode does (_SUCCESS_GRACE_MS).
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        cloud_api = "http://127.0.0.1:%d" % silent.getsockname()[1]
+        with _portal((200, {"status": "ok", "msg": "Trying to connect..."}), shown_s=2.0) as portal:
+            assert _provision(portal, cloud_api) == 0
+    assert "its own report" in capsys.readouterr().out

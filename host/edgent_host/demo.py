@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from blynk_edgent.edgent import HOLD_ACTION_MS, HOLD_FEEDBACK_MS
+from edgent_host.cloud.devices import redact
 from edgent_host.deploy import EXAMPLES, ROOT
 from edgent_host.sim.command import add_nina_firmware
 from edgent_host.sim.world import World
@@ -177,7 +178,7 @@ def _story(demo: Demo, sim: Any, cloud: Any, portal: str) -> None:
         "4. the app creates the device in the cloud and gets its token",
         lambda: cloud.new_device(template_id=info["tmpl_id"], name="Demo Wio Terminal"),
     )
-    demo.say(f"  token {token[:4]}...")
+    demo.say(f"  token {redact(token)}")
     home = World().find("HomeNet")  # the simulator's default world, which the device sees
     assert home is not None
     query = urlencode(

@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from blynk_edgent import messages
+from edgent_host.cloud.devices import redact
 
 DEFAULT_DEVICE = "http://192.168.4.1"
 DEFAULT_CLOUD_API = "https://blynk.cloud"
@@ -76,10 +77,10 @@ def _json(status: int, body: bytes, what: str) -> Any:
         raise ProvisionError(f"{what}: HTTP {status}, not JSON: {body[:200]!r}") from None
 
 
-def board_info(device: str) -> dict[str, Any]:
+def board_info(device: str, timeout: float = 5) -> dict[str, Any]:
     """The device's ``/board_info.json``."""
     try:
-        status, body = _http("GET", device.rstrip("/") + "/board_info.json")
+        status, body = _http("GET", device.rstrip("/") + "/board_info.json", timeout=timeout)
     except (urllib.error.URLError, OSError) as error:
         raise ProvisionError(
             f'no device at {device} ({error}). Join the device\'s access point ("Blynk <template>-XXXX") first.'
@@ -109,10 +110,12 @@ def new_token(cloud_api: str, template_id: str, name: str) -> str:
     return str(answer["token"])
 
 
-def is_online(cloud_api: str, token: str) -> bool | None:
+def is_online(cloud_api: str, token: str, timeout: float = 5) -> bool | None:
     """Whether the cloud sees the device logged in; None when its API does not answer."""
     try:
-        status, body = _http("GET", f"{cloud_api.rstrip('/')}/external/api/isHardwareConnected?token={token}")
+        status, body = _http(
+            "GET", f"{cloud_api.rstrip('/')}/external/api/isHardwareConnected?token={token}", timeout=timeout
+        )
     except (urllib.error.URLError, OSError):
         return None
     return status == 200 and body.strip() == b"true"
@@ -140,7 +143,7 @@ def provision(args: argparse.Namespace, say: Any = print) -> None:
     token = args.token
     if not token:
         token = new_token(args.cloud_api, args.template or str(info.get("tmpl_id")), args.name)
-        say(f"device created in the cloud: token {token[:4]}...")
+        say(f"device created in the cloud: token {redact(token)}")
     params: dict[str, str] = {"ssid": args.ssid, "pass": args.password, "blynk": token}
     if args.host:
         params["host"] = args.host
@@ -171,13 +174,11 @@ def _wait(args: argparse.Namespace, token: str, say: Any) -> None:
     last_phase = ""
     cloud_answered = False
     while time.monotonic() < deadline:
-        online = is_online(args.cloud_api, token)
-        cloud_answered = cloud_answered or online is not None
-        if online:
-            say(f"online: the device is connected to {args.ssid!r} and to Blynk.Cloud (the cloud's API says so)")
-            return
+        # The device first: it shows "connected" for only about 2 s before it reboots, and a
+        # cloud API that hangs (a laptop on the device's access point, without internet) must
+        # not make this loop miss it; hence also the cloud's short timeout.
         try:
-            info = board_info(args.device)
+            info = board_info(args.device, timeout=2)
         except ProvisionError:
             info = {}  # its access point is down while it tries (radios that cannot do both)
         attempt = info.get("attempt") or {}
@@ -190,6 +191,11 @@ def _wait(args: argparse.Namespace, token: str, say: Any) -> None:
                 f"online: the device is connected to {attempt.get('ssid', args.ssid)!r} and logged in to the cloud "
                 "(its own report; it reboots into running mode now)"
             )
+            return
+        online = is_online(args.cloud_api, token, timeout=1)
+        cloud_answered = cloud_answered or online is not None
+        if online:
+            say(f"online: the device is connected to {args.ssid!r} and to Blynk.Cloud (the cloud's API says so)")
             return
         if phase == "failed":
             raise ProvisionError("the device could not connect: " + explain(int(info.get("last_error", 0))))
