@@ -175,9 +175,8 @@ def _redirect(edgent, args, now):
     # provisioned cloud is (validate.py); a redirect that breaks them fails the link (702) and
     # the device stays with its own cloud.
     from blynk_edgent import lifecycle
-    from blynk_edgent.config import DEFAULT_PORT, PLAIN_PORT
     from blynk_edgent.errors import CLOUD_TIMEOUT
-    from blynk_edgent.validate import check_host, check_port
+    from blynk_edgent.validate import check_host, check_port, default_port
 
     try:
         host = check_host(args[0] if args else "")
@@ -185,7 +184,7 @@ def _redirect(edgent, args, now):
         # this link's transport is the one that can work.
         text = args[1] if len(args) > 1 else ""
         if text == "":
-            port = DEFAULT_PORT if edgent.tls else PLAIN_PORT
+            port = default_port(edgent.tls)
         elif text.isdigit():
             port = check_port(int(text))
         else:
@@ -201,8 +200,7 @@ def defer(edgent, command, args, key):
     """Keep a message over the rate limit for the next second: the newest per ``key`` wins."""
     if edgent._pending is None:
         edgent._pending = {}
-    # A message without a key never replaces another: it gets a key of its own.
-    edgent._pending[key if key is not None else object()] = (command, args)
+    edgent._pending[key] = (command, args)  # every rate-limited message has one (EVENT_LOG is not limited)
 
 
 def flush(edgent, now):

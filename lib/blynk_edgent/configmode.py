@@ -19,6 +19,7 @@ Blynk's flow, with what no peer does added:
 
 from blynk_edgent import lifecycle
 from blynk_edgent.clock import ticks_add, ticks_diff, ticks_ms
+from blynk_edgent.errors import NETWORK_GENERIC
 
 IDLE_FALLBACK_MS = 10 * 60 * 1000
 PHONE_QUIET_MS = 2 * 60 * 1000  # a radio that cannot count AP clients: the phone is gone after this
@@ -59,7 +60,7 @@ class ConfigMode:
                 radio.start_ap(self.ssid, "")  # open, as Blynk's: the app joins it without a password
             except (RuntimeError, OSError, ValueError) as error:
                 reason = "config mode: the access point did not start (%r); rebooting in 10 s" % (error,)
-                lifecycle.set_last_error(edgent, 704, reason)
+                lifecycle.set_last_error(edgent, NETWORK_GENERIC, reason)
                 lifecycle.set_state(edgent, lifecycle.ERROR)
                 return False
             self._ap_up = True

@@ -119,8 +119,8 @@ def _port(params, name, default):
 
 def parse_config(params, tls):
     """Return ``(Config, save_first)`` from ``/config`` parameters; ValueError names the parameter."""
-    from blynk_edgent.config import DEFAULT_HOST, DEFAULT_PORT, PLAIN_PORT, Config
-    from blynk_edgent.validate import validate
+    from blynk_edgent.config import DEFAULT_HOST, Config
+    from blynk_edgent.validate import default_port, validate
 
     interface = params.get("if", "wifi")
     if interface not in ("", "wifi"):
@@ -140,7 +140,7 @@ def parse_config(params, tls):
         password=params.get("pass", ""),
         token=params.get("blynk", ""),
         host=params.get("host") or DEFAULT_HOST,
-        port=_port(params, port_name, DEFAULT_PORT if tls else PLAIN_PORT),
+        port=_port(params, port_name, default_port(tls)),
         static=static,
         provisioned=True,  # validated as a configuration that must work
     )

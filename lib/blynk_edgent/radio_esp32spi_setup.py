@@ -11,6 +11,7 @@ firmware never reports. Loaded when needed and dropped after.
 import time
 
 from blynk_edgent.clock import ticks_diff, ticks_ms
+from blynk_edgent.errors import NETWORK_AUTH, NETWORK_GENERIC, NETWORK_NO_IP, NETWORK_NOT_FOUND, NETWORK_TIMEOUT
 
 # adafruit_esp32spi's status codes
 _WL_NO_SSID_AVAIL = 1
@@ -19,12 +20,6 @@ _WL_CONNECT_FAILED = 4
 _WL_AP_LISTENING = 7
 _WL_AP_FAILED = 9
 
-# last_error codes (errors.py)
-_NETWORK_TIMEOUT = 701
-_NETWORK_GENERIC = 704
-_NETWORK_NOT_FOUND = 720
-_NETWORK_AUTH = 722
-_NETWORK_NO_IP = 723
 
 _GET_REASON_CODE = 0x1F  # NINA's last disconnect reason: 201 no AP found, 202 auth failed
 _GET_CURR_SSID = 0x23
@@ -109,23 +104,23 @@ def join(esp, nina3, config, timeout_s, hostname):
         else:
             esp.wifi_set_network(ssid)
     except (OSError, RuntimeError):
-        return _NETWORK_GENERIC
+        return NETWORK_GENERIC
     start = ticks_ms()
     while ticks_diff(ticks_ms(), start) < timeout_s * 1000:
         try:
             status = esp.status
         except (OSError, RuntimeError):
-            return _NETWORK_GENERIC
+            return NETWORK_GENERIC
         if status == _WL_CONNECTED:
             return 0
         if status == _WL_CONNECT_FAILED:
-            return _NETWORK_NOT_FOUND if _reason(esp) == 201 else _NETWORK_AUTH
+            return NETWORK_NOT_FOUND if _reason(esp) == 201 else NETWORK_AUTH
         if status == _WL_NO_SSID_AVAIL and nina3:
-            return _NETWORK_NOT_FOUND  # on 3.x this is the end of the attempt, not its start
+            return NETWORK_NOT_FOUND  # on 3.x this is the end of the attempt, not its start
         time.sleep(0.05)
     if _associated(esp, ssid):
-        return _NETWORK_NO_IP
-    return _NETWORK_NOT_FOUND if _reason(esp) == 201 else _NETWORK_TIMEOUT
+        return NETWORK_NO_IP
+    return NETWORK_NOT_FOUND if _reason(esp) == 201 else NETWORK_TIMEOUT
 
 
 def scan(esp, nina3):

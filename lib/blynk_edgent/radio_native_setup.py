@@ -4,12 +4,7 @@ Kept apart from the radio's core so a running device does not hold them in RAM: 
 methods import this module when they are called.
 """
 
-# last_error codes (errors.py), as literals: a running device need not import that module.
-_NETWORK_TIMEOUT = 701
-_NETWORK_GENERIC = 704
-_NETWORK_NOT_FOUND = 720
-_NETWORK_AUTH = 722
-_NETWORK_NO_IP = 723
+from blynk_edgent.errors import NETWORK_AUTH, NETWORK_GENERIC, NETWORK_NO_IP, NETWORK_NOT_FOUND, NETWORK_TIMEOUT
 
 
 def tls_context():
@@ -31,10 +26,10 @@ def join_error(error):
     """Return the ``last_error`` code for an exception from ``wifi.radio.connect``."""
     text = str(error)
     if "Authentication" in text:
-        return _NETWORK_AUTH
+        return NETWORK_AUTH
     if "No network" in text:
-        return _NETWORK_NOT_FOUND
-    return _NETWORK_TIMEOUT
+        return NETWORK_NOT_FOUND
+    return NETWORK_TIMEOUT
 
 
 def security_name(authmodes, auth_mode_type):
@@ -75,7 +70,7 @@ def join(radio, config, timeout_s, hostname):
                 ipv4_dns=IPv4Address(dns) if dns else None,
             )
         except (ValueError, OSError, RuntimeError):
-            return _NETWORK_NO_IP
+            return NETWORK_NO_IP
     else:
         try:
             radio.start_dhcp()
@@ -86,9 +81,9 @@ def join(radio, config, timeout_s, hostname):
     except ConnectionError as error:
         return join_error(error)
     except (OSError, RuntimeError):
-        return _NETWORK_GENERIC
+        return NETWORK_GENERIC
     if radio.ipv4_address is None:
-        return _NETWORK_NO_IP
+        return NETWORK_NO_IP
     return 0
 
 

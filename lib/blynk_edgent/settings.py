@@ -6,7 +6,8 @@ settings support raise NotImplementedError from ``getenv``; they read as "not se
 Used once at start-up.
 """
 
-from blynk_edgent.config import DEFAULT_HOST, DEFAULT_PORT, PLAIN_PORT, Config
+from blynk_edgent.config import DEFAULT_HOST, Config
+from blynk_edgent.validate import default_port, validate
 
 
 class SettingsError(ValueError):
@@ -68,7 +69,7 @@ def fixed_config(tls=True):
         return None
     port = get("BLYNK_PORT")
     try:
-        port = int(port) if port is not None else (DEFAULT_PORT if tls else PLAIN_PORT)
+        port = int(port) if port is not None else default_port(tls)
     except ValueError:
         raise SettingsError("BLYNK_PORT must be a number from 1 to 65535, got %r" % port)
     config = Config(
@@ -86,8 +87,6 @@ def fixed_config(tls=True):
         "host": "BLYNK_SERVER",
         "port": "BLYNK_PORT",
     }
-    from blynk_edgent.validate import validate
-
     try:
         return validate(config, names)
     except ValueError as error:

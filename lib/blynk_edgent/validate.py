@@ -79,6 +79,13 @@ def check_host(host):
     return host
 
 
+def default_port(tls):
+    """Blynk.Cloud's port for the transport: 443 over TLS, 80 over plain TCP."""
+    from blynk_edgent.config import DEFAULT_PORT, PLAIN_PORT
+
+    return DEFAULT_PORT if tls else PLAIN_PORT
+
+
 def check_port(port):
     """Return ``port`` if it is an integer from 1 to 65535."""
     if not isinstance(port, int) or isinstance(port, bool):
