@@ -14,12 +14,14 @@ import digitalio
 
 from blynk_edgent import Edgent
 
-led = None
-if hasattr(board, "LED") and hasattr(board, "NEOPIXEL"):  # else Edgent() shows its status on board.LED
+edgent = Edgent()
+
+# board.LED is ours unless Edgent() took it for its status (boards without a NeoPixel).
+try:
     led = digitalio.DigitalInOut(board.LED)
     led.switch_to_output(False)
-
-edgent = Edgent()
+except (AttributeError, ValueError):  # no board.LED; "LED in use"
+    led = None
 
 
 @edgent.on_virtual_write(1)
