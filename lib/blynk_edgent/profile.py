@@ -51,12 +51,11 @@ def setup(edgent, profile, options):
     radio = options.get("radio")
     if radio is None:
         if profile is not None and get(profile, "RADIO", "native") == "esp32spi":
-            from blynk_edgent.edgent import unload
             from blynk_edgent.radio_esp32spi_setup import from_pins
 
             spi, cs, busy, reset, gpio0 = profile.esp32()
+            # (The radio's __init__ drops the setup module once it is done with it.)
             radio = from_pins(spi, cs, busy, reset, gpio0, log=edgent._print)
-            unload("radio_esp32spi_setup")
         else:
             from blynk_edgent.radio_native import NativeRadio
 
