@@ -171,9 +171,11 @@ class ConfigMode:
     # -- outcome of a test-join --------------------------------------------------------------
 
     def trial_failed(self, code):
-        """The network or the cloud refused: keep the previous configuration, say why, resume."""
+        """The network or the cloud refused: keep the previous configuration, say why, resume.
+
+        (lifecycle.fail, the one caller, has set ``last_error`` to ``code`` already.)
+        """
         edgent = self.edgent
-        edgent.last_error = code
         self.attempt = {"phase": "failed", "ssid": edgent.config.ssid, "last_error": code}
         lifecycle.leave(edgent)
         edgent.config = lifecycle.stored(edgent)
