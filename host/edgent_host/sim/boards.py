@@ -43,9 +43,19 @@ class SimBoard:
             object.__setattr__(self, "machine", f"{self.name} with {self.chip}")
 
     @property
+    def ap_mac(self) -> bytes:
+        """The access point's MAC (the station MAC + 1, as on ESP32)."""
+        return ap_mac_of(self.mac)
+
+    @property
     def new_nvm_fill(self) -> str:
         """ESP32 NVM that was never written holds random bytes; flash elsewhere reads 0xFF."""
         return "random" if self.port == "espressif" else "erased"
+
+
+def ap_mac_of(station_mac: bytes) -> bytes:
+    """The soft AP's MAC for ``station_mac``: ESP-IDF's, the station MAC + 1 (last byte, wrapping)."""
+    return station_mac[:5] + bytes(((station_mac[5] + 1) & 0xFF,))
 
 
 def _stub(board_id: str) -> str:

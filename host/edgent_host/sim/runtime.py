@@ -12,12 +12,15 @@ import socket
 import ssl
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from edgent_host.sim.boards import SimBoard
-from edgent_host.sim.world import World
+from edgent_host.sim.world import Network, World
+
+_Cloud = TypeVar("_Cloud")
 
 REBOOT_EXIT = 75  # microcontroller.reset(): the supervisor starts the next boot at once
 
@@ -31,6 +34,24 @@ def is_dotted_quad(name: str) -> bool:
 def is_cloud_name(name: str) -> bool:
     """True for ``blynk.cloud`` and its regional hosts, which resolve to the local cloud."""
     return name == "blynk.cloud" or name.endswith(".blynk.cloud")
+
+
+def lookup(name: str, network: Callable[[], Network | None], cloud: _Cloud) -> str | _Cloud | None:
+    """What ``name`` resolves to on the simulated network, both radios' DNS: a literal IPv4 address
+    is itself without asking; else ``network()`` is the network the query goes out on (None: no
+    answer), and one without internet answers nothing; ``blynk.cloud`` and its regional hosts are
+    ``cloud`` (each radio's stand-in for the local cloud), ``localhost`` is 127.0.0.1; other names
+    do not resolve (None). ``network`` is called only when DNS is asked, as the radios look then."""
+    if is_dotted_quad(name):
+        return name
+    joined = network()
+    if joined is None or not joined.internet:
+        return None
+    if is_cloud_name(name):
+        return cloud
+    if name == "localhost":
+        return "127.0.0.1"
+    return None
 
 
 def trusting_context(ca_file: Path | None) -> ssl.SSLContext:
@@ -81,6 +102,15 @@ class Runtime:
             if self.board.buttons.get(name, False):
                 state.value = True  # an active-low button reads high while released
         return state
+
+    def bind_address(self, port: int, udp: bool) -> tuple[str, int]:
+        """The host address a device server bound to ``port`` listens on: TCP port 80 (the portal)
+        the ``--portal`` address, UDP port 53 (captive DNS) the ``--dns`` one, else a free loopback port."""
+        if port == 80 and not udp:
+            return self.portal
+        if port == 53 and udp and self.dns is not None:
+            return self.dns
+        return ("127.0.0.1", 0)
 
     def report(self, **fields: Any) -> None:
         """Tell the supervisor something (LED colour, screen, ...), one JSON line."""

@@ -14,6 +14,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+# The simulated network, the same for both radios (sim/cp/wifi.py and the NINA emulator, sim/nina):
+JOIN_S = 0.15  # a join takes time on a board; a little here keeps races honest
+SCAN_S = 0.2  # and so does a scan
+STATION_IP = "192.168.1.50"  # what DHCP gives the station
+GATEWAY = "192.168.1.1"  # the router, which is also the DNS server DHCP hands out
+NETMASK = "255.255.255.0"  # of the station's network and of the access point's
+AP_IP = "192.168.4.1"  # the device's own access point (its portal is http://192.168.4.1/)
+PHONE_IP = "192.168.4.2"  # a phone on that access point: the peer of every portal client
+PHONE_WINDOW_S = 30.0  # a phone stays on the access point this long after its last connection
+
 SECURITIES = ("OPEN", "WEP", "WPA", "WPA2", "WPA+WPA2", "WPA2+WPA3", "WPA3", "WPA2-EAP")
 
 DEFAULT_WORLD: dict[str, Any] = {
@@ -130,3 +140,8 @@ class World:
             if network.ssid == ssid:
                 return network
         return None
+
+    def joinable(self, ssid: str, password: str) -> Network | None:
+        """Return the network called ``ssid`` if a station with ``password`` may join it, else None."""
+        network = self.find(ssid)
+        return network if network is not None and network.accepts(password) else None

@@ -19,6 +19,7 @@ from typing import Any
 
 from edgent_host.sim import runtime as _sim
 from edgent_host.sim.cp import EAGAIN, ECONNABORTED, ECONNREFUSED, ECONNRESET, EHOSTUNREACH, ENOTCONN, ETIMEDOUT
+from edgent_host.sim.world import PHONE_IP
 
 _MAX_SOCKETS = 8  # CONFIG_LWIP_MAX_SOCKETS on espressif; MAX_SOCKETS on raspberrypi
 
@@ -71,20 +72,16 @@ class SocketPool:
         self, host: str, port: int, family: int = 0, type: int = 0, proto: int = 0, flags: int = 0
     ) -> list[tuple[int, int, int, str, tuple[str, int]]]:
         """Resolve ``host``: dotted quads as they are, ``blynk.cloud`` to the local cloud."""
-        host_name = host
         runtime = _sim.current()
-        if _sim.is_dotted_quad(host_name):
-            return [(self.AF_INET, self.SOCK_STREAM, 0, "", (host_name, port))]
-        if not self.radio._check_link():
+        radio = self.radio
+        # Names go out through the joined network (with or without an address); the cloud's
+        # names are the local cloud's real address and port.
+        address = _sim.lookup(host, lambda: radio._joined if radio._check_link() else None, runtime.cloud)
+        if address is None:
             raise self.gaierror(self.EAI_NONAME, "Name or service not known")
-        network = self.radio._joined
-        if network is None or not network.internet:
-            raise self.gaierror(self.EAI_NONAME, "Name or service not known")
-        if _sim.is_cloud_name(host_name):
-            return [(self.AF_INET, self.SOCK_STREAM, 0, "", runtime.cloud)]
-        if host_name == "localhost":
-            return [(self.AF_INET, self.SOCK_STREAM, 0, "", ("127.0.0.1", port))]
-        raise self.gaierror(self.EAI_NONAME, "Name or service not known")
+        if isinstance(address, tuple):
+            return [(self.AF_INET, self.SOCK_STREAM, 0, "", address)]
+        return [(self.AF_INET, self.SOCK_STREAM, 0, "", (address, port))]
 
     def socket(self, family: int = AF_INET, type: int = SOCK_STREAM, proto: int = IPPROTO_IP) -> Socket:
         """A new socket; past the limit, ``RuntimeError("Out of sockets")`` as on the board."""
@@ -176,12 +173,9 @@ class Socket:
         """Bind; port 80 becomes the ``--portal`` address, UDP 53 the ``--dns`` address."""
         runtime = _sim.current()
         _, port = address
-        if port == 80 and self.type == SocketPool.SOCK_STREAM:
-            target = runtime.portal
-        elif port == 53 and self.type == SocketPool.SOCK_DGRAM and runtime.dns is not None:
-            target = runtime.dns
-        else:
-            target = ("127.0.0.1", 0)
+        # Only a TCP or UDP socket is the portal or the DNS server; any other (SOCK_RAW) is neither.
+        special = self.type in (SocketPool.SOCK_STREAM, SocketPool.SOCK_DGRAM)
+        target = runtime.bind_address(port if special else 0, udp=self.type == SocketPool.SOCK_DGRAM)
         real = self._real()
         real.setsockopt(host.SOL_SOCKET, host.SO_REUSEADDR, 1)
         try:
@@ -207,7 +201,7 @@ class Socket:
         conn.settimeout(None)
         self._pool.radio._phone_seen()
         # The phone is on the access point's subnet.
-        return wrapped, ("192.168.4.2", peer[1])
+        return wrapped, (PHONE_IP, peer[1])
 
     # -- client side -----------------------------------------------------------------------
 

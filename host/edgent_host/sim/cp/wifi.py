@@ -15,10 +15,17 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from edgent_host.sim import runtime as _sim
+from edgent_host.sim.world import (
+    AP_IP,
+    GATEWAY,
+    JOIN_S,
+    NETMASK,
+    PHONE_IP,
+    PHONE_WINDOW_S,
+    SCAN_S,
+    STATION_IP,
+)
 from edgent_host.sim.world import Network as WorldNetwork
-
-_JOIN_DELAY_S = 0.15  # a join takes time on a board; a little here keeps races honest
-_SCAN_DELAY_S = 0.2
 
 
 class AuthMode:
@@ -81,7 +88,7 @@ class Radio:
     def __init__(self) -> None:
         board = _sim.current().board
         self._mac = bytes(board.mac)
-        self._mac_ap = self._mac[:5] + bytes(((self._mac[5] + 1) & 0xFF,))
+        self._mac_ap = board.ap_mac
         self.enabled = True
         self.hostname = "espressif" if board.port == "espressif" else "cyw43"
         self.tx_power = 20.0
@@ -91,7 +98,7 @@ class Radio:
         self._has_ip = False
         self._dhcp = True
         self._static: dict[str, Any] | None = None
-        self._dns = ipaddress.IPv4Address("192.168.1.1")
+        self._dns = ipaddress.IPv4Address(GATEWAY)
         self._ap: dict[str, Any] | None = None
         self._scanning = False
         self._ap_started_once = False
@@ -104,8 +111,8 @@ class Radio:
         """True while the joined network is still there with the same password."""
         if self._joined is None:
             return False
-        current = _sim.current().world.find(self._joined.ssid)
-        if current is None or not current.accepts(self._joined_password):
+        current = _sim.current().world.joinable(self._joined.ssid, self._joined_password)
+        if current is None:
             self._drop_station()
             return False
         self._joined = current
@@ -130,7 +137,7 @@ class Radio:
             return None
         if self._static is not None:
             return ipaddress.IPv4Address(str(self._static["ipv4"]))
-        return ipaddress.IPv4Address("192.168.1.50")
+        return ipaddress.IPv4Address(STATION_IP)
 
     def _address(self, key: str, dhcp_value: str) -> ipaddress.IPv4Address | None:
         # What DHCP gives the station, or what set_ipv4_address set; None while not joined.
@@ -145,12 +152,12 @@ class Radio:
     @property
     def ipv4_gateway(self) -> ipaddress.IPv4Address | None:
         """The station's gateway, or None."""
-        return self._address("gateway", "192.168.1.1")
+        return self._address("gateway", GATEWAY)
 
     @property
     def ipv4_subnet(self) -> ipaddress.IPv4Address | None:
         """The station's netmask, or None."""
-        return self._address("netmask", "255.255.255.0")
+        return self._address("netmask", NETMASK)
 
     @property
     def ipv4_dns(self) -> ipaddress.IPv4Address | None:
@@ -189,7 +196,7 @@ class Radio:
         """Get the station's address by DHCP (IPv4 only here: the simulated networks have no IPv6)."""
         self._dhcp = True
         self._static = None
-        self._dns = ipaddress.IPv4Address("192.168.1.1")  # the lease brings the router's again
+        self._dns = ipaddress.IPv4Address(GATEWAY)  # the lease brings the router's again
 
     def stop_dhcp(self) -> None:
         """Stop DHCP (before a static address)."""
@@ -223,7 +230,7 @@ class Radio:
             raise ValueError("password length must be 8-64")
         if not self.enabled:
             raise RuntimeError("WiFi is off")
-        time.sleep(_JOIN_DELAY_S)
+        time.sleep(JOIN_S)
         self._drop_station()
         network = _sim.current().world.find(ssid_bytes.decode(errors="replace"))
         if network is None:
@@ -243,7 +250,7 @@ class Radio:
         if not 1 <= start_channel <= stop_channel <= 14:
             raise ValueError("channel must be 1-14")
         self._scanning = True
-        time.sleep(_SCAN_DELAY_S)
+        time.sleep(SCAN_S)
         return iter([Network(n) for n in _sim.current().world.networks if start_channel <= n.channel <= 14])
 
     def stop_scanning_networks(self) -> None:
@@ -296,7 +303,7 @@ class Radio:
     @property
     def ipv4_address_ap(self) -> ipaddress.IPv4Address | None:
         """The access point's address (192.168.4.1), or None."""
-        return ipaddress.IPv4Address("192.168.4.1") if self._ap is not None else None
+        return ipaddress.IPv4Address(AP_IP) if self._ap is not None else None
 
     @property
     def ipv4_gateway_ap(self) -> ipaddress.IPv4Address | None:
@@ -306,7 +313,7 @@ class Radio:
     @property
     def ipv4_subnet_ap(self) -> ipaddress.IPv4Address | None:
         """The access point's netmask, or None."""
-        return ipaddress.IPv4Address("255.255.255.0") if self._ap is not None else None
+        return ipaddress.IPv4Address(NETMASK) if self._ap is not None else None
 
     def _phone_seen(self) -> None:
         """A client reached the portal: a phone is on the access point."""
@@ -315,10 +322,10 @@ class Radio:
     @property
     def stations_ap(self) -> tuple[_Station, ...]:
         """The phones on the access point: the simulator counts one while the portal has had a
-        client in the last 30 s (a phone stays joined for a while after its last request)."""
-        if self._ap is None or self._phone_at is None or time.monotonic() - self._phone_at > 30:
+        client in the last ``PHONE_WINDOW_S`` (a phone stays joined for a while after its last request)."""
+        if self._ap is None or self._phone_at is None or time.monotonic() - self._phone_at > PHONE_WINDOW_S:
             return ()
-        return (_Station(bytes.fromhex("02AABBCCDDEE"), -40, "192.168.4.2"),)
+        return (_Station(bytes.fromhex("02AABBCCDDEE"), -40, PHONE_IP),)
 
 
 radio = Radio()

@@ -20,6 +20,7 @@ on 1.x) get the error reply. Enterprise WiFi and client certificates are accepte
 
 from __future__ import annotations
 
+import ipaddress
 import struct
 import time
 from collections.abc import Callable
@@ -27,8 +28,9 @@ from typing import TYPE_CHECKING
 
 from edgent_host.sim.nina import protocol as p
 from edgent_host.sim.nina.protocol import Cmd
-from edgent_host.sim.nina.radio import SCAN_S, Radio, dotted, packed
+from edgent_host.sim.nina.radio import NO_ADDRESS, Radio, dotted, packed
 from edgent_host.sim.nina.sockets import SocketTable
+from edgent_host.sim.world import GATEWAY, NETMASK, SCAN_S
 
 if TYPE_CHECKING:
     from edgent_host.sim.nina.personality import Personality
@@ -40,6 +42,7 @@ Handler = Callable[[bytes, Params], Answer]
 
 _OK = [b"\x01"]
 _NO = [b"\x00"]
+_LAN = ipaddress.IPv4Network(f"{GATEWAY}/{NETMASK}", strict=False)  # the station's network: no internet needed
 
 
 def _text(data: bytes) -> str:
@@ -70,7 +73,7 @@ class Firmware:
         self.radio.on_station_down = self.sockets.drop_station
         self.radio.on_ap_down = self.sockets.drop_ap
         self.took = 0.0  # how long the last command kept the firmware busy, beyond real time
-        self._resolved = packed("0.0.0.0")
+        self._resolved = packed(NO_ADDRESS)
         self._handlers: dict[int, Handler] = {
             Cmd.SET_NET: self._set_net,
             Cmd.SET_PASSPHRASE: self._set_passphrase,
@@ -273,7 +276,7 @@ class Firmware:
 
     def _ping(self, frame: bytes, params: Params) -> Answer:
         target = dotted(_arg(params, 0))
-        reachable = self.radio.station_up() and (target.startswith("192.168.1.") or self.radio.has_internet())
+        reachable = self.radio.station_up() and (ipaddress.IPv4Address(target) in _LAN or self.radio.has_internet())
         return [struct.pack("<h", 12 if reachable else -1)]
 
     def _send_data(self, frame: bytes, params: Params) -> Answer:

@@ -17,22 +17,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from edgent_host.sim.boards import ap_mac_of
 from edgent_host.sim.nina import protocol as p
-from edgent_host.sim.runtime import is_cloud_name, is_dotted_quad
-from edgent_host.sim.world import Network
+from edgent_host.sim.runtime import lookup
+from edgent_host.sim.world import AP_IP, GATEWAY, JOIN_S, NETMASK, PHONE_WINDOW_S, STATION_IP, Network
 
 if TYPE_CHECKING:
     from edgent_host.sim.nina.personality import Personality
     from edgent_host.sim.runtime import Runtime
 
-JOIN_S = 0.15  # a join takes time on a board (the same delay as sim/cp/wifi.py)
-SCAN_S = 0.2  # how long the firmware is busy answering SCAN_NETWORKS
-PHONE_WINDOW_S = 30.0  # a phone stays on the AP this long after its last connection
-
-STATION_IP = "192.168.1.50"
-GATEWAY = "192.168.1.1"
-NETMASK = "255.255.255.0"
-AP_IP = "192.168.4.1"
 NO_ADDRESS = "0.0.0.0"
 # What blynk.cloud resolves to on the simulated internet (TEST-NET-3, RFC 5737: no real host);
 # connections to it, on any port, reach the local cloud (runtime.cloud).
@@ -85,7 +78,7 @@ class Radio:
         self.runtime = runtime
         self.personality = personality
         self.sta_mac = bytes(mac)
-        self.ap_mac = self.sta_mac[:5] + bytes(((self.sta_mac[5] + 1) & 0xFF,))  # ESP32: station MAC + 1
+        self.ap_mac = ap_mac_of(self.sta_mac)
         # Called when the station goes away (close client sockets) and when the AP stops.
         self.on_station_down: Callable[[], None] = lambda: None
         self.on_ap_down: Callable[[], None] = lambda: None
@@ -119,14 +112,13 @@ class Radio:
             # arduino-esp32 keeps reconnecting (NO_AP_FOUND and BEACON_TIMEOUT are "reconnectable
             # reasons"); the attempt only succeeds once the network is back.
             ssid, password = self._wanted
-            network = self.runtime.world.find(ssid)
-            if network is not None and network.accepts(password):
+            if self.runtime.world.joinable(ssid, password) is not None:
                 self._attempt = _Attempt(ssid, password, now + JOIN_S)
 
     def _link_ok(self) -> bool:
         assert self.joined is not None
-        current = self.runtime.world.find(self.joined.ssid)
-        if current is None or not current.accepts(self._joined_password):
+        current = self.runtime.world.joinable(self.joined.ssid, self._joined_password)
+        if current is None:
             return False
         self.joined = current
         return True
@@ -352,17 +344,12 @@ class Radio:
 
     def resolve(self, name: str) -> str | None:
         """What ``name`` resolves to through the station's DNS, or None (lwIP getaddrinfo)."""
-        if is_dotted_quad(name):
-            return name  # a literal address needs no DNS
-        if not self.station_up():
-            return None
-        assert self.joined is not None
-        if not self.joined.internet or not any(server != NO_ADDRESS for server in self.dns):
-            return None
-        if is_cloud_name(name):
-            return CLOUD_ADDRESS
-        if name == "localhost":
-            return "127.0.0.1"
+        return lookup(name, self._dns_network, CLOUD_ADDRESS)
+
+    def _dns_network(self) -> Network | None:
+        """The network a DNS query goes out on: the station's, while it has an address and a DNS server."""
+        if self.station_up() and any(server != NO_ADDRESS for server in self.dns):
+            return self.joined
         return None
 
     def has_internet(self) -> bool:

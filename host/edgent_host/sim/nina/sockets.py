@@ -15,9 +15,10 @@ come out as on the board:
   server's slot included (its server keeps listening).
 - Connecting a slot whose TCP client is still open leaves the old connection open, unreachable.
 
-Where the traffic goes mirrors ``sim/cp/socketpool.py``: a TCP server on port 80 listens on the
-portal address (``runtime.portal``, where the device's 192.168.4.1:80 is reachable), a UDP server
-on port 53 on ``runtime.dns``, any other port on a free loopback port; ``CLOUD_ADDRESS`` (what
+Where the traffic goes is ``sim/cp/socketpool.py``'s: servers listen where
+``runtime.bind_address`` says (TCP port 80 on the portal address, where the device's
+192.168.4.1:80 is reachable; UDP port 53 on ``runtime.dns``; any other on a free loopback
+port); ``CLOUD_ADDRESS`` (what
 ``blynk.cloud`` resolves to) on any port is the local cloud; outgoing connections need the
 station. TLS ends here, in "the ESP32": it verifies the server against the local cloud's CA
 (``runtime.ca_file``), the stand-in for the firmware's root bundle, as ``sim/cp/ssl.py`` does.
@@ -35,6 +36,7 @@ from typing import TYPE_CHECKING
 from edgent_host.sim.nina import protocol as p
 from edgent_host.sim.nina.radio import CLOUD_ADDRESS, Radio
 from edgent_host.sim.runtime import trusting_context
+from edgent_host.sim.world import PHONE_IP
 
 if TYPE_CHECKING:
     from edgent_host.sim.nina.personality import Personality
@@ -48,7 +50,6 @@ CONNECT_TIMEOUT_S = 5.0
 WRITE_TIMEOUT_S = 5.0
 RX_LIMIT = 65535  # AVAIL_DATA_TCP answers a uint16
 UDP_TX_LIMIT = 1500  # WiFiUDP's send buffer
-PHONE_ADDRESS = "192.168.4.2"
 
 
 def _readable(sock: host.socket) -> bool:
@@ -164,7 +165,7 @@ class Listener:
             conn, peer = self.sock.accept()
         except (BlockingIOError, OSError):
             return None
-        return Conn(conn, (PHONE_ADDRESS, peer[1]), "ap")
+        return Conn(conn, (PHONE_IP, peer[1]), "ap")
 
     def pending(self) -> bool:
         """True when a client waits."""
@@ -335,7 +336,7 @@ class SocketTable:
 
     def _listener(self, port: int) -> Listener | None:
         if port not in self._listeners:
-            address = self.runtime.portal if port == 80 else ("127.0.0.1", 0)
+            address = self.runtime.bind_address(port, udp=False)
             try:
                 self._listeners[port] = Listener(address)
             except OSError:
@@ -361,7 +362,7 @@ class SocketTable:
                 return True
             return False
         if mode in (p.UDP_MODE, p.UDP_MULTICAST_MODE):
-            address = self.runtime.dns if port == 53 and self.runtime.dns is not None else ("127.0.0.1", 0)
+            address = self.runtime.bind_address(port, udp=True)
             udp = slot.udp or Udp()
             if not udp.begin(address):
                 return False
