@@ -7,7 +7,6 @@ Used once at start-up.
 """
 
 from blynk_edgent.config import DEFAULT_HOST, Config
-from blynk_edgent.validate import default_port, validate
 
 
 class SettingsError(ValueError):
@@ -67,6 +66,9 @@ def fixed_config(tls=True):
     ssid = get("CIRCUITPY_WIFI_SSID")
     if not token or not ssid:
         return None
+    # Imported here: a board refused at start (a SAMD21) must get its message before the rules load.
+    from blynk_edgent.validate import default_port, validate
+
     port = get("BLYNK_PORT")
     try:
         port = int(port) if port is not None else default_port(tls)
