@@ -8,3 +8,26 @@ ROOT = os.path.dirname(HERE)
 for path in (os.path.join(HERE, "pure"), os.path.join(HERE, "shims"), os.path.join(ROOT, "lib")):
     if path not in sys.path:
         sys.path.insert(0, path)
+
+
+def _library_modules():
+    return {name: module for name, module in sys.modules.items() if name.split(".")[0].startswith("blynk_edgent")}
+
+
+try:
+    import pytest
+except ImportError:  # MicroPython runs the pure tests without pytest and without this file
+    pytest = None
+
+if pytest is not None:
+
+    @pytest.fixture(autouse=True)
+    def _keep_library_modules():
+        """An Edgent drops modules it no longer needs (blynk_edgent.memory); give the next test the
+        ones this process loaded first, so that a class a test module imported is the one in use."""
+        before = _library_modules()
+        yield
+        for name in _library_modules():
+            if name not in before:
+                del sys.modules[name]
+        sys.modules.update(before)

@@ -19,6 +19,7 @@ from urllib.parse import quote
 import pytest
 from devices import ALL, HOME_PASSWORD, NATIVE, NINA1, NINA3, Device
 
+from blynk_edgent import memory
 from blynk_edgent.config import Config
 from blynk_edgent.store import ConfigStore
 from edgent_host.cloud.testing import RunningCloud, running_cloud
@@ -104,7 +105,9 @@ def test_blank_device_is_provisioned_by_edgent_provision(tmp_path: Path, device:
         assert "online" in result.stdout
 
         wait_state(sim, "RUNNING")
-        assert sim.wait_for(lambda s: s["boots"] == 2 and s["state"] == "RUNNING", 20)  # rebooted after the commit
+        # it runs on what it just proved: no reboot, and the access point and its portal close
+        assert sim.wait_for(lambda s: s["state"] == "RUNNING" and not s["ap"], 20)
+        assert sim.snapshot()["boots"] == 1
         created = next(d for d in cloud.devices() if d["name"] == "Kitchen")
         config = stored(sim)
         assert (config.ssid, config.password, config.token) == ("HomeNet", HOME_PASSWORD, created["token"])
@@ -112,6 +115,9 @@ def test_blank_device_is_provisioned_by_edgent_provision(tmp_path: Path, device:
         assert created["metadata"]["Hotspot Name"] == device.ap_ssid
         with pytest.raises(OSError):  # the portal is gone
             socket.create_connection(tuple(sim.options.portal.split(":")), timeout=2).close()  # type: ignore[arg-type]
+        assert cloud.is_online(created["token"])
+        logins = [line for line in sim.log_lines() if "logged in to" in line]
+        assert len(logins) == 1, logins  # the cloud never saw it go offline and back
 
 
 # Every other board the simulator knows, with the example written for it (the ones above are in ALL).
@@ -134,7 +140,8 @@ def test_every_simulated_board_is_provisioned_from_blank(tmp_path: Path, device:
         assert info["ssid"] == sim.snapshot()["ap"] and info["ssid"].startswith("Blynk Device-")
         result = provision(sim, cloud, "--ssid", "HomeNet", "--password", HOME_PASSWORD, "--name", device.board)
         assert result.returncode == 0, result.stdout + result.stderr + "\n".join(sim.log_lines()[-20:])
-        assert sim.wait_for(lambda s: s["boots"] == 2 and s["state"] == "RUNNING", 30), "\n".join(sim.log_lines()[-20:])
+        assert sim.wait_for(lambda s: s["state"] == "RUNNING" and not s["ap"], 30), "\n".join(sim.log_lines()[-20:])
+        assert sim.snapshot()["boots"] == 1
         created = next(d for d in cloud.devices() if d["name"] == device.board)
         cloud.wait_online(created["token"])
         assert stored(sim).token == created["token"]
@@ -179,7 +186,8 @@ def test_wrong_password_is_722_keeps_the_earlier_configuration_and_a_retry_succe
             status, _ = get(config_url(sim, ssid="HomeNet", **{"pass": HOME_PASSWORD}, blynk=new_token))
             assert status == 200
             cloud.wait_online(new_token, timeout=30)
-            assert sim.wait_for(lambda s: s["boots"] == 2 and s["state"] == "RUNNING", 30)
+            assert sim.wait_for(lambda s: s["state"] == "RUNNING" and not s["ap"], 30)
+            assert sim.snapshot()["boots"] == 1
             now = stored(sim)
             assert (now.token, now.last_error) == (new_token, 0)
         finally:
@@ -282,10 +290,16 @@ def test_reset_erases_and_config_erase_from_the_cloud_enters_config_mode(tmp_pat
         assert not stored(sim).provisioned
         wait_portal(sim)
         assert get(portal(sim) + "/reset") == (200, {"status": "ok", "msg": "Configuration reset"})
+        # the answer leaves first, then the device erases (as Blynk's firmware does)
+        deadline = time.monotonic() + 5
+        while fields(stored(sim)) != fields(Config()) and time.monotonic() < deadline:
+            time.sleep(0.05)
         assert fields(stored(sim)) == fields(Config())
         boots = sim.snapshot()["boots"]
         with pytest.raises((urllib.error.URLError, ConnectionError)):  # /reboot answers nothing
-            get(portal(sim) + "/reboot", timeout=5)
+            for _ in range(50):  # 503 while the reset is still under way
+                assert get(portal(sim) + "/reboot", timeout=5)[0] == 503
+                time.sleep(0.1)
         assert sim.wait_for(lambda s: s["boots"] == boots + 1 and s["state"] == "WAIT_CONFIG", 40)
 
 
@@ -313,28 +327,30 @@ def test_running_after_provisioning_holds_what_a_cold_boot_holds(tmp_path: Path,
         wait_state(sim, "WAIT_CONFIG")
         wait_portal(sim)
         in_config_mode = sim.modules()
-        assert {"blynk_edgent.configmode", "blynk_edgent.portal", "blynk_edgent.httpd"} <= set(in_config_mode)
-        assert "blynk_edgent.cloud" not in in_config_mode  # lifecycle loads it only to open the link
+        held = {"blynk_edgent.connecting", "blynk_edgent.configmode", "blynk_edgent.portal", "blynk_edgent.httpd"}
+        assert held <= set(in_config_mode) <= set(memory.RESIDENT) | set(memory.CONNECTING)
+        assert not {"blynk_edgent.settings", "blynk_edgent.profile", "blynk_edgent.store"} & set(in_config_mode)
+        assert not [m for m in in_config_mode if m.startswith("blynk_edgent_boards")]  # the profile went too
         if device.native:
             _captive_dns_answers(sim)
 
         result = provision(sim, cloud, "--ssid", "HomeNet", "--password", HOME_PASSWORD)
         assert result.returncode == 0, result.stdout + result.stderr
-        assert sim.wait_for(lambda s: s["boots"] == 2 and s["state"] == "RUNNING", 30)
+        assert sim.wait_for(lambda s: s["state"] == "RUNNING" and not s["ap"], 30)
         after_provisioning = settled_modules(sim)
         sim.power_cycle()
-        assert sim.wait_for(lambda s: s["boots"] == 3 and s["state"] == "RUNNING", 40)
+        assert sim.wait_for(lambda s: s["boots"] == 2 and s["state"] == "RUNNING", 40)
         after_cold_boot = settled_modules(sim)
         assert after_provisioning == after_cold_boot
-        transient = ("configmode", "portal", "httpd", "lifecycle", "cloud", "boot", "store", "settings")
-        assert not {m for m in after_cold_boot if m.split(".")[-1] in transient}
+        assert set(after_cold_boot) <= set(memory.RESIDENT)
 
 
 def settled_modules(sim: Simulator) -> list[str]:
-    """The modules once the step into RUNNING has finished (it drops lifecycle on its way out)."""
+    """The modules once the device has nothing left to connect: at the poll after it entered
+    RUNNING, or once config mode has closed (2 s after a test-join worked)."""
     deadline = time.monotonic() + 10
     modules = sim.modules()
-    while "blynk_edgent.lifecycle" in modules and time.monotonic() < deadline:
+    while "blynk_edgent.connecting" in modules and time.monotonic() < deadline:
         time.sleep(0.1)
         modules = sim.modules()
     return modules

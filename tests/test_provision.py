@@ -31,7 +31,7 @@ class FakePortal(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.config_answer = config_answer
         self.outcome = outcome
-        self.shown_s = shown_s  # how long the outcome shows before the device reboots (None: for good)
+        self.shown_s = shown_s  # how long the outcome shows before the access point closes (None: for good)
         self.attempt: dict[str, Any] = {"phase": "idle"}
 
     @property
@@ -127,7 +127,7 @@ def test_a_busy_device_is_a_failure_not_a_refusal(no_cloud: str, capsys: pytest.
 
 def test_a_cloud_that_hangs_does_not_hide_the_devices_short_report(capsys: pytest.CaptureFixture[str]) -> None:
     # A cloud API that takes connections and never answers (a captive network, say), and a device
-    # that shows "connected" for 2 s before it reboots, as config mode does (_SUCCESS_GRACE_MS).
+    # that shows "connected" for 2 s before its access point closes, as config mode does (SUCCESS_GRACE_MS).
     with socket.create_server(("127.0.0.1", 0)) as silent:
         cloud_api = "http://127.0.0.1:%d" % silent.getsockname()[1]
         with _portal((200, {"status": "ok", "msg": "Trying to connect..."}), shown_s=2.0) as portal:

@@ -174,7 +174,7 @@ def _wait(args: argparse.Namespace, token: str, say: Any) -> None:
     last_phase = ""
     cloud_answered = False
     while time.monotonic() < deadline:
-        # The device first: it shows "connected" for only about 2 s before it reboots, and a
+        # The device first: it shows "connected" for only about 2 s before its access point closes, and a
         # cloud API that hangs (a laptop on the device's access point, without internet) must
         # not make this loop miss it; hence also the cloud's short timeout.
         try:
@@ -184,12 +184,12 @@ def _wait(args: argparse.Namespace, token: str, say: Any) -> None:
         attempt = info.get("attempt") or {}
         phase = attempt.get("phase", "")
         if phase == "connected":
-            # The device sets it only after the cloud accepted its login, and reboots into
-            # running mode about 2 s later: its own report is proof enough, and may be the only
-            # one a laptop on its access point without internet can get.
+            # The device sets it only after the cloud accepted its login, and closes its access
+            # point about 2 s later: its own report is proof enough, and may be the only one a
+            # laptop on its access point without internet can get.
             say(
                 f"online: the device is connected to {attempt.get('ssid', args.ssid)!r} and logged in to the cloud "
-                "(its own report; it reboots into running mode now)"
+                "(its own report; it runs on this configuration now and closes its access point)"
             )
             return
         online = is_online(args.cloud_api, token, timeout=1)

@@ -3,19 +3,21 @@ configuration and enters config mode.
 
 The action is on release, never at the 10 s mark, so a user who changes their mind can keep
 holding. While it is held the LED (and the screen) give feedback from 3 s and again from 10 s,
-and in ERROR a held button postpones the reboot. Debounced: a change must last 20 ms before it
-counts, and the hold is timed from the first edge of the press to the first edge of the release.
-Polled from the main loop with the poll's clock; no interrupts, no sleeping.
+and in ERROR a held button postpones the reboot: they all ask the button's ``held_ms``.
+Debounced: a change must last 20 ms before it counts, and the hold is timed from the first edge
+of the press to the first edge of the release. Polled from the main loop with the poll's clock;
+no interrupts, no sleeping.
 """
 
 from blynk_edgent.clock import ticks_diff
-from blynk_edgent.edgent import HOLD_ACTION_MS
 
 DEBOUNCE_MS = 20
+HOLD_FEEDBACK_MS = 3000  # the LED and the screen start to say what a release would do
+HOLD_ACTION_MS = 10000  # a release from here on erases the configuration
 
 
 class ResetButton:
-    """A button on ``pin`` (active low with a pull-up unless ``active_low=False``); a poll ticker.
+    """A button on ``pin`` (active low with a pull-up unless ``active_low=False``).
 
     ``read`` replaces the pin for tests: a function returning the raw level.
     """
@@ -30,16 +32,19 @@ class ResetButton:
             def read():
                 return io.value
 
+        self.held_ms = 0  # how long it has been held, debounced; 0 while released
         self._read = read
         self._active_low = active_low
         self._pressed = False  # the debounced state
         self._edge = None  # when the raw level last left the debounced state
         self._pressed_at = None
 
-    def __call__(self, edgent, now):
-        """Follow the button at ``now`` (ms ticks); act on ``edgent`` after a long hold."""
+    def poll(self, now):
+        """Follow the button at ``now`` (ms ticks). Returns how long it was held when it was just
+        released after ``HOLD_ACTION_MS`` or more (the erase is due), else 0."""
         raw = self._read()
         down = not raw if self._active_low else bool(raw)
+        erase = 0
         if down == self._pressed:
             self._edge = None  # a bounce that did not last
         elif self._edge is None:
@@ -52,12 +57,9 @@ class ResetButton:
                 held = ticks_diff(self._edge, self._pressed_at)
                 self._pressed_at = None
                 if held >= HOLD_ACTION_MS:
-                    edgent._log(
-                        "reset button held for %d.%d s: erasing the configuration" % (held // 1000, held % 1000 // 100)
-                    )
-                    edgent.button_held_ms = 0
-                    edgent.reset_config()
+                    erase = held
             self._edge = None
         held_at = self._pressed_at
         # 0 while not held; held, it is at least the debounce time
-        edgent.button_held_ms = ticks_diff(now, held_at) if held_at is not None else 0
+        self.held_ms = ticks_diff(now, held_at) if held_at is not None else 0
+        return erase

@@ -5,196 +5,207 @@ Blynk's flow, with what no peer does added:
 * The device scans (before the AP: on NINA firmware 1.x a scan drops the AP), then opens the AP
   ``"Blynk <template>-XXXX"`` (open, channel 1, 192.168.4.1) with the Blynk app's HTTP API and a
   page for browsers, and answers DNS for every name where the radio can.
-* ``/config`` is tried before it is kept: the device joins the network and logs in to the cloud;
-  only then is the configuration stored, and the device reboots into running mode (``save=1``
-  keeps Blynk's meaning: store first). On failure ``last_error`` says exactly why, the previous
-  configuration stays, and config mode resumes so the phone can read the reason and try again.
-* Where the radio keeps its AP up while it joins (ESP32-S2/S3, NINA 3.x), the portal keeps
-  answering, so the phone sees the attempt as it runs.
+* ``/config`` is tried before it is kept (the test-join, :attr:`ConfigMode.trial`): the device
+  joins the network and logs in to the cloud; only then is the configuration stored, and the
+  device runs on it (``save=1`` keeps Blynk's meaning: store first). On failure ``last_error``
+  says exactly why, the previous configuration stays, and config mode resumes so the phone can
+  read the reason and try again.
+* Where the radio keeps its AP up beside the join (ESP32-S2/S3), the portal keeps answering, so
+  the phone sees the attempt as it runs, and its success for 2 s before the AP closes.
 * A device that was already provisioned (config mode asked for by the cloud, or a failed
   re-provisioning) goes back to its stored configuration after 10 minutes without a phone.
   "Without a phone": none on the AP where the radio can count them; where it cannot (NINA),
   no request for the board info for 2 minutes.
+
+This object serves the phone and says what the phone asked for; the device
+(:class:`~blynk_edgent.edgent.Edgent`) changes the state.
 """
 
-from blynk_edgent import lifecycle
-from blynk_edgent.clock import ticks_add, ticks_diff, ticks_ms
-from blynk_edgent.errors import NETWORK_GENERIC
+from blynk_edgent.clock import ticks_add, ticks_diff
+from blynk_edgent.states import CONFIG_MODE, CONFIGURING, CONNECTING_NET, RESET_CONFIG, SWITCH_TO_STA, WAIT_CONFIG
+
+try:
+    from typing import TYPE_CHECKING
+except ImportError:  # CircuitPython: the annotations below are for type checkers only
+    TYPE_CHECKING = False  # type: ignore[misc]
+if TYPE_CHECKING:
+    from blynk_edgent.config import Config
 
 IDLE_FALLBACK_MS = 10 * 60 * 1000
 PHONE_QUIET_MS = 2 * 60 * 1000  # a radio that cannot count AP clients: the phone is gone after this
-_SUCCESS_GRACE_MS = 2000  # the phone on the AP sees "connected" before the reboot
+SUCCESS_GRACE_MS = 2000  # the phone on the AP sees "connected" before the AP closes
 _STATIONS_CHECK_MS = 1000
+
+REBOOT = "reboot"  # what asked() returns for /reboot
 
 
 class ConfigMode:
-    """Config mode of one :class:`~blynk_edgent.edgent.Edgent`."""
+    """Config mode of ``device`` (an :class:`~blynk_edgent.edgent.Edgent`, whose public fields the
+    portal shows), logging with ``log`` and timed by ``clock`` (the millisecond ticks)."""
 
-    def __init__(self, edgent):
-        self.edgent = edgent
-        self.ssid = lifecycle.ap_ssid(edgent)
+    def __init__(self, device, log, clock):
+        self.device = device
+        self.ssid = device.ap_ssid
+        self.submitted: "Config | None" = None  # the last configuration the phone sent, validated
+        self.save_first = False  # it came with save=1: stored before it is tried, and not a trial
+        self.trial: "Config | None" = None  # the configuration on trial while a test-join runs
+        self.attempt = {"phase": "idle"}  # the last attempt, as /board_info.json shows it
         self.scan_results = []
-        self.attempt = {"phase": "idle"}
+        self.ap_up = False
+        self._fallback = False
+        self._log = log
+        self._ticks = clock
         self._server = None
         self._dns = None
-        self._ap_up = False
-        self._since = ticks_ms()
+        self._phone = False  # a phone asked for the board info since asked() last looked
+        self._asked = None  # SWITCH_TO_STA, RESET_CONFIG or REBOOT, until asked() hands it over
+        self._since = clock()  # when a phone last showed itself or left
         self._stations_checked = self._since
-        self._reboot_at = None
+        self._closing_at = None  # after a test-join worked: when config mode is done
 
-    # -- lifecycle -------------------------------------------------------------------------
+    # -- opening and closing -------------------------------------------------------------------
 
-    def start(self):
-        """Open (or reopen) the access point and the portal; False when the access point failed.
-
-        A failed access point is ERROR (704), as in Blynk's firmware: the board reboots after
-        10 s, unless the reset button is held, which erases the configuration instead.
-        """
-        edgent = self.edgent
-        radio = edgent.radio
-        self._since = ticks_ms()
-        if not self._ap_up:
+    def open(self, fallback):
+        """Open (or reopen) the access point and the portal. Returns None, or what failed (the
+        access point did not start). ``fallback``: the device has a stored configuration to go
+        back to after 10 quiet minutes."""
+        radio = self.device.radio
+        self._fallback = fallback
+        self._since = self._stations_checked = self._ticks()
+        self._phone = False
+        self._asked = None
+        self._closing_at = None
+        if self.trial is not None:  # a test-join cut short (the reset button): it is over
+            self.trial = None
+            self.attempt = {"phase": "idle"}
+        if not self.ap_up:
             if not self.scan_results:
                 self.rescan()
             try:
                 radio.start_ap(self.ssid, "")  # open, as Blynk's: the app joins it without a password
             except (RuntimeError, OSError, ValueError) as error:
-                reason = "config mode: the access point did not start (%r); rebooting in 10 s" % (error,)
-                lifecycle.set_last_error(edgent, NETWORK_GENERIC, reason)
-                lifecycle.set_state(edgent, lifecycle.ERROR)
-                return False
-            self._ap_up = True
+                return "config mode: the access point did not start (%r); rebooting in 10 s" % (error,)
+            self.ap_up = True
         if self._server is None:
             from blynk_edgent.httpd import HTTPServer
             from blynk_edgent.portal import handle
 
-            self._server = HTTPServer(radio.pool, lambda request, reply: handle(self, request, reply), log=edgent._log)
+            self._server = HTTPServer(radio.pool, lambda request, reply: handle(self, request, reply), log=self._log)
         if self._dns is None and getattr(radio, "captive_dns", False):
             from blynk_edgent.dns import CaptiveDNS
 
             try:
                 self._dns = CaptiveDNS(radio.pool, radio.ap_ip)
             except (OSError, RuntimeError) as error:
-                edgent._log("config mode: no captive DNS (%r)" % (error,))
-        edgent._log("config mode: access point %r, portal http://%s/" % (self.ssid, radio.ap_ip))
-        return True
+                self._log("config mode: no captive DNS (%r)" % (error,))
+        self._log("config mode: access point %r, portal http://%s/" % (self.ssid, radio.ap_ip))
+        return None
 
-    def stop(self):
-        """Close the portal and the access point."""
+    def close(self):
+        """Close the portal and the access point (:meth:`open` reopens them)."""
         if self._server is not None:
             self._server.close()
             self._server = None
         if self._dns is not None:
             self._dns.close()
             self._dns = None
-        if self._ap_up:
+        if self.ap_up:
             try:
-                self.edgent.radio.stop_ap()
+                self.device.radio.stop_ap()
             except (RuntimeError, OSError):
                 pass
-            self._ap_up = False
+            self.ap_up = False
 
     def rescan(self):
         """Scan for networks; keep the 15 strongest, as Blynk does."""
         try:
-            self.scan_results = self.edgent.radio.scan()[:15]
+            self.scan_results = self.device.radio.scan()[:15]
         except (RuntimeError, OSError) as error:
-            self.edgent._log("config mode: scan failed (%r)" % (error,))
+            self._log("config mode: scan failed (%r)" % (error,))
 
-    def poll(self, now):
-        """Serve the portal; keep the states and timers of config mode."""
-        edgent = self.edgent
+    # -- each poll ---------------------------------------------------------------------------
+
+    def serve(self, now):
+        """Answer the phone (the portal, DNS), in whatever state the device is. True once config
+        mode is done: a test-join worked and the phone has had its moment to see it."""
         if self._server is not None:
             self._server.poll()
         if self._dns is not None:
             self._dns.poll()
-        state = edgent.state
-        if self._reboot_at is not None and ticks_diff(now, self._reboot_at) >= 0:
-            self.stop()
-            edgent.reboot()
-            return
-        if state == lifecycle.SWITCH_TO_STA and self._ap_up and not (edgent._trial and edgent.radio.ap_and_station):
-            # Blynk tears the AP down here; we keep it only for a test-join the radio can run
-            # beside it. By now the answer to /config has left.
-            if ticks_diff(now, edgent._since) >= 500:
-                self.stop()
-        if state == lifecycle.CONFIGURING and ticks_diff(now, self._stations_checked) >= _STATIONS_CHECK_MS:
+        return self._closing_at is not None and ticks_diff(now, self._closing_at) >= 0
+
+    def asked(self, now, state):
+        """What the phone, or its absence, asks of the device in ``state`` (WAIT_CONFIG or
+        CONFIGURING): a state to enter, :data:`REBOOT`, or None.
+
+        CONFIGURING once a phone asked for the board info, WAIT_CONFIG once it left, SWITCH_TO_STA
+        for a configuration sent (:attr:`submitted`), RESET_CONFIG for ``/reset``, and, for a device
+        with a stored configuration, CONNECTING_NET after 10 minutes without a phone.
+        """
+        asked = self._asked
+        if asked is not None:
+            self._asked = None
+            return asked
+        if self._phone:
+            self._phone = False
+            if state == WAIT_CONFIG:
+                return CONFIGURING
+        if state == CONFIGURING and ticks_diff(now, self._stations_checked) >= _STATIONS_CHECK_MS:
             self._stations_checked = now
-            clients = edgent.radio.ap_clients
+            clients = self.device.radio.ap_clients
             if clients == 0 or (clients is None and ticks_diff(now, self._since) >= PHONE_QUIET_MS):
                 if clients == 0:
                     self._since = now  # the phone has left: the ten quiet minutes start now
-                lifecycle.set_state(edgent, lifecycle.WAIT_CONFIG)
-        if state == lifecycle.WAIT_CONFIG and edgent.stored_provisioned:
-            if ticks_diff(now, self._since) >= IDLE_FALLBACK_MS:
-                edgent._log("config mode: nobody came for 10 minutes; back to the stored network")
-                self._reboot_at = now
+                return WAIT_CONFIG
+        if state == WAIT_CONFIG and self._fallback and ticks_diff(now, self._since) >= IDLE_FALLBACK_MS:
+            self._log("config mode: nobody came for 10 minutes; back to the stored network")
+            return CONNECTING_NET
+        return None
 
-    # -- the phone's requests --------------------------------------------------------------
+    # -- the phone's requests, from the portal ---------------------------------------------------
+
+    def accepting(self):
+        """True while config mode takes a request that changes the state: in WAIT_CONFIG or
+        CONFIGURING, with no test-join and no earlier request waiting."""
+        return self.device.state in CONFIG_MODE and self._asked is None and self.trial is None
 
     def configuring(self):
-        """A phone asked for the board info: it is configuring us."""
-        self._since = ticks_ms()
-        if self.edgent.state == lifecycle.WAIT_CONFIG:
-            lifecycle.set_state(self.edgent, lifecycle.CONFIGURING)
+        """A phone asked for the board info: it is configuring the device."""
+        self._since = self._ticks()
+        self._phone = True
 
     def submit(self, config, save_first):
-        """Try ``config`` (a validated Config): join, log in, and only then keep it."""
-        edgent = self.edgent
-        edgent._log(
+        """``/config``: try ``config`` (a validated Config), or store it first with ``save_first``."""
+        self._log(
             "config mode: trying network %r, cloud %s:%d%s"
             % (config.ssid, config.host, config.port, " (stored first, save=1)" if save_first else "")
         )
         self.attempt = {"phase": "joining", "ssid": config.ssid}
-        edgent.config = config
-        edgent.from_settings = False
-        edgent._attempts = 0
-        edgent._next_try = ticks_ms()
-        if save_first:
-            config.provisioned = True
-            lifecycle.store(edgent, "save", 0)
-            edgent._trial = False
-        else:
-            edgent._trial = True
-        lifecycle.set_state(edgent, lifecycle.SWITCH_TO_STA)
+        self.submitted = config
+        self.save_first = save_first
+        self.trial = None if save_first else config
+        self._asked = SWITCH_TO_STA
 
     def reset(self):
         """``/reset``: forget the configuration and stay in config mode."""
-        lifecycle.erase(self.edgent)
         self.attempt = {"phase": "idle"}
-        lifecycle.set_state(self.edgent, lifecycle.WAIT_CONFIG)
+        self._asked = RESET_CONFIG
 
     def reboot_now(self):
-        """``/reboot``: restart at once."""
-        self._reboot_at = ticks_ms()
+        """``/reboot``: restart."""
+        self._asked = REBOOT
 
-    # -- outcome of a test-join --------------------------------------------------------------
+    # -- the outcome of a test-join ----------------------------------------------------------------
 
     def trial_failed(self, code):
-        """The network or the cloud refused: keep the previous configuration, say why, resume.
+        """The network or the cloud refused the configuration on trial with ``last_error`` ``code``."""
+        self.attempt = {"phase": "failed", "ssid": self.trial.ssid if self.trial else "", "last_error": code}
+        self.trial = None
 
-        (lifecycle.fail, the one caller, has set ``last_error`` to ``code`` already.)
-        """
-        edgent = self.edgent
-        self.attempt = {"phase": "failed", "ssid": edgent.config.ssid, "last_error": code}
-        lifecycle.leave(edgent)
-        edgent.config = lifecycle.stored(edgent)
-        lifecycle.store(edgent, "save", code)
-        if not self._ap_up and not getattr(edgent.radio, "ap_restartable", True):
-            edgent._log(
-                "config mode: this radio cannot reopen its access point; rebooting into %s"
-                % ("the stored configuration" if edgent.stored_provisioned else "config mode")
-            )
-            self._reboot_at = ticks_ms()
-            return
-        if self.start():
-            lifecycle.set_state(edgent, lifecycle.WAIT_CONFIG)
-
-    def trial_succeeded(self):
-        """Joined and logged in: keep the configuration, tell the cloud our hotspot name, reboot."""
-        edgent = self.edgent
-        edgent.config.provisioned = True
-        lifecycle.store(edgent, "save", 0)
-        self.attempt = {"phase": "connected", "ssid": edgent.config.ssid}
-        edgent._log("config mode: configuration works and is stored; rebooting into running mode")
-        self._reboot_at = ticks_add(ticks_ms(), _SUCCESS_GRACE_MS if self._ap_up else 0)
+    def trial_succeeded(self, now):
+        """Joined and logged in: the configuration is kept; config mode ends after a moment for the
+        phone (at once when the access point is already down)."""
+        self.attempt = {"phase": "connected", "ssid": self.trial.ssid if self.trial else ""}
+        self.trial = None
+        self._closing_at = ticks_add(now, SUCCESS_GRACE_MS if self.ap_up else 0)
+        self._log("config mode: the configuration works and is stored; running on it")

@@ -8,8 +8,8 @@ counts its steps. Nothing sleeps: ``sample`` says what the LED shows at any mill
 ticker writes the LED only when that changes.
 """
 
+from blynk_edgent.button import HOLD_ACTION_MS, HOLD_FEEDBACK_MS
 from blynk_edgent.clock import ticks_diff
-from blynk_edgent.edgent import HOLD_ACTION_MS, HOLD_FEEDBACK_MS
 
 WHITE = 0xFFFFE7
 BLUE = 0x0D36FF
@@ -79,20 +79,22 @@ def sample(pattern, elapsed_ms, brightness=255):
 
 
 class Indicator:
-    """Shows Edgent's state on a status LED driver (see :mod:`blynk_edgent.leds`); a poll ticker."""
+    """Shows the device's state on a status LED driver (see :mod:`blynk_edgent.leds`), and the
+    hold of the reset ``button`` (a :class:`~blynk_edgent.button.ResetButton`) when there is one."""
 
-    def __init__(self, led, brightness=255):
+    def __init__(self, led, brightness=255, button=None):
         self.led = led
         self.brightness = brightness
+        self.button = button
         self._key = None
         self._start = 0
         self._shown = None
 
-    def __call__(self, edgent, now):
-        """Update the LED for ``edgent``'s state at ``now`` (ms ticks)."""
-        held = getattr(edgent, "button_held_ms", 0)
-        pattern = pattern_for(edgent.state, held)
-        key = (edgent.state, pattern)
+    def show(self, state, now):
+        """Update the LED for ``state`` at ``now`` (ms ticks)."""
+        held = self.button.held_ms if self.button is not None else 0
+        pattern = pattern_for(state, held)
+        key = (state, pattern)
         if key != self._key:
             self._key = key
             self._start = now

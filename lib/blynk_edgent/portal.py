@@ -7,8 +7,6 @@ runs, ``last_error`` in words) comes after Blynk's keys and renames nothing.
 
 import json
 
-from blynk_edgent.urlcodec import parse_query
-
 JSON = "application/json"
 PAGE_FILE = "portal.html"
 
@@ -26,6 +24,10 @@ def _error(reply, status, message):
     reply.send(status, JSON, json.dumps({"status": "error", "msg": message}))
 
 
+def _busy(reply):
+    _error(reply, 503, "busy trying the last configuration; ask /board_info.json")
+
+
 def handle(mode, request, reply):
     """Answer one request for config mode ``mode``."""
     path = request.path
@@ -36,6 +38,8 @@ def handle(mode, request, reply):
         reply.send(200, JSON, wifi_scan(mode))
     elif path == "/config":
         configure(mode, request, reply)
+    elif path in ("/reset", "/reboot") and not mode.accepting():
+        _busy(reply)
     elif path == "/reset":
         reply.send(200, JSON, '{"status":"ok","msg":"Configuration reset"}')
         mode.reset()
@@ -44,7 +48,7 @@ def handle(mode, request, reply):
     elif path in ("/", "/index.html"):
         page(reply)
     elif path in _PROBES:
-        location = "http://%s/" % mode.edgent.radio.ap_ip
+        location = "http://%s/" % mode.device.radio.ap_ip
         reply.send(302, "text/html", '<a href="%s">Set up this device</a>' % location, "Location: %s\r\n" % location)
     elif path == "/favicon.ico":
         reply.send(204, "image/x-icon", b"")
@@ -54,29 +58,32 @@ def handle(mode, request, reply):
 
 def board_info(mode):
     """Return ``/board_info.json``: Blynk's keys in Blynk's order, then the attempt as it runs."""
-    from blynk_edgent import messages
+    device = mode.device
+    radio = device.radio
+    code = device.last_error
+    problem = remedy = ""
+    if code:  # the words are loaded only when there is something to say
+        from blynk_edgent import messages
 
-    edgent = mode.edgent
-    radio = edgent.radio
-    code = edgent.last_error
+        problem, remedy = messages.describe(code), messages.remedy(code)
     info = (
         '{"board":%s,"tmpl_id":%s,"fw_type":%s,"fw_ver":%s,"ssid":%s,"bssid":"%s","mac":"%s",'
         '"last_error":%d,"wifi_scan":true,"static_ip":true,"state":%s,"last_error_msg":%s,'
         '"last_error_hint":%s,"attempt":%s,"tls":%s}'
         % (
-            json.dumps(edgent.template_name),
-            json.dumps(edgent.template_id),
-            json.dumps(edgent.template_id),
-            json.dumps(edgent.firmware_version),
+            json.dumps(device.template_name),
+            json.dumps(device.template_id),
+            json.dumps(device.template_id),
+            json.dumps(device.firmware_version),
             json.dumps(mode.ssid),
             _mac(radio.ap_mac),
             _mac(radio.mac),
             code,
-            json.dumps(edgent.state),
-            json.dumps(messages.describe(code) if code else ""),
-            json.dumps(messages.remedy(code) if code else ""),
+            json.dumps(device.state),
+            json.dumps(problem),
+            json.dumps(remedy),
             json.dumps(mode.attempt),
-            "true" if edgent.tls else "false",  # the page asks for the port of this transport
+            "true" if device.tls else "false",  # the page asks for the port of this transport
         )
     )
     return info
@@ -151,6 +158,8 @@ def parse_config(params, tls):
 
 def configure(mode, request, reply):
     """``/config``: validate everything, answer, then try it (or store it first with ``save=1``)."""
+    from blynk_edgent.urlcodec import parse_query
+
     try:
         params = parse_query(request.query)
         for name, value in parse_query(request.body).items():
@@ -161,13 +170,13 @@ def configure(mode, request, reply):
         _error(reply, 400, str(error))
         return
     try:
-        config, save_first = parse_config(params, mode.edgent.tls)
+        config, save_first = parse_config(params, mode.device.tls)
     except ValueError as error:
         # 500 is what Blynk's firmware answers an invalid configuration with.
         _error(reply, 500, str(error))
         return
-    if mode.edgent.state not in ("WAIT_CONFIG", "CONFIGURING"):
-        _error(reply, 503, "busy trying the last configuration; ask /board_info.json")
+    if not mode.accepting():
+        _busy(reply)
         return
     message = "Configuration saved" if save_first else "Trying to connect..."
     reply.send(200, JSON, '{"status":"ok","msg":"%s"}' % message)

@@ -3,7 +3,8 @@ radio, status LED, reset button and screen a board has, and setting them up for 
 
 The profile is the running board's (``board.board_id``) unless one is named; a board without a
 profile of its own gets ``generic_native``, which fits boards with native WiFi; on any other
-board start-up stops and says which profile is missing. Used at start-up only.
+board start-up stops and says which profile is missing. Used at start-up only: the parts it makes
+stay, the profile module is dropped (:mod:`blynk_edgent.memory`).
 """
 
 import sys
@@ -36,56 +37,70 @@ def board_id():
 def load(choice=None):
     """Return the profile module: ``choice`` (a module, or a board id), else the running board's,
     else ``generic_native``; None when no profile is there at all (only blynk_edgent was copied).
+    Raises RuntimeError with the profile's message when its board cannot run blynk_edgent (before
+    anything touches a driver the board's CircuitPython cannot run).
     """
-    if choice is not None and not isinstance(choice, str):
-        return choice
-    found = _find(choice or board_id() or "generic_native")
-    if found is None and choice is not None:
-        raise ValueError("board: no profile named %r in %s" % (choice, PACKAGE))
-    return found or _find("generic_native")
+    found = choice
+    if choice is None or isinstance(choice, str):
+        found = _find(choice or board_id() or "generic_native")
+        if found is None and choice is not None:
+            raise ValueError("board: no profile named %r in %s" % (choice, PACKAGE))
+        found = found or _find("generic_native")
+    if getattr(found, "UNSUPPORTED", None):
+        raise RuntimeError(found.UNSUPPORTED)
+    return found
 
 
-def setup(edgent, profile, options):
-    """Give ``edgent`` its radio, and its LED, button and screen tickers, from ``profile``."""
+def radio(profile, log):
+    """The radio ``profile`` describes (the native one when it names none), ready to use."""
+    if profile is not None and getattr(profile, "RADIO", "native") == "esp32spi":
+        from blynk_edgent.radio_esp32spi import from_pins
+
+        spi, cs, busy, reset, gpio0 = profile.esp32()
+        return from_pins(spi, cs, busy, reset, gpio0, log=log)
+    from blynk_edgent.radio_native import NativeRadio
+
+    try:
+        return NativeRadio()
+    except ImportError:  # no wifi module: this board's radio is not native
+        raise RuntimeError(
+            "%s has no WiFi of its own and no board profile saying where its radio is: copy its "
+            "profile to lib/%s/ (edgent deploy does) or pass Edgent(radio=...)" % (board_id(), PACKAGE)
+        ) from None
+
+
+def reset_button(profile):
+    """The reset button of ``profile``, or None when it has none."""
+    button = getattr(profile, "BUTTON", None)
+    if not button:
+        return None
+    from blynk_edgent.button import ResetButton
+
+    return ResetButton(button[0], button[1])
+
+
+def status_led(profile, button=None):
+    """The status LED of ``profile`` as an Indicator (showing ``button``'s hold too), or None."""
     get = getattr
-    radio = options.get("radio")
-    if radio is None:
-        if profile is not None and get(profile, "RADIO", "native") == "esp32spi":
-            from blynk_edgent.radio_esp32spi_setup import from_pins
-
-            spi, cs, busy, reset, gpio0 = profile.esp32()
-            # (The radio's __init__ drops the setup module once it is done with it.)
-            radio = from_pins(spi, cs, busy, reset, gpio0, log=edgent._print)
-        else:
-            from blynk_edgent.radio_native import NativeRadio
-
-            try:
-                radio = NativeRadio()
-            except ImportError:  # no wifi module: this board's radio is not native
-                raise RuntimeError(
-                    "%s has no WiFi of its own and no board profile saying where its radio is: copy its "
-                    "profile to lib/%s/ (edgent deploy does) or pass Edgent(radio=...)" % (board_id(), PACKAGE)
-                ) from None
-    edgent.radio = radio
-    if profile is None:
-        return
     led = get(profile, "LED", None)
-    if led and options.get("led", True):
-        from blynk_edgent import leds
-        from blynk_edgent.indicator import Indicator
+    if not led:
+        return None
+    from blynk_edgent import leds
+    from blynk_edgent.indicator import Indicator
 
-        driver = leds.make(led, get(profile, "LED_INVERSE", False), get(profile, "LED_POWER", None))
-        edgent._tickers.append(Indicator(driver, get(profile, "LED_BRIGHTNESS", 255)))
-    button = get(profile, "BUTTON", None)
-    if button and options.get("button", True):
-        from blynk_edgent.button import ResetButton
+    driver = leds.make(led, get(profile, "LED_INVERSE", False), get(profile, "LED_POWER", None))
+    return Indicator(driver, get(profile, "LED_BRIGHTNESS", 255), button)
 
-        edgent._tickers.append(ResetButton(button[0], button[1]))
-    if get(profile, "DISPLAY", False) and options.get("screen", True):
-        import board
 
-        display = get(board, "DISPLAY", None)
-        if display is not None:
-            from blynk_edgent.screen import Screen
+def screen(profile, button=None):
+    """The status screen on ``board.DISPLAY`` when ``profile`` says the board has one, else None."""
+    if not getattr(profile, "DISPLAY", False):
+        return None
+    import board
 
-            edgent._tickers.append(Screen(display, get(profile, "BUTTON_NAME", None) if button else None))
+    display = getattr(board, "DISPLAY", None)
+    if display is None:
+        return None
+    from blynk_edgent.screen import Screen
+
+    return Screen(display, getattr(profile, "BUTTON_NAME", None) if button is not None else None, button)

@@ -33,19 +33,19 @@ class ESP32SPIRadio:
     # at http://192.168.4.1/ (phones still probe and open it through the HTTP answers).
     captive_dns = False
     ap_restartable = True
+    # 3.x keeps its access point up while it scans and joins as a station, but neither line can
+    # close the access point without resetting the ESP32, which drops the station too: the access
+    # point closes before a test-join, as in Blynk's firmware.
+    ap_beside_station = False
 
     def __init__(self, esp, log=None):
         from adafruit_esp32spi.adafruit_esp32spi_socketpool import SocketPool
 
-        from blynk_edgent.edgent import unload
         from blynk_edgent.radio_esp32spi_setup import firmware
 
         self.esp = esp
         self.pool = _Pool(SocketPool(esp), esp)
         self.nina3 = firmware(esp, log or print)
-        unload("radio_esp32spi_setup")  # a running device does not keep it
-        # 3.x keeps its access point up while it scans and joins as a station; 1.x cannot.
-        self.ap_and_station = self.nina3
 
     def ssl_context(self):
         """A TLS "context": it marks sockets to connect in the firmware's TLS mode."""
@@ -95,12 +95,9 @@ class ESP32SPIRadio:
 
     def join(self, config, timeout_s=15, hostname=None):
         """Join the network of ``config``; return 0, or the ``last_error`` code of the failure."""
-        from blynk_edgent.edgent import unload
         from blynk_edgent.radio_esp32spi_setup import join
 
-        code = join(self.esp, self.nina3, config, timeout_s, hostname)
-        unload("radio_esp32spi_setup")
-        return code
+        return join(self.esp, self.nina3, config, timeout_s, hostname)
 
     def leave(self):
         """Leave the joined network."""
@@ -135,9 +132,24 @@ class ESP32SPIRadio:
     ap_clients = None  # NINA cannot list the phones on its access point
 
 
+def from_pins(spi, cs, busy, reset, gpio0=None, log=None):
+    """The radio of an ESP32 wired to these pins (``board.ESP_CS`` and friends) and SPI bus."""
+    from adafruit_esp32spi import adafruit_esp32spi
+    from digitalio import DigitalInOut
+
+    esp = adafruit_esp32spi.ESP_SPIcontrol(
+        spi,
+        DigitalInOut(cs),
+        DigitalInOut(busy),
+        DigitalInOut(reset),
+        DigitalInOut(gpio0) if gpio0 is not None else None,
+    )
+    return ESP32SPIRadio(esp, log)
+
+
 class _TLSContext:
     def wrap_socket(self, sock, server_hostname=None):
-        sock._tls_host = server_hostname
+        sock.tls_host = server_hostname
         return sock
 
 
@@ -167,7 +179,7 @@ class _Socket:
     def __init__(self, sock, esp):
         self._sock = sock
         self._esp = esp
-        self._tls_host = None
+        self.tls_host = None  # TLS ends in the ESP32, which connects to this name
         self.type = sock._type
 
     def settimeout(self, value):
@@ -195,13 +207,13 @@ class _Socket:
         return _Socket(sock, self._esp), peer
 
     def connect(self, address):
-        if self._tls_host is not None:
+        if self.tls_host is not None:
             try:
-                self._sock.connect((self._tls_host, address[1]), self._esp.TLS_MODE)
+                self._sock.connect((self.tls_host, address[1]), self._esp.TLS_MODE)
             except (ConnectionError, TimeoutError) as error:  # BrokenPipeError is a ConnectionError
                 # NINA says only "could not connect": a refused server and a TLS failure look
                 # alike from here.
-                raise OSError(111, "NINA could not open TLS to %s: %s" % (self._tls_host, error))
+                raise OSError(111, "NINA could not open TLS to %s: %s" % (self.tls_host, error))
         else:
             self._sock.connect(address)
 

@@ -30,23 +30,6 @@ _SECURITY_1X = {7: "OPEN", 5: "WEP", 2: "WPA", 4: "WPA2", 8: "WPA+WPA2"}
 _SECURITY_3X = {0: "OPEN", 1: "WEP", 2: "WPA", 3: "WPA2", 4: "WPA+WPA2", 5: "WPA2-EAP", 6: "WPA3", 7: "WPA2+WPA3"}
 
 
-def from_pins(spi, cs, busy, reset, gpio0=None, log=None):
-    """The radio of an ESP32 wired to these pins (``board.ESP_CS`` and friends) and SPI bus."""
-    from adafruit_esp32spi import adafruit_esp32spi
-    from digitalio import DigitalInOut
-
-    from blynk_edgent.radio_esp32spi import ESP32SPIRadio
-
-    esp = adafruit_esp32spi.ESP_SPIcontrol(
-        spi,
-        DigitalInOut(cs),
-        DigitalInOut(busy),
-        DigitalInOut(reset),
-        DigitalInOut(gpio0) if gpio0 is not None else None,
-    )
-    return ESP32SPIRadio(esp, log)
-
-
 def firmware(esp, log):
     """Return whether the NINA firmware is 3.x or later, and log its version and the path that runs."""
     version = esp.firmware_version

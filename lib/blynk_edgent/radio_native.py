@@ -32,20 +32,18 @@ class NativeRadio:
         except (ImportError, AttributeError):
             pass
         self.esp32_chip_id = "ESP32" in machine
-        # Espressif chips run the access point and a station at once; the CYW43 does not, and
-        # starts its access point only once per boot.
-        self.ap_and_station = self.esp32_chip_id
+        # Espressif chips run the access point beside a station, and close it without losing the
+        # station; the CYW43 does neither, and starts its access point only once per boot.
+        self.ap_beside_station = self.esp32_chip_id
         self.ap_restartable = self.esp32_chip_id
         self.captive_dns = True  # socketpool serves UDP
 
     def ssl_context(self):
         """Return the TLS context (created once: it holds the certificate bundle)."""
         if self._ssl_context is None:
-            from blynk_edgent.edgent import unload
             from blynk_edgent.radio_native_setup import tls_context
 
             self._ssl_context = tls_context()
-            unload("radio_native_setup")
         return self._ssl_context
 
     @property
@@ -86,12 +84,9 @@ class NativeRadio:
 
         Blocks inside ``wifi.radio.connect`` for at most ``timeout_s``.
         """
-        from blynk_edgent.edgent import unload
         from blynk_edgent.radio_native_setup import join
 
-        code = join(self.radio, config, timeout_s, hostname)
-        unload("radio_native_setup")  # a running device does not keep it
-        return code
+        return join(self.radio, config, timeout_s, hostname)
 
     def leave(self):
         """Leave the joined network."""

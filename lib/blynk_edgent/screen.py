@@ -12,8 +12,8 @@ import displayio
 import terminalio
 from adafruit_display_text import label
 
+from blynk_edgent.button import HOLD_ACTION_MS, HOLD_FEEDBACK_MS
 from blynk_edgent.clock import ticks_diff
-from blynk_edgent.edgent import HOLD_ACTION_MS, HOLD_FEEDBACK_MS
 
 BLUE = 0x3D7BFF
 GREEN = 0x2EFFB9
@@ -118,11 +118,13 @@ def wrap(text, width):
 
 
 class Screen:
-    """Draws :func:`content` on ``display`` (``board.DISPLAY``); a poll ticker."""
+    """Draws :func:`content` on ``display`` (``board.DISPLAY``) for a device, with the hold of its
+    reset ``button`` (a :class:`~blynk_edgent.button.ResetButton`, called ``button_name`` on screen)."""
 
-    def __init__(self, display, button_name=None):
+    def __init__(self, display, button_name=None, button=None):
         self.display = display
         self.button_name = button_name
+        self.button = button
         width = display.width
         self._title_scale, self._line_scale, self._line_h, self._qr_scale, self._margin = _LAYOUTS.get(
             width, _LAYOUTS[320] if width > 240 else _LAYOUTS[240]
@@ -139,47 +141,44 @@ class Screen:
         self._rssi_at = None
         display.root_group = self._root
 
-    def _view(self, edgent):
-        held = getattr(edgent, "button_held_ms", 0)
+    def _view(self, device, held):
         view = {
-            "state": edgent.state,
-            "last_error": edgent.last_error,
+            "state": device.state,
+            "last_error": device.last_error,
             "held_ms": held,
             "button": self.button_name,
-            "attempt": getattr(edgent, "_attempts", 0) + 1,
-            "ssid": edgent.config.ssid,
+            "attempt": device.attempts + 1,
+            "ssid": device.config.ssid,
             "rssi": self._rssi,
+            "ap_ssid": device.ap_ssid,
         }
-        mode = getattr(edgent, "_config_mode", None)
-        view["ap_ssid"] = mode.ssid if mode is not None else ""
-        if edgent.last_error:
+        if device.last_error:
             from blynk_edgent import messages
-            from blynk_edgent.edgent import unload
 
-            view["problem"] = messages.describe(edgent.last_error)
-            view["remedy"] = messages.remedy(edgent.last_error)
-            unload("messages", "errors")
+            view["problem"] = messages.describe(device.last_error)
+            view["remedy"] = messages.remedy(device.last_error)
         return view
 
-    def __call__(self, edgent, now):
-        """Redraw if what the screen should say has changed (the signal: every 10 s at most)."""
-        state = edgent.state
+    def update(self, device, now):
+        """Redraw if what the screen should say of ``device`` (an Edgent) has changed; its signal
+        is read every 10 s at most (one SPI transaction on esp32spi)."""
+        state = device.state
         if state != "RUNNING":
             self._rssi_at = None
         elif self._rssi_at is None or ticks_diff(now, self._rssi_at) >= _RSSI_EVERY_MS:
             self._rssi_at = now
-            self._rssi = edgent.radio.rssi  # one SPI transaction on esp32spi: not every poll
-        held = getattr(edgent, "button_held_ms", 0)
+            self._rssi = device.radio.rssi
+        held = self.button.held_ms if self.button is not None else 0
         key = (
             state,
-            edgent.last_error,
+            device.last_error,
             held // 1000 if held > HOLD_FEEDBACK_MS else 0,
-            getattr(edgent, "_attempts", 0),
+            device.attempts,
             self._rssi if state == "RUNNING" else None,
         )
         if key != self._shown:
             self._shown = key
-            self.show(content(self._view(edgent)))
+            self.show(content(self._view(device, held)))
 
     def show(self, what):
         """Draw ``(title, colour, lines, qr)`` as :func:`content` returns it."""

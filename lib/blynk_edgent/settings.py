@@ -100,4 +100,4 @@ def flag(key, default):
     value = get(key)
     if value is None:
         return default
-    return value.lower() in ("1", "true", "yes", "on")
+    return value.lower() in "1 true yes on".split()

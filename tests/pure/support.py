@@ -109,25 +109,170 @@ def random_bytes(count, seed):
     return out
 
 
-class FakeDevice:
-    """What config mode and lifecycle read and call on an Edgent, without its start-up or link.
+class Clock:
+    """The device's millisecond ticks, moved by the test."""
 
-    ``radio`` is the test's stand-in; state changes are recorded as they are, reboots counted.
-    """
+    def __init__(self, now=1000):
+        self.now = now
 
-    template_name = "Device"
-    vendor_prefix = "Blynk"
+    def __call__(self):
+        return self.now
 
-    def __init__(self, radio, state):
-        self.radio = radio
-        self.state = state
-        self._trial = False
-        self._ap_ssid = None
-        self._handlers = {"connected": [], "state": []}  # lifecycle.set_state tells these
-        self.reboots = 0
 
-    def _log(self, text):
+EAGAIN = 11
+
+
+class PhoneConnection:
+    """A phone's TCP connection to the portal: its request, and what the device answered."""
+
+    def __init__(self, request):
+        self.request = request
+        self.answer = b""
+        self.closed = False
+
+    def setblocking(self, flag):
         pass
 
-    def reboot(self):
-        self.reboots += 1
+    def recv_into(self, buffer, nbytes=0):
+        if not self.request:
+            raise OSError(EAGAIN)  # the phone waits for the answer, as CircuitPython's socket says
+        count = min(len(buffer), len(self.request))
+        buffer[:count] = self.request[:count]
+        self.request = self.request[count:]
+        return count
+
+    def send(self, data):
+        self.answer += bytes(data)
+        return len(data)
+
+    def close(self):
+        self.closed = True
+
+    def status_and_body(self):
+        """The answer's status code and body (text)."""
+        head, _, body = self.answer.partition(b"\r\n\r\n")
+        return int(head.split(b" ")[1]), body.decode()
+
+
+class Listener:
+    """A server socket of the radio's pool: a non-blocking accept with nobody waiting raises
+    OSError(EAGAIN), as CircuitPython's does."""
+
+    def __init__(self, pool):
+        self.pool = pool
+        self.port = None
+        self.closed = False
+
+    def setsockopt(self, level, name, value):
+        pass
+
+    def bind(self, address):
+        self.port = address[1]
+
+    def listen(self, backlog):
+        pass
+
+    def setblocking(self, flag):
+        pass
+
+    def accept(self):
+        if self.closed or not self.pool.waiting:
+            raise OSError(EAGAIN)
+        return self.pool.waiting.pop(0), ("192.168.4.2", 50000)
+
+    def close(self):
+        self.closed = True
+
+
+class Pool:
+    """The radio's socket pool, as far as the portal uses it; the cloud cannot be reached (no
+    name resolves), so a test-join here fails at the cloud with 710."""
+
+    AF_INET = 2
+    SOCK_STREAM = 1
+    SOCK_DGRAM = 2
+    SOL_SOCKET = 0xFFF
+    SO_REUSEADDR = 4
+
+    def __init__(self):
+        self.waiting = []  # phone connections not accepted yet
+        self.listeners = []
+
+    def socket(self, family=2, type=1, proto=0):
+        listener = Listener(self)
+        self.listeners.append(listener)
+        return listener
+
+    def getaddrinfo(self, host, port):
+        raise OSError(-2, "Name or service not known")
+
+
+class FakeRadio:
+    """Stands in for a radio backend (``radio_native``/``radio_esp32spi``), which needs hardware.
+
+    ``join_codes`` are what successive joins return (0: joined; the last one repeats). As on an
+    ESP32-S2/S3 by default: the access point runs beside a join and restarts; ``ap_beside=False``
+    and ``restartable=False`` make it a Pico W's CYW43.
+    """
+
+    name = "fake"
+    mac = b"\x24\x0a\xc4\x12\x34\x56"  # the ESP32 test vector of test_apname: "Blynk Device-PYN6"
+    ap_mac = b"\x24\x0a\xc4\x12\x34\x57"
+    esp32_chip_id = True
+    ap_ip = "192.168.4.1"
+    captive_dns = False
+    ip = "192.168.1.20"
+    rssi = -50
+
+    def __init__(self, join_codes=(0,), ap_beside=True, restartable=True, ap_fails=False):
+        self.join_codes = list(join_codes)
+        self.ap_beside_station = ap_beside
+        self.ap_restartable = restartable
+        self.ap_fails = ap_fails
+        self.pool = Pool()
+        self.connected = False
+        self.ssid = None
+        self.ap = None  # the access point's name while it is up
+        self.ap_starts = 0
+        self.ap_clients = None  # None: the radio cannot count them (NINA); else how many
+        self.joins = []  # (ssid, password, hostname) of every join
+
+    def join(self, config, timeout_s, hostname):
+        self.joins.append((config.ssid, config.password, hostname))
+        code = self.join_codes.pop(0) if len(self.join_codes) > 1 else self.join_codes[0]
+        self.connected = code == 0
+        self.ssid = config.ssid if self.connected else None
+        return code
+
+    def leave(self):
+        self.connected = False
+        self.ssid = None
+
+    def scan(self):
+        return [("HomeNet", b"\x00\x11\x22\x33\x44\x55", -40, 6, "WPA2")]
+
+    def start_ap(self, ssid, password=""):
+        if self.ap_fails or (self.ap_starts and not self.ap_restartable):
+            raise RuntimeError("AP could not be started")
+        self.ap_starts += 1
+        self.ap = ssid
+
+    def stop_ap(self):
+        self.ap = None
+
+    def ssl_context(self):
+        return None
+
+    def phone(self, path, body=""):
+        """A phone on the access point asks the portal for ``path`` (a POST when there is a body);
+        returns its connection, which holds the answer once the device has polled."""
+        method = "POST" if body else "GET"
+        request = "%s %s HTTP/1.1\r\nHost: 192.168.4.1\r\nContent-Length: %d\r\n\r\n%s" % (
+            method,
+            path,
+            len(body),
+            body,
+        )
+        connection = PhoneConnection(request.encode())
+        self.pool.waiting.append(connection)
+        return connection

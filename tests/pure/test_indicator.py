@@ -63,10 +63,10 @@ def test_brightness_scales_like_dimm():
     assert ind.sample(ind.pattern_for("WAIT_CONFIG"), 0, 64) == (ind.dim(0x0D36FF, 64), 64)
 
 
-class FakeEdgent:
-    def __init__(self, state):
-        self.state = state
-        self.button_held_ms = 0
+class HeldButton:
+    """What the indicator asks of a reset button: how long it has been held."""
+
+    held_ms = 0
 
 
 class RecordingLED:
@@ -80,24 +80,22 @@ class RecordingLED:
 def test_indicator_restarts_on_state_change_and_writes_only_changes():
     led = RecordingLED()
     indicator = ind.Indicator(led)
-    edgent = FakeEdgent("CONNECTING_CLOUD")
     for t in range(1000, 1250):
-        indicator(edgent, t)
+        indicator.show("CONNECTING_CLOUD", t)
     assert led.shown == [(0x2EFFB9, 255), (0, 0), (0x2EFFB9, 255)]
-    edgent.state = "WAIT_CONFIG"
-    indicator(edgent, 1250)  # the new pattern starts now, lit
-    indicator(edgent, 1299)
-    indicator(edgent, 1300)
+    indicator.show("WAIT_CONFIG", 1250)  # the new pattern starts now, lit
+    indicator.show("WAIT_CONFIG", 1299)
+    indicator.show("WAIT_CONFIG", 1300)
     assert led.shown[3:] == [(0x0D36FF, 255), (0, 0)]
 
 
 def test_indicator_hold_feedback_starts_over():
     led = RecordingLED()
-    indicator = ind.Indicator(led)
-    edgent = FakeEdgent("RUNNING")
-    indicator(edgent, 0)
-    edgent.button_held_ms = 3001
-    indicator(edgent, 500)  # the wave starts at 0: dark
-    edgent.button_held_ms = 10001
-    indicator(edgent, 501)
+    button = HeldButton()
+    indicator = ind.Indicator(led, button=button)
+    indicator.show("RUNNING", 0)
+    button.held_ms = 3001
+    indicator.show("RUNNING", 500)  # the wave starts at 0: dark
+    button.held_ms = 10001
+    indicator.show("RUNNING", 501)
     assert led.shown[-1] == (ind.WHITE, 255)

@@ -1,22 +1,14 @@
 """The reset for boards without a button: N quick power-ons in a row erase the configuration."""
 
-from blynk_edgent import powercycle
-from blynk_edgent.clock import ticks_add
 from blynk_edgent.config import Config
+from blynk_edgent.powercycle import PowerCycles
 from blynk_edgent.store import ConfigStore
 from support import FakeNVM
 
 TOKEN = "abcdefghijklmnopqrstuvwxyzAB12_-"
 
 
-class Device:
-    def __init__(self, nvm):
-        self._nvm = nvm
-        self._tickers = []
-        self.lines = []
-
-    def _log(self, text):
-        self.lines.append(text)
+BOOT = 5000  # the ticks at power-on (any value: only differences count)
 
 
 def provisioned_nvm():
@@ -26,12 +18,12 @@ def provisioned_nvm():
 
 
 def power_on(nvm, stays_on_ms=0):
-    """One boot: count it, then (if it stays on) let its ticker run."""
-    device = Device(nvm)
-    powercycle.start(device, (5, 10))
-    for ticker in list(device._tickers):
-        ticker(device, ticks_add(ticker._since, stays_on_ms))
-    return device
+    """One boot: count it, then (if it stays on) poll it once; return the lines it logged."""
+    lines = []
+    counter = PowerCycles(nvm, (5, 10), lines.append, BOOT)
+    if stays_on_ms:
+        counter.poll(BOOT + stays_on_ms)
+    return lines
 
 
 def test_the_fifth_quick_power_on_erases():
@@ -39,10 +31,10 @@ def test_the_fifth_quick_power_on_erases():
     for _ in range(4):
         power_on(nvm)
         assert ConfigStore(nvm).load().provisioned
-    device = Device(nvm)
-    assert powercycle.start(device, (5, 10)) is True
+    lines = []
+    assert PowerCycles(nvm, (5, 10), lines.append, BOOT).erased is True
     assert not ConfigStore(nvm).load().provisioned
-    assert "erasing the configuration" in device.lines[-1]
+    assert "erasing the configuration" in lines[-1]
     power_on(nvm)  # the count starts over after an erase
     assert nvm[8190:8192] == bytearray((0xB7, 1))
 
@@ -71,5 +63,5 @@ def test_a_new_nvm_of_random_bytes_counts_from_one():
 
 def test_a_small_nvm_turns_it_off_and_writes_nothing():
     nvm = FakeNVM(256)
-    device = power_on(nvm)
-    assert "it is off" in device.lines[-1] and nvm.writes == 0
+    lines = power_on(nvm, stays_on_ms=20_000)
+    assert "it is off" in lines[-1] and nvm.writes == 0

@@ -1,6 +1,6 @@
 """Blynk frames: the byte layouts of blynk-edgent-protocol.md section 6, and cutting a stream into frames."""
 
-from blynk_edgent.edgent import frame, next_frame
+from blynk_edgent.link import frame, next_frame
 from support import raises
 
 TOKEN = "TOKEN1234567890abcdefghijklmnopq"

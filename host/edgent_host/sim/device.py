@@ -67,6 +67,17 @@ def _listen_to_supervisor(rt: runtime.Runtime) -> None:
             rt.pin(name).value = (not pressed) if active_low else pressed
 
 
+def watch_device(rt: runtime.Runtime) -> None:
+    """Report the device's state and ``last_error`` to the supervisor whenever they change, over
+    the control channel (the library's watcher hook; its log lines are for people)."""
+    from blynk_edgent import edgent
+
+    def report(device: edgent.Edgent) -> None:
+        rt.report(state=device.state, last_error=device.last_error)
+
+    edgent.WATCHERS.append(report)
+
+
 def install_modules(rt: runtime.Runtime, nina_firmware: str | None = None) -> None:
     """Make ``import wifi`` (and the rest) give the simulated modules; wire an emulated ESP32 to
     an AirLift board (``nina_firmware``: its version, else the board's)."""
@@ -123,6 +134,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # CIRCUITPY: code.py's folder is the root, the library is what /lib holds.
     sys.path[:0] = [str(code.parent), str(Path(args.lib).resolve())]
+    watch_device(rt)
     os.chdir(code.parent)
     print(f"Adafruit CircuitPython 10.2.1 on 2026-05-12; {board.machine}")
     print(f"Board ID:{board.board_id}")

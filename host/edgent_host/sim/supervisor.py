@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import signal
 import socket
 import subprocess
@@ -28,9 +27,6 @@ from typing import Any, TextIO
 from edgent_host.address import parse_address
 from edgent_host.sim import boards
 from edgent_host.sim.runtime import REBOOT_EXIT
-
-_STATE_LINE = re.compile(r"\[edgent\] state: (\S+) -> (\S+)")
-_ERROR_LINE = re.compile(r"\[edgent\] last_error (\d+):")
 
 
 @dataclass
@@ -186,14 +182,6 @@ class Simulator:
             with self._lock:
                 self.status.log.append(line)
                 del self.status.log[:-500]
-                if process is not self._process:
-                    continue  # a board power-cycled away: its last lines are kept, not its state
-                found = _STATE_LINE.search(line)
-                if found:
-                    self.status.state = found.group(2)
-                found = _ERROR_LINE.search(line)
-                if found:
-                    self.status.last_error = int(found.group(1))
                 self._changed.notify_all()
 
     def _read_control(self, sock: socket.socket) -> None:
@@ -205,6 +193,10 @@ class Simulator:
             with self._lock:
                 if sock is not self._control:
                     return  # let go (a power cycle, a reboot): what it still buffered is stale
+                if "state" in message:
+                    self.status.state = message["state"]
+                if "last_error" in message:
+                    self.status.last_error = message["last_error"]
                 if "led" in message:
                     self.status.led = message["led"]
                 if "ap" in message:

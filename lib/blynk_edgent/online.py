@@ -1,0 +1,200 @@
+"""Getting online: joining the network, opening the link to Blynk.Cloud and logging in
+(protocol doc sections 1.5 and 6.5), with capped backoff between attempts.
+
+An :class:`Online` reports what happened and leaves the decisions (retry, config mode, RUNNING)
+to :class:`~blynk_edgent.connecting.Connecting`, which makes one when the device starts to connect
+and drops it once the device runs or config mode opens. Config mode alone never loads this module.
+"""
+
+from micropython import const
+
+from blynk_edgent.backoff import Backoff
+from blynk_edgent.errors import CLOUD_DNS, CLOUD_TIMEOUT, CLOUD_TLS, CLOUD_TOKEN
+from blynk_edgent.link import ANSWER, BUFF_IN, COMMAND, FAILED, HEARTBEAT_MS, INTERNAL, OK, REDIRECT
+from blynk_edgent.version import __version__
+
+JOIN_TIMEOUT_S = 15  # one attempt to join the network, inside the radio
+CLOUD_TIMEOUT_S = 10  # one attempt to connect to the cloud (TCP and TLS)
+BUILD = "Nov 25 2026 00:00:00"  # Blynk's info message wants a C-style build date
+# The info message (section 6.3): its keys and values joined by NUL, in one string
+_INFO = "mcu\0%s\0fw-type\0%s\0build\0%s\0blynk\0%s\0h-beat\0%d\0buff-in\0%d\0dev\0%s\0ver\0%s\0fw\0%s\0tmpl\0%s"
+
+# The login: its command, and the answers besides OK
+_HW_LOGIN = const(29)
+_ALREADY_REGISTERED = const(4)
+_INVALID_TOKEN = const(9)
+
+LOGGED_IN = "logged in"  # what reach_cloud() returns once the server accepted the login
+
+
+class CloudError(Exception):
+    """Opening the connection to the cloud failed; ``code`` is the ``last_error`` code."""
+
+    def __init__(self, code, reason):
+        super().__init__(reason)
+        self.code = code
+
+
+def open_socket(pool, ssl_context, host, port, timeout_s):
+    """A socket connected to ``host``:``port`` (over TLS unless ``ssl_context`` is None), made
+    non-blocking. Blocks at most ``timeout_s``. Raises CloudError 710 when the host name does not
+    resolve, 711 when TLS fails, and 702 when the server cannot be reached."""
+    try:
+        where = pool.getaddrinfo(host, port)[0][4]
+    except OSError as error:
+        raise CloudError(CLOUD_DNS, "cannot resolve %s: %s" % (host, error))
+    try:
+        sock = pool.socket(pool.AF_INET, pool.SOCK_STREAM)
+    except (OSError, RuntimeError) as error:
+        # No socket free: NINA answers OSError(23), CircuitPython's pool RuntimeError("Out of sockets").
+        raise CloudError(CLOUD_TIMEOUT, "no free socket for %s:%d: %s" % (host, port, error))
+    try:
+        sock.settimeout(timeout_s)
+        if ssl_context is not None:
+            sock = ssl_context.wrap_socket(sock, server_hostname=host)
+        sock.connect(where)
+        sock.settimeout(0)
+    except OSError as error:
+        sock.close()
+        # mbedtls reports TLS failures as large negative numbers; the socket, as errno.
+        errno = error.args[0] if error.args and isinstance(error.args[0], int) else 0
+        if ssl_context is not None and (errno < -255 or errno == 0):
+            raise CloudError(CLOUD_TLS, "TLS with %s failed: %s" % (host, error))
+        raise CloudError(CLOUD_TIMEOUT, "cannot reach %s:%d: %s" % (host, port, error))
+    return sock
+
+
+class Online:
+    """The attempts of ``device`` (an :class:`~blynk_edgent.edgent.Edgent`, whose radio, config
+    and template it reads) to join its network and log in over ``link``; ``backoff_ms`` is the
+    first and longest wait between attempts."""
+
+    def __init__(self, device, link, backoff_ms, log, clock):
+        self.device = device
+        self._link = link
+        self._backoff = Backoff(backoff_ms[0], backoff_ms[1])
+        self._log = log
+        self._ticks = clock
+
+    @property
+    def attempts(self):
+        """How many attempts to join the network or reach the cloud have failed in a row."""
+        return self._backoff.attempts
+
+    def failed(self, now):
+        """An attempt failed at ``now``: the next waits; returns how long, in ms."""
+        return self._backoff.failed(now)
+
+    def address(self):
+        """The cloud the link opens to: the configuration's, unless a REDIRECT moved it."""
+        config = self.device.config
+        return self._link.redirect or (config.host, config.port)
+
+    def join(self, now, afresh):
+        """Join the configured network (blocks inside the radio for at most JOIN_TIMEOUT_S).
+        Returns None when the next attempt is not due yet, else 0 (joined) or the ``last_error``
+        code. ``afresh``: join even when the radio is on that network already."""
+        device = self.device
+        radio = device.radio
+        config = device.config
+        # CircuitPython may have joined already (CIRCUITPY_WIFI_SSID); a configuration on trial
+        # is always joined afresh, or a wrong password would pass unnoticed.
+        if not afresh and radio.connected and radio.ssid == config.ssid:
+            code = 0
+        elif not self._backoff.due(now):
+            return None
+        else:
+            self._log("joining network %r" % config.ssid)
+            code = radio.join(config, JOIN_TIMEOUT_S, device.ap_ssid.replace(" ", "-"))  # Blynk's station name
+        if not code:
+            self._log("network %r joined, address %s, signal %s dBm" % (config.ssid, radio.ip, radio.rssi))
+            self._backoff.reset()
+        return code
+
+    def reach_cloud(self, now):
+        """Open the link and log in, a slice at a time: None while under way (or until the next
+        attempt is due), LOGGED_IN, or ``(code, reason)`` for a failure."""
+        device = self.device
+        link = self._link
+        if not link.is_open:
+            if not self._backoff.due(now):
+                return None
+            host, port = self.address()
+            text = "connecting to %s:%d (TLS)" if device.tls else "connecting to %s:%d (plain TCP)"
+            self._log(text % (host, port))
+            try:
+                sock = open_socket(
+                    device.radio.pool, device.radio.ssl_context() if device.tls else None, host, port, CLOUD_TIMEOUT_S
+                )
+            except CloudError as error:
+                return error.code, str(error)
+            link.start(sock, now)
+            link.write(_HW_LOGIN, (device.config.token,))
+        event = link.poll(now)
+        if event is None:
+            return None
+        kind, value = event
+        if kind == ANSWER:
+            return self._answer(value, now)
+        if kind == FAILED:
+            return CLOUD_TIMEOUT, value
+        if kind == REDIRECT:
+            return self.redirect(value)
+        if kind == COMMAND:
+            self._log("command from the cloud while logging in, left for later: %r" % value)
+        return None
+
+    def redirect(self, body):
+        """REDIRECT ``host[\\0port]``: the next attempt goes there, at once (None), unless the host or
+        port breaks the rules a provisioned cloud is held to (``(702, reason)``: the device stays
+        with its own cloud). Blynk's C library falls back to port 80 even when it speaks TLS; the
+        port of this link's transport is the one that can work."""
+        from blynk_edgent.validate import check_host, check_port, default_port
+
+        try:
+            args = bytes(body).decode().split("\x00") if body else []
+            host = check_host(args[0] if args else "")
+            text = args[1] if len(args) > 1 else ""
+            if text == "":
+                port = default_port(self.device.tls)
+            elif text.isdigit():
+                port = check_port(int(text))
+            else:
+                raise ValueError("port: expected a whole number from 1 to 65535")
+        except (ValueError, UnicodeError) as error:
+            return CLOUD_TIMEOUT, "invalid redirect: %s" % error
+        self._link.redirect = (host, port)
+        self._backoff.reset()
+        self._log("redirected to %s:%d" % (host, port))
+        return None
+
+    def _answer(self, code, now):
+        # The login's answer. Accepted: the info message, and once a boot the hotspot's name
+        # (Blynk's app names a new device after the hotspot it provisioned).
+        link = self._link
+        device = self.device
+        if code in (OK, _ALREADY_REGISTERED):
+            import os
+
+            try:
+                text = os.uname().machine
+            except AttributeError:
+                text = "CircuitPython"
+            info = _INFO % (
+                device.firmware_version, device.template_id, BUILD, __version__, HEARTBEAT_MS // 1000, BUFF_IN,
+                text, __version__, device.firmware_version, device.template_id,
+            )  # fmt: skip
+            link.logged_in = True
+            if link.write(INTERNAL, (info,)) and (
+                link.hotspot_reported or link.write(INTERNAL, ("meta\0set\0Hotspot Name\0" + device.ap_ssid,))
+            ):
+                link.hotspot_reported = True
+                host, port = self.address()
+                self._log("logged in to %s:%d as %s..." % (host, port, device.config.token[:4]))
+                self._backoff.reset()
+                return LOGGED_IN
+            return CLOUD_TIMEOUT, (link.poll(now) or (FAILED, "send failed"))[1]
+        link.close()
+        if code == _INVALID_TOKEN:
+            return CLOUD_TOKEN, "the server refused the auth token"
+        return CLOUD_TIMEOUT, "the server refused the login (status %d)" % code

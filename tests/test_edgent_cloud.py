@@ -1,0 +1,188 @@
+"""A real Edgent against the local cloud (in this process, over loopback), with a phone on its
+access point asking the real portal over HTTP: what happens once the cloud answers. The radio is
+a loopback stand-in (tests/loopback.py); the clock is virtual, moved on by the loop that polls.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from loopback import LoopbackRadio
+
+from blynk_edgent.config import Config
+from blynk_edgent.configmode import IDLE_FALLBACK_MS, SUCCESS_GRACE_MS
+from blynk_edgent.edgent import Edgent
+from blynk_edgent.store import ConfigStore
+from edgent_host.cloud.testing import RunningCloud, running_cloud
+from support import Clock, FakeNVM
+
+PASSWORD = "correct horse"
+CONFIG_MODE_MODULES = {"blynk_edgent.configmode", "blynk_edgent.portal", "blynk_edgent.httpd"}
+
+
+class Device:
+    """A real Edgent polled by a thread of its own, 10 virtual ms a poll."""
+
+    def __init__(self, cloud: RunningCloud, stored: Config | None = None) -> None:
+        self.clock = Clock()
+        self.lines: list[str] = []
+        self.states: list[str] = []
+        self.connected = 0
+        self.radio = LoopbackRadio({"HomeNet": PASSWORD})
+        self.nvm = FakeNVM(8192)
+        self.cloud = cloud
+        if stored is not None:
+            ConfigStore(self.nvm).save(stored)
+        self.edgent = Edgent(
+            "TMPL4abcd123", "Device", "0.1.0", radio=self.radio, nvm=self.nvm, tls=False,
+            log=self.lines.append, clock=self.clock, led=False, button=False, screen=False,
+        )  # fmt: skip
+        self.edgent.on_state_change(lambda old, new: self.states.append(new))
+        self.edgent.on_connected(self._count)
+        self._lock = threading.Lock()
+        self._stop = False
+        self.error: BaseException | None = None
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+        self._thread.start()
+
+    def _count(self) -> None:
+        self.connected += 1
+
+    def _loop(self) -> None:
+        try:
+            while not self._stop:
+                with self._lock:
+                    self.edgent.poll()
+                    self.clock.now += 10
+                time.sleep(0.001)
+        except BaseException as error:  # a reboot (SystemExit) or a bug: the test reports it
+            self.error = error
+
+    def skip(self, ms: int) -> None:
+        """Time passes at once."""
+        with self._lock:
+            self.clock.now += ms
+
+    def wait(self, what: Callable[[], Any], timeout: float = 10) -> None:
+        deadline = time.monotonic() + timeout
+        while not what():
+            assert self.error is None, repr(self.error)
+            assert time.monotonic() < deadline, "\n".join(self.lines[-20:])
+            time.sleep(0.01)
+
+    def ask(self, path: str) -> tuple[int, Any]:
+        """A phone on the access point asks the portal, as the Blynk app does."""
+        request = urllib.request.Request(self.radio.portal + path, headers={"Host": "192.168.4.1"})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as answer:
+                return answer.status, json.loads(answer.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read())
+
+    def stored(self) -> Config:
+        return ConfigStore(self.nvm).load()
+
+    def stop(self) -> None:
+        self._stop = True
+        self._thread.join(5)
+
+
+@pytest.fixture
+def cloud() -> Iterator[RunningCloud]:
+    with running_cloud(tls=False) as running:
+        yield running
+
+
+@pytest.fixture
+def devices() -> Iterator[list[Device]]:
+    made: list[Device] = []
+    yield made
+    for device in made:
+        device.stop()
+
+
+def config_query(cloud: RunningCloud, token: str, password: str = PASSWORD) -> str:
+    params = {"ssid": "HomeNet", "pass": password, "blynk": token, "host": cloud.host, "port": str(cloud.device_port)}
+    return "/config?" + "&".join(f"{name}={quote(value, safe='')}" for name, value in params.items())
+
+
+def test_a_configuration_that_works_is_kept_and_the_device_runs_on_it_without_a_reboot(
+    cloud: RunningCloud, devices: list[Device]
+) -> None:
+    token = cloud.new_device(name="Kitchen")
+    device = Device(cloud)
+    devices.append(device)
+    device.wait(lambda: device.edgent.state == "WAIT_CONFIG")
+    assert device.ask(config_query(cloud, token)) == (200, {"status": "ok", "msg": "Trying to connect..."})
+    cloud.wait_online(token, timeout=10)
+    device.wait(lambda: device.ask("/board_info.json")[1]["attempt"]["phase"] == "connected")
+    # the phone, still on the access point, sees it connected; then the access point closes
+    assert device.radio.ap == "Blynk Device-PYN6" and device.edgent.state == "RUNNING"
+    device.skip(SUCCESS_GRACE_MS)
+    device.wait(lambda: device.radio.ap is None)
+    assert not CONFIG_MODE_MODULES & set(sys.modules)
+    stored = device.stored()
+    assert (stored.ssid, stored.token, stored.provisioned, stored.last_error) == ("HomeNet", token, True, 0)
+    # one login, kept: online from the test-join on, never offline in between
+    assert cloud.is_online(token) and device.edgent.connected
+    assert len([line for line in device.lines if "logged in to" in line]) == 1
+    assert device.states[-3:] == ["CONNECTING_NET", "CONNECTING_CLOUD", "RUNNING"] and device.connected == 1
+    assert cloud.device(token)["metadata"]["Hotspot Name"] == "Blynk Device-PYN6"
+    assert device.edgent.virtual_write(3, "hello")
+    cloud.wait_until(lambda: cloud.api("get", token, ("V3", "")).text == "hello", what="V3 in the cloud")
+
+
+def test_a_refused_token_is_703_in_config_mode_and_the_stored_network_comes_back_after_ten_quiet_minutes(
+    cloud: RunningCloud, devices: list[Device]
+) -> None:
+    unknown = "Unknown0123456789abcdefghijklmno"
+    stored = Config(ssid="HomeNet", password=PASSWORD, token=unknown, host=cloud.host, port=cloud.device_port)
+    stored.provisioned = True
+    device = Device(cloud, stored)
+    devices.append(device)
+    device.wait(lambda: device.edgent.state == "WAIT_CONFIG")
+    assert device.edgent.last_error == 703 and device.radio.ap == "Blynk Device-PYN6"
+    kept = device.stored()
+    assert (kept.token, kept.provisioned, kept.last_error) == (unknown, True, 703)
+    status, info = device.ask("/board_info.json")
+    assert (status, info["last_error"], info["last_error_msg"]) == (200, 703, "Blynk.Cloud refused the auth token.")
+    device.wait(lambda: device.edgent.state == "CONFIGURING")
+    device.skip(2 * 60 * 1000 + IDLE_FALLBACK_MS)  # the phone went quiet, then nobody came
+    device.wait(lambda: "CONNECTING_NET" in device.states)
+    device.wait(lambda: device.edgent.state == "WAIT_CONFIG" and device.states.count("WAIT_CONFIG") == 3)
+    assert device.radio.joins == ["HomeNet", "HomeNet"]
+
+
+def test_the_cloud_asks_for_config_mode_and_a_phone_moves_the_device_to_another_token(
+    cloud: RunningCloud, devices: list[Device]
+) -> None:
+    old = cloud.new_device(name="Old")
+    stored = Config(ssid="HomeNet", password=PASSWORD, token=old, host=cloud.host, port=cloud.device_port)
+    stored.provisioned = True
+    device = Device(cloud, stored)
+    devices.append(device)
+    cloud.wait_online(old, timeout=10)
+    cloud.send_internal(old, "dbg", "config start")
+    device.wait(lambda: device.edgent.state == "WAIT_CONFIG")
+    cloud.wait_online(old, online=False)
+    assert not device.radio.connected and device.radio.ap == "Blynk Device-PYN6"
+    new = cloud.new_device(name="New")
+    status, _ = device.ask(config_query(cloud, new, password="not the password"))
+    assert status == 200
+    device.wait(lambda: device.edgent.state == "WAIT_CONFIG" and device.edgent.last_error == 722)
+    assert device.stored().token == old  # the earlier configuration stays
+    assert device.ask(config_query(cloud, new))[0] == 200
+    cloud.wait_online(new, timeout=10)
+    device.wait(lambda: device.edgent.state == "RUNNING")
+    assert (device.stored().token, device.stored().last_error, device.edgent.last_error) == (new, 0, 0)
+    cloud.send_internal(new, "dbg", "config erase")
+    device.wait(lambda: device.edgent.state == "WAIT_CONFIG")
+    assert not device.stored().provisioned and "RESET_CONFIG" in device.states
