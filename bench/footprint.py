@@ -23,8 +23,11 @@ from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "host"))
+sys.path[:0] = [str(ROOT / "host"), str(ROOT / "lib")]
 
+from blynk_edgent import memory  # noqa: E402
+from blynk_edgent.config import Config  # noqa: E402
+from blynk_edgent.store import ConfigStore  # noqa: E402
 from edgent_host import mpwasm  # noqa: E402
 
 LIB = ROOT / "lib"
@@ -54,7 +57,24 @@ BASELINE_IMPORTS = (
     "displayio",
     "terminalio",
     "__future__",
+    "board_names",
 )
+
+# The CircuitPython modules a board has built in that the library uses. A board's firmware keeps
+# their names (modules, functions, classes, attributes, keyword arguments) in its qstr table in
+# flash, so a name of ours that one of them already has costs no RAM there. Under MicroPython here
+# those names would be interned by our import and counted; stage() writes them, from
+# circuitpython-stubs, into a stand-in module imported before the baseline.
+BUILTIN_STUBS = (
+    "wifi", "socketpool", "ipaddress", "microcontroller", "supervisor", "digitalio", "pwmio", "busio",
+    "neopixel_write", "displayio", "terminalio", "nvm",
+)  # fmt: skip
+# Built in too, without a module in circuitpython-stubs: ssl (shared-bindings/ssl/SSLContext.c)
+# and CircuitPython's additions to os (shared-bindings/os/__init__.c).
+BUILTIN_NAMES = (
+    "ssl", "create_default_context", "SSLContext", "SSLSocket", "wrap_socket", "server_hostname",
+    "load_verify_locations", "check_hostname", "getenv", "uname", "sysname", "nodename", "machine",
+)  # fmt: skip
 
 # (label, distribution on PyPI, module to import, files to copy from site-packages, the files
 # that import loads, whose sizes are given: None for all that were copied)
@@ -84,40 +104,57 @@ PEERS = (
     ),
 )
 
+# The running mode's modules: the resident set (blynk_edgent.memory), without the parts a board
+# may not have (status LED, button, screen) and with one radio's core at most.
+_RADIOS = ("blynk_edgent.radio_native", "blynk_edgent.radio_esp32spi")
+_STATUS = ("blynk_edgent.indicator", "blynk_edgent.leds", "blynk_edgent.button", "blynk_edgent.screen")
+CORE = tuple(name for name in memory.RESIDENT if name not in _RADIOS + _STATUS)
+
+
+def _imports(*names: str) -> str:
+    return "\n".join(f"import {name}" for name in names)
+
+
+# A real Edgent on the bench's stand-ins (bench/shims/bench_standins.py): a radio that joins at
+# once, a cloud that accepts the login, a phone on the access point.
+_EDGENT = (
+    "from blynk_edgent import Edgent\n"
+    "radio = bench_standins.Radio()\n"
+    "edgent = Edgent('TMPL4abcd123', 'Device', '0.1.0', radio=radio, nvm=bench_standins.{nvm}, tls={tls}, "
+    "log=bench_standins.log)\n"
+)
+
 # (name, what it shows, statements run after the baseline, modules imported before it).
 SCENARIOS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     (
         "running mode, native radio",
-        "what a RUNNING device keeps imported (the simulator's e2e test lists it): Edgent with the link's "
-        "hot path and the frame codec, the clock, the Config class, the native radio's core (CircuitPython's "
-        "wifi/socketpool/ssl are built in and not counted)",
-        "import blynk_edgent\nimport blynk_edgent.config\nimport blynk_edgent.radio_native",
+        "what a RUNNING device keeps imported (blynk_edgent.memory.RESIDENT; the simulator's e2e test checks a "
+        "device holds no more): the Edgent and its state table, the cloud link and the frame codec, the clock, "
+        "the Config class, the native radio's core (CircuitPython's wifi/socketpool/ssl are built in and not counted)",
+        _imports(*CORE, "blynk_edgent.radio_native"),
         (),
     ),
     (
         "running mode, without the radio",
         "the same without the radio's core: the part that does what BlynkLib does (whose WiFi is the user's own code)",
-        "import blynk_edgent\nimport blynk_edgent.config",
+        _imports(*CORE),
         (),
     ),
     (
         "running mode after a boot, native radio",
-        "the running mode with the native radio as a board holds it after start-up, connecting and logging in: "
-        "the modules used on the way are dropped (as the library drops them), but the names they "
-        "interned stay (MicroPython never frees an interned name)",
-        "import blynk_edgent\nimport blynk_edgent.config\nimport blynk_edgent.radio_native\n"
-        "import blynk_edgent.boot\nimport blynk_edgent.store\nimport blynk_edgent.profile\n"
-        "import blynk_edgent.apname\nimport blynk_edgent.lifecycle\nimport blynk_edgent.cloud\n"
-        "import blynk_edgent.messages\nimport blynk_edgent.radio_native_setup\n"
-        "from blynk_edgent.edgent import unload\nfrom blynk_edgent.lifecycle import TRANSIENT\n"
-        "unload(*TRANSIENT)\nunload('lifecycle', 'cloud', 'radio_native_setup')",
+        "a real Edgent started on an NVM holding a configuration, joined and logged in (RUNNING), with the native "
+        "radio's core imported: start-up's modules are dropped, but the names they interned stay (MicroPython "
+        "never frees an interned name); the link's 1 KB read buffer is counted",
+        "import blynk_edgent.radio_native\n"
+        + _EDGENT.format(nvm="PROVISIONED", tls=False)
+        + "edgent.poll()\nedgent.poll()\nedgent.poll()\nassert edgent.connected",
         (),
     ),
     (
         "running mode, ESP32 co-processor",
         "the running mode with the esp32spi backend's core instead of the native radio's (the "
         "driver itself is the ESP32 co-processor driver's line)",
-        "import blynk_edgent\nimport blynk_edgent.config\nimport blynk_edgent.radio_esp32spi",
+        _imports(*CORE, "blynk_edgent.radio_esp32spi"),
         (),
     ),
     (
@@ -134,15 +171,11 @@ SCENARIOS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ),
     (
         "config mode",
-        "everything config mode imports, with lifecycle (which every state but RUNNING holds), "
-        "and answering one /board_info.json",
-        "from blynk_edgent.configmode import ConfigMode\n"
-        "from blynk_edgent.httpd import Request\n"
-        "from blynk_edgent.portal import handle\n"
-        "mode = ConfigMode(bench_standins.Device())\n"
-        "reply = bench_standins.Reply()\n"
-        "handle(mode, Request('GET', '/board_info.json', '', ''), reply)\n"
-        "assert reply.status == 200",
+        "a real Edgent started on a blank NVM (config mode, after start-up's modules are dropped) answering a "
+        "phone's /board_info.json",
+        _EDGENT.format(nvm="BLANK", tls=True)
+        + "phone = radio.phone('/board_info.json')\n"
+        + "edgent.poll()\nassert edgent.state == 'CONFIGURING' and phone.status() == 200\ndel phone",
         (),
     ),
     (
@@ -152,6 +185,29 @@ SCENARIOS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
         (),
     ),
 )
+
+# The commit before the device core was cut by concern (issue 12), measured in the same run: the
+# real-Edgent scenarios drive the same public API, and its running device held these modules.
+BEFORE_COMMIT = "45e0299"
+_BEFORE_CORE = "import blynk_edgent\nimport blynk_edgent.config"
+BEFORE_IMPORTS = {
+    "running mode, native radio": _BEFORE_CORE + "\nimport blynk_edgent.radio_native",
+    "running mode, without the radio": _BEFORE_CORE,
+    "running mode, ESP32 co-processor": _BEFORE_CORE + "\nimport blynk_edgent.radio_esp32spi",
+}
+BEFORE_REAL = ("running mode after a boot, native radio", "config mode")
+# The memory budget (issue 12): bytes, or a factor of the figure before.
+BUDGETS: dict[str, float] = {
+    "running mode, without the radio": 12000,
+    "running mode after a boot, native radio": 20000,
+    "config mode": 1.1,
+}
+
+# What the NVM of the "after a boot" scenario holds, written by the library's store.
+PROVISIONED = Config(
+    ssid="HomeNet", password="correct horse battery", token="BenchToken0123456789abcdefghijkl", port=80,
+    provisioned=True,
+)  # fmt: skip
 
 
 def module_names() -> list[str]:
@@ -209,6 +265,27 @@ def all_deps(name: str) -> list[str]:
     return order
 
 
+def builtin_names() -> list[str]:
+    """Every name the modules of BUILTIN_STUBS have in circuitpython-stubs, and BUILTIN_NAMES."""
+    import keyword
+
+    names = set(BUILTIN_NAMES) | set(BUILTIN_STUBS)
+    for module in BUILTIN_STUBS:
+        stub = Path(metadata.distribution("circuitpython-stubs").locate_file(f"{module}-stubs/__init__.pyi"))
+        for node in ast.walk(ast.parse(stub.read_text())):
+            # (Type aliases, module-level assignments in the stubs, and Protocol classes exist
+            # only for type checkers.)
+            if isinstance(node, ast.ClassDef) and not any("Protocol" in ast.unparse(b) for b in node.bases):
+                names.add(node.name)
+            elif isinstance(node, ast.FunctionDef):
+                names.add(node.name)
+            elif isinstance(node, ast.arg):
+                names.add(node.arg)
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                names.add(node.target.id)
+    return sorted(n for n in names if n.isidentifier() and not keyword.iskeyword(n) and n != "self")
+
+
 def stage() -> Path:
     """Return a folder holding what the interpreter sees: /mp, /shims, /lib and /peers."""
     tree = Path(tempfile.mkdtemp(prefix="edgent-bench-"))
@@ -218,6 +295,16 @@ def stage() -> Path:
     shutil.copytree(ROOT / "tests" / "shims", tree / "shims", ignore=shutil.ignore_patterns("*.md"))
     shutil.copytree(ROOT / "bench" / "shims", tree / "shims", dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.md"))
     shutil.copytree(LIB, tree / "lib", ignore=shutil.ignore_patterns("__pycache__"))
+    (tree / "shims" / "board_names.py").write_text(
+        '"""Written by bench/footprint.py: the names of the modules a board has built in (see\n'
+        'BUILTIN_STUBS there), interned here before the baseline as a board holds them in flash."""\n\n\n'
+        "def names():\n"
+        '    """Never called: the names are interned when this module is compiled."""\n'
+        "    return (\n" + "".join(f"        {name},\n" for name in builtin_names()) + "    )\n"
+    )
+    nvm = bytearray(b"\xff" * 512)
+    ConfigStore(nvm).save(PROVISIONED)
+    (tree / "shims" / "nvm-provisioned.bin").write_bytes(bytes(nvm))
     (tree / "peers").mkdir()
     site = Path(metadata.distribution("blynklib").locate_file(""))
     for _label, _dist, _module, files, _measured in PEERS:
@@ -230,21 +317,51 @@ def stage() -> Path:
     return tree
 
 
+def _assigned(body: str) -> list[str]:
+    """The names ``body`` binds at its top level (what it assigns and imports)."""
+    names = {"_"}
+    for node in ast.parse(body).body:
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            names |= {(alias.asname or alias.name).split(".")[0] for alias in node.names}
+        else:
+            names |= {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    return sorted(names)
+
+
+# What one interned name costs in its pool, besides its text: a pointer, its hash and its length
+# (py/qstr.h, 32-bit, MICROPY_QSTR_BYTES_IN_HASH = 2).
+QSTR_SLOT_BYTES = 7
+_QSTR_INFO = re.compile(r"n_qstr=(\d+), n_str_data_bytes=(\d+), n_total_bytes=(\d+)")
+
+
 def heap(tree: Path, body: str, pre: list[str] = ()) -> int:  # type: ignore[assignment]
-    """Return the bytes ``body`` leaves allocated, after the baseline and the ``pre`` imports."""
+    """Return the bytes ``body`` leaves allocated, after the baseline and the ``pre`` imports.
+
+    Interned names are charged their text and a slot each. MicroPython allocates the table that
+    holds them in pools of doubling size (10, 20, ... 320, 640 names), so the raw heap jumps by
+    several KB at whichever import crosses the next pool, wherever the baseline happens to stand;
+    the figure replaces the pools allocated by the names added times QSTR_SLOT_BYTES.
+    """
     lines = ["import sys", "sys.path[:0] = ['/input/mp', '/input/shims', '/input/lib', '/input/peers']"]
     lines += [f"import {name}" for name in (*BASELINE_IMPORTS, *pre)]
-    lines += ["gc.collect()", "gc.collect()", "before = gc.mem_alloc()"]
-    lines += body.splitlines()
-    lines += ["gc.collect()", "gc.collect()", "print('HEAP', gc.mem_alloc() - before)"]
+    # The body runs in a function whose names are the script's globals, so that what it makes
+    # stays: the WASI build's collector does not see the running top-level code's own bytecode
+    # (a long body at the top level was seen to crash after a collection).
+    lines += ["def scenario():", "    global " + ", ".join(_assigned(body))]
+    lines += ["    " + line for line in body.splitlines()]
+    lines += ["gc.collect()", "gc.collect()", "micropython.qstr_info()", "before = gc.mem_alloc()", "scenario()"]
+    lines += ["gc.collect()", "gc.collect()", "print('HEAP', gc.mem_alloc() - before)", "micropython.qstr_info()"]
     script = tempfile.NamedTemporaryFile("w", suffix=".py", dir=tree, delete=False)
     script.write("\n".join(lines) + "\n")
     script.close()
     result = mpwasm.run([f"/input/{Path(script.name).name}"], [(str(tree), "/input")])
-    found = re.search(r"^HEAP (\d+)$", result.stdout, re.M)
-    if result.code != 0 or not found:
+    found = re.search(r"^HEAP (-?\d+)$", result.stdout, re.M)
+    names = [tuple(int(n) for n in match) for match in _QSTR_INFO.findall(result.stdout)]
+    if result.code != 0 or not found or len(names) != 2:
         raise RuntimeError(f"MicroPython failed on:\n{body}\n{result.stdout}\n{result.stderr}")
-    return int(found.group(1))
+    (count0, text0, total0), (count1, text1, total1) = names
+    counted = int(found.group(1)) - (total1 - total0) + (text1 - text0) + (count1 - count0) * QSTR_SLOT_BYTES
+    return max(0, counted)  # an import of what was imported already can free a few bytes
 
 
 def mpy_size(path: Path, top: Path) -> int:
@@ -266,8 +383,44 @@ def _tree_sizes(paths: list[Path], top: Path) -> tuple[int, int]:
     return source, sum(mpy_size(p, top) for p in paths)
 
 
+def stage_before() -> Path | None:
+    """A staged tree whose lib/ is BEFORE_COMMIT's, or None when this checkout does not have it."""
+    found = subprocess.run(["git", "-C", str(ROOT), "cat-file", "-e", BEFORE_COMMIT], capture_output=True)
+    if found.returncode != 0:
+        return None
+    tree = stage()
+    shutil.rmtree(tree / "lib")
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", BEFORE_COMMIT, "lib"], capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
+    return tree
+
+
+def measure_before() -> dict[str, int]:
+    """The scenarios BEFORE_COMMIT can run, measured on it: {scenario: heap}."""
+    tree = stage_before()
+    if tree is None:
+        return {}
+    try:
+        bodies = dict(BEFORE_IMPORTS)
+        bodies.update({s[0]: s[2] for s in SCENARIOS if s[0] in BEFORE_REAL})
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            jobs = {name: pool.submit(heap, tree, body) for name, body in bodies.items()}
+            return {name: job.result() for name, job in jobs.items()}
+    finally:
+        shutil.rmtree(tree, ignore_errors=True)
+
+
+def budget(name: str, before: int | None) -> int | None:
+    """The scenario's budget in bytes, or None when it has none (or its before figure is missing)."""
+    limit = BUDGETS.get(name)
+    if limit is None or (limit < 10 and before is None):
+        return None
+    return int(limit * before) if limit < 10 and before is not None else int(limit)
+
+
 def measure() -> dict[str, object]:
     """Take every figure; return them as the results.json document."""
+    before = measure_before()
     tree = stage()
     try:
         with ThreadPoolExecutor(max_workers=2) as pool:
@@ -311,7 +464,16 @@ def measure() -> dict[str, object]:
                     }
                 )
             scenario_jobs = [(s, pool.submit(heap, tree, s[2], list(s[3]))) for s in SCENARIOS]
-            scenarios = [{"scenario": s[0], "what": s[1], "heap": job.result()} for s, job in scenario_jobs]
+            scenarios = [
+                {
+                    "scenario": s[0],
+                    "what": s[1],
+                    "heap": job.result(),
+                    "before": before.get(s[0]),
+                    "budget": budget(s[0], before.get(s[0])),
+                }
+                for s, job in scenario_jobs
+            ]
     finally:
         shutil.rmtree(tree, ignore_errors=True)
     version = mpwasm.run(["-c", "import sys; print(sys.version)"]).stdout.strip()
@@ -323,6 +485,7 @@ def measure() -> dict[str, object]:
         "modules": modules,
         "peers": peers,
         "scenarios": scenarios,
+        "before_commit": BEFORE_COMMIT if before else None,
     }
 
 
@@ -346,11 +509,15 @@ def table(results: dict[str, object]) -> str:
     assert isinstance(peers, list)
     for row in peers:
         lines.append(f"| {row['peer']} | {row['source_bytes']:,} | {row['mpy_bytes']:,} | {row['heap']:,} |")
-    lines += ["", "| scenario | what it imports and does | heap |", "|---|---|---:|"]
+    before = results.get("before_commit") or "before"
+    lines += ["", f"| scenario | what it imports and does | heap | {before} | budget |", "|---|---|---:|---:|---|"]
     scenarios = results["scenarios"]
     assert isinstance(scenarios, list)
     for row in scenarios:
-        lines.append(f"| {row['scenario']} | {row['what']} | {row['heap']:,} |")
+        was = f"{row['before']:,}" if row.get("before") is not None else ""
+        limit = row.get("budget")
+        verdict = "" if limit is None else f"{limit:,}: {'met' if row['heap'] <= limit else 'NOT MET'}"
+        lines.append(f"| {row['scenario']} | {row['what']} | {row['heap']:,} | {was} | {verdict} |")
     return "\n".join(lines)
 
 
