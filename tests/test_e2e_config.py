@@ -112,7 +112,9 @@ def test_blank_device_is_provisioned_by_edgent_provision(tmp_path: Path, device:
         config = stored(sim)
         assert (config.ssid, config.password, config.token) == ("HomeNet", HOME_PASSWORD, created["token"])
         assert config.provisioned and config.last_error == 0
-        assert created["metadata"]["Hotspot Name"] == device.ap_ssid
+        # the hotspot's name follows the login on the same connection (the cloud may read it a moment later)
+        metadata = cloud.wait_until(lambda: cloud.device(created["token"])["metadata"], what="the device's metadata")
+        assert metadata["Hotspot Name"] == device.ap_ssid
         with pytest.raises(OSError):  # the portal is gone
             socket.create_connection(tuple(sim.options.portal.split(":")), timeout=2).close()  # type: ignore[arg-type]
         assert cloud.is_online(created["token"])

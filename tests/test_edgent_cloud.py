@@ -135,7 +135,8 @@ def test_a_configuration_that_works_is_kept_and_the_device_runs_on_it_without_a_
     assert cloud.is_online(token) and device.edgent.connected
     assert len([line for line in device.lines if "logged in to" in line]) == 1
     assert device.states[-3:] == ["CONNECTING_NET", "CONNECTING_CLOUD", "RUNNING"] and device.connected == 1
-    assert cloud.device(token)["metadata"]["Hotspot Name"] == "Blynk Device-PYN6"
+    metadata = cloud.wait_until(lambda: cloud.device(token)["metadata"], what="the device's metadata")
+    assert metadata["Hotspot Name"] == "Blynk Device-PYN6"
     assert device.edgent.virtual_write(3, "hello")
     cloud.wait_until(lambda: cloud.api("get", token, ("V3", "")).text == "hello", what="V3 in the cloud")
 
