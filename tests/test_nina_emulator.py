@@ -10,6 +10,7 @@ The library's constructor resets the ESP32 and sleeps 0.75 s: once per test.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import errno
 import json
 import os
@@ -30,14 +31,24 @@ from edgent_host.sim import boards, device, nina, runtime
 from edgent_host.sim.command import nina_version
 from edgent_host.sim.cp import MODULES, NATIVE_WIFI
 from edgent_host.sim.nina.chip import ESP32
-from edgent_host.sim.nina.radio import CLOUD_ADDRESS
+from edgent_host.sim.nina.personality import (
+    LEGACY_HANDSHAKE_LOOP_S,
+    LWIP_SYN_TIMEOUT_S,
+    TCP_CONNECT_TIMEOUT_S,
+    TLS_CONNECT_TIMEOUT_S,
+    TLS_HANDSHAKE_TIMEOUT_S,
+)
+from edgent_host.sim.nina.radio import CLOUD_ADDRESS, PHONE_REJOIN_S, WRONG_PASSWORD_S, WRONG_SSID_S
 from edgent_host.sim.testing import free_port, free_udp_port, running_sim
-from edgent_host.sim.world import DEFAULT_WORLD, World
+from edgent_host.sim.world import DEFAULT_WORLD, JOIN_S, World
 
 TOKEN = "NINAtoken0123456789abcdefghijklm"
 _DEFAULT = {network["ssid"]: network for network in DEFAULT_WORLD["networks"]}
 PASSWORD = _DEFAULT["HomeNet"]["password"].encode()
 BOTH = ["1.7.7", "3.3.0"]
+ALL = ["1.7.7", "2.0.0", "3.3.0"]  # the three lines (personality.py)
+LIBRARY_WAIT_S = 10.0  # adafruit_esp32spi's _wait_for_ready gives up after this
+GET_DNS_CONFIG, GET_REASON_CODE, GET_CURR_BSSID, START_CLIENT_TCP = 0x1E, 0x1F, 0x24, 0x2D
 
 # Not in RSSI order on purpose: the firmware (ESP-IDF) sorts scan results, strongest first.
 WORLD: dict[str, Any] = {
@@ -82,7 +93,12 @@ class Device:
 
     @property
     def legacy(self) -> bool:
-        return self.firmware.startswith("1.")
+        """The 1.x/2.0 code line (nina's own WiFi library)."""
+        return not self.firmware.startswith("3.")
+
+    def reason(self) -> int:
+        """GET_REASON_CODE (2.0, 3.x): the last disconnect reason."""
+        return int(self.esp._send_command_get_response(GET_REASON_CODE)[0][0])
 
     def join(self, ssid: bytes = b"HomeNet", password: bytes = PASSWORD) -> int:
         return self.esp.connect_AP(ssid, password, timeout_s=5)
@@ -151,13 +167,17 @@ def make(cloud: RunningCloud, tmp_path: Path) -> Iterator[Callable[..., Device]]
         runtime._current = previous
 
 
-class EchoServer:
-    """A host TCP server that echoes back what it gets; ``conns`` are its accepted sockets."""
+class HostServer:
+    """A host TCP server that accepts and then, per ``mode``, echoes back what it gets ("echo"),
+    stays silent ("silent": reads and never answers, a cloud whose TLS never starts) or closes at
+    once ("close"); ``conns`` are its accepted sockets."""
 
-    def __init__(self) -> None:
+    def __init__(self, mode: str) -> None:
+        self.mode = mode
         self.sock = socket.create_server(("127.0.0.1", 0))
         self.port = self.sock.getsockname()[1]
         self.conns: list[socket.socket] = []
+        self.received = bytearray()
         threading.Thread(target=self._serve, daemon=True).start()
 
     def _serve(self) -> None:
@@ -166,13 +186,18 @@ class EchoServer:
                 conn, _ = self.sock.accept()
             except OSError:
                 return
+            if self.mode == "close":
+                conn.close()
+                continue
             self.conns.append(conn)
-            threading.Thread(target=self._echo, args=(conn,), daemon=True).start()
+            threading.Thread(target=self._drain, args=(conn,), daemon=True).start()
 
-    def _echo(self, conn: socket.socket) -> None:
+    def _drain(self, conn: socket.socket) -> None:
         try:
             while data := conn.recv(4096):
-                conn.sendall(data)
+                self.received += data
+                if self.mode == "echo":
+                    conn.sendall(data)
         except OSError:
             pass
 
@@ -180,6 +205,12 @@ class EchoServer:
         self.sock.close()
         for conn in self.conns:
             conn.close()
+
+
+def closed_port() -> int:
+    """A loopback port nobody listens on."""
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        return int(probe.getsockname()[1])
 
 
 def recv_exactly(sock: Any, count: int, timeout: float = 5.0) -> bytes:
@@ -232,6 +263,48 @@ def test_version_and_mac_byte_order(make: Callable[..., Device], firmware: str) 
     assert dev.esp.status == (0 if dev.legacy else 0xFE)  # WL_IDLE_STATUS / WL_STOPPED after boot
 
 
+@pytest.mark.parametrize("firmware", ALL)
+def test_reason_and_dns_commands_exist_from_2_0(make: Callable[..., Device], firmware: str) -> None:
+    """truth §12: 1.7.x has no 0x1E GET_DNS_CONFIG nor 0x1F GET_REASON_CODE (NULL in
+    commandHandlers[]: ERR_CMD, and the library raises); 2.0 and 3.x answer them."""
+    dev = make(firmware)
+    # The 2.0.0+adafruit tag's FIRMWARE_VERSION still reads "-rc.0": what a real 2.0.0 reports.
+    reported = {"1.7.7": "1.7.7", "2.0.0": "2.0.0-rc.0+adafruit", "3.3.0": "3.3.0"}
+    assert dev.esp.firmware_version == reported[firmware]
+    if firmware == "1.7.7":
+        for command in (GET_DNS_CONFIG, GET_REASON_CODE):
+            with pytest.raises(BrokenPipeError, match="Error response to command"):
+                dev.esp._send_command_get_response(command)
+        assert dev.esp.status == dev.lib.WL_IDLE_STATUS  # an error reply keeps the exchange in step
+        return
+    assert dev.reason() == (0 if dev.legacy else 1)  # 2.0: _reasonCode 0; 3.x: WIFI_REASON_UNSPECIFIED
+    dev.join()
+    servers = dev.esp._send_command_get_response(GET_DNS_CONFIG, reply_params=2)
+    assert [bytes(server) for server in servers] == [bytes((192, 168, 1, 1)), bytes(4)]
+
+
+@pytest.mark.parametrize("firmware", ["1.7.7", "2.0.0"])
+def test_1x_reports_the_ap_mac_reversed_in_ap_mode(make: Callable[..., Device], firmware: str) -> None:
+    """truth §14: macAddress() reverses the MAC of the interface in use, the AP's in AP mode, and
+    BSSID()/BSSID(pos) reverse too; a scan (which ends AP mode) leaves _interface as it was."""
+    dev = make(firmware)
+    mac = boards.get("pyportal").mac
+    ap_mac = mac[:5] + bytes(((mac[5] + 1) & 0xFF,))  # ESP-IDF: the AP's MAC is the station's + 1
+    assert bytes(dev.esp.MAC_address) == bytes(reversed(mac))
+    dev.esp._wifi_set_ap_passphrase(b"Blynk NINA", b"portal-pass", b"\x06")
+    assert bytes(dev.esp.MAC_address) == bytes(reversed(ap_mac))
+    assert dev.esp.mac_address == ap_mac  # the library's "actual" MAC is now the AP's
+    assert bytes(dev.esp._send_command_get_response(GET_CURR_BSSID, [b"\xff"])[0]) == bytes(reversed(ap_mac))
+    assert dev.radio.ap.channel == (6 if firmware == "2.0.0" else 1)  # 1.7 sets ap.channel = 0
+    dev.esp.start_scan_networks()
+    networks = dev.esp.get_scan_networks()
+    assert networks[0].bssid == bytes(reversed(bytes.fromhex("AABBCC001122")))
+    assert dev.radio.ap is None
+    assert bytes(dev.esp.MAC_address) == bytes(reversed(ap_mac))  # scanNetworks did not reset _interface
+    dev.join()
+    assert bytes(dev.esp.MAC_address) == bytes(reversed(mac))  # begin(): _interface = ESP_IF_WIFI_STA
+
+
 # -- scanning ----------------------------------------------------------------------------------
 
 
@@ -249,6 +322,74 @@ def test_scan_lists_the_world_strongest_first(make: Callable[..., Device], firmw
         assert [n.authmode for n in networks] == ["WPA2", "OPEN", "WPA2"]
     else:  # 3.x sends ESP-IDF's raw authmode (WPA2_PSK 3, OPEN 0, WPA_WPA2_PSK 4)
         assert [n.authmode for n in networks] == ["UNKNOWN", "UNKNOWN", "WPA2"]
+
+
+@pytest.mark.parametrize("firmware", ALL)
+def test_scan_hidden_latin1_and_repeated_beacons(make: Callable[..., Device], firmware: str) -> None:
+    """truth §9: nina scans with show_hidden = false (a hidden network is not listed at all), gets
+    one record per BSSID (repeated beacons merged), hands names on as bytes (a Latin-1 name makes
+    the library's Network.ssid raise UnicodeError), and 1.x lists at most 10."""
+    dev = make(firmware)
+    fillers = [
+        {"ssid": f"Filler-{i}", "security": "OPEN", "rssi": -90, "bssid": f"02:00:00:00:01:{i:02x}"} for i in range(9)
+    ]
+    special = [
+        {"ssid": "Hidden", "hidden": True, "security": "OPEN", "rssi": -40, "bssid": "02:00:00:00:02:01"},
+        {"ssid_hex": "436166e9", "security": "OPEN", "rssi": -45, "bssid": "02:00:00:00:02:02"},
+        {"ssid": "Loud", "beacons": 3, "security": "OPEN", "rssi": -50, "bssid": "02:00:00:00:02:03"},
+    ]
+    dev.set_world({"networks": [*WORLD["networks"], *special, *fillers]})
+    dev.esp.start_scan_networks()
+    networks = dev.esp.get_scan_networks()
+    names = [bytes(network._raw_ssid) for network in networks]
+    assert len(names) == (10 if dev.legacy else 14)  # 3 + Latin-1 + Loud + 9 fillers; 1.x: MAX_SCAN_RESULTS
+    assert b"Hidden" not in names and b"" not in names
+    assert names.count(b"Loud") == 1
+    assert names[:3] == [b"Caf\xe9", b"HomeNet", b"Loud"]  # strongest first
+    with pytest.raises(UnicodeError):
+        networks[0].ssid  # noqa: B018 - the library decodes the name as UTF-8
+    # Joined by its bytes all the same; the joined network's name does not decode either.
+    assert dev.esp.connect_AP(b"Caf\xe9", None, timeout_s=5) == dev.lib.WL_CONNECTED
+    with pytest.raises(UnicodeError):
+        dev.esp.ap_info.ssid  # noqa: B018
+
+
+@pytest.mark.parametrize("firmware", ALL)
+def test_scan_and_a_joined_station(make: Callable[..., Device], firmware: str) -> None:
+    """truth §16: 1.7's scanNetworks keeps a joined station (no esp_wifi_stop) but sets
+    WL_SCAN_COMPLETED, so the library thinks it is not connected; 2.0's stops WiFi first (the
+    station and its sockets go); 3.x scans beside it."""
+    dev = make(firmware)
+    echo = HostServer("echo")
+    try:
+        dev.join()
+        sock = dev.pool.socket()
+        sock.connect(dev.pool.getaddrinfo("127.0.0.1", echo.port)[0][4])
+        dev.esp.start_scan_networks()
+        assert len(dev.esp.get_scan_networks()) == 3
+        if firmware == "3.3.0":
+            assert dev.esp.connected
+        else:
+            assert dev.esp.status == dev.lib.WL_SCAN_COMPLETED
+            assert not dev.esp.connected
+        if firmware == "2.0.0":
+            assert dev.esp.socket_status(sock._socknum) == dev.lib.SOCKET_CLOSED
+            assert dev.radio.joined is None
+            return
+        assert dev.radio.joined is not None  # 1.7: still joined, and its sockets work
+        assert sock.send(b"still here") == 10
+        assert recv_exactly(sock, 10) == b"still here"
+        if firmware == "1.7.7":
+            # While a join is tried, esp_wifi_scan_start fails (ESP_ERR_WIFI_STATE): no networks, status 1.
+            slow = {"ssid": "SlowNet", "security": "OPEN", "rssi": -60, "channel": 6, "join_s": 1.0}
+            dev.set_world({"networks": [*WORLD["networks"], slow]})
+            dev.esp.wifi_set_network(b"SlowNet")
+            dev.esp.start_scan_networks()
+            assert dev.esp.get_scan_networks() == []
+            assert dev.esp.status == dev.lib.WL_NO_SSID_AVAIL
+            assert wait_for(lambda: dev.esp.status == dev.lib.WL_CONNECTED)
+    finally:
+        echo.close()
 
 
 # -- joining -----------------------------------------------------------------------------------
@@ -276,25 +417,44 @@ def test_join_status_while_trying(make: Callable[..., Device], firmware: str) ->
     assert wait_for(lambda: dev.esp.status == dev.lib.WL_CONNECTED)
 
 
-@pytest.mark.parametrize("firmware", BOTH)
-def test_join_wrong_password(make: Callable[..., Device], firmware: str) -> None:
+@pytest.mark.parametrize("firmware", ALL)
+def test_join_wrong_password_never_reads_connect_failed(make: Callable[..., Device], firmware: str) -> None:
+    """truth §13: ESP-IDF reports a wrong WPA2 password as reason 15 (4-way handshake timeout),
+    which 1.7 (201/202/203) and 2.0 (201/202) do not map to WL_CONNECT_FAILED, nor does 3.x's
+    arduino-esp32 handler (only 202): WL_DISCONNECTED, for good."""
     dev = make(firmware)
+    dev.esp.wifi_set_passphrase(b"HomeNet", b"not the password")
+    # The AP takes a while to give up on the handshake; meanwhile 1.x reads its in-progress value.
+    assert dev.esp.status == (dev.lib.WL_NO_SSID_AVAIL if dev.legacy else dev.lib.WL_DISCONNECTED)
     with pytest.raises(ConnectionError, match="Failed to connect to ssid"):
-        dev.esp.connect_AP(b"HomeNet", b"not the password", timeout_s=0.5)
-    assert dev.esp.status == dev.lib.WL_CONNECT_FAILED
+        dev.esp.connect_AP(b"HomeNet", b"not the password", timeout_s=JOIN_S + WRONG_PASSWORD_S + 0.5)
+    time.sleep(0.3)
+    assert dev.esp.status == dev.lib.WL_DISCONNECTED  # not WL_CONNECT_FAILED (4), ever
+    if firmware == "1.7.7":  # no GET_REASON_CODE: nothing tells this from a network that went away
+        with pytest.raises(BrokenPipeError, match="Error response to command"):
+            dev.reason()
+    else:
+        assert dev.reason() == 15
 
 
-@pytest.mark.parametrize("firmware", BOTH)
+@pytest.mark.parametrize("firmware", ALL)
 def test_join_unknown_network(make: Callable[..., Device], firmware: str) -> None:
+    """truth §12/13: an unknown SSID is reason 201: WL_CONNECT_FAILED on 1.x/2.0 (which the library
+    reports as "Failed to connect", as it would a wrong password there), WL_NO_SSID_AVAIL on 3.x."""
     dev = make(firmware)
-    if dev.legacy:  # nina 1.x maps NO_AP_FOUND (201) to WL_CONNECT_FAILED, as a wrong password
+    if dev.legacy:
         with pytest.raises(ConnectionError, match="Failed to connect to ssid"):
-            dev.esp.connect_AP(b"Nowhere", PASSWORD, timeout_s=0.5)
+            dev.esp.connect_AP(b"Nowhere", PASSWORD, timeout_s=WRONG_SSID_S + 0.5)
         assert dev.esp.status == dev.lib.WL_CONNECT_FAILED
     else:
         with pytest.raises(ConnectionError, match="No such ssid"):
-            dev.esp.connect_AP(b"Nowhere", PASSWORD, timeout_s=0.5)
+            dev.esp.connect_AP(b"Nowhere", PASSWORD, timeout_s=WRONG_SSID_S + 0.5)
         assert dev.esp.status == dev.lib.WL_NO_SSID_AVAIL
+    if firmware == "1.7.7":
+        with pytest.raises(BrokenPipeError, match="Error response to command"):
+            dev.reason()
+    else:
+        assert dev.reason() == 201
 
 
 @pytest.mark.parametrize("firmware", BOTH)
@@ -317,6 +477,21 @@ def test_join_without_dhcp_then_static_address(make: Callable[..., Device], firm
     assert bytes(dev.esp.get_host_by_name("blynk.cloud")) == socket.inet_aton(CLOUD_ADDRESS)
 
 
+@pytest.mark.parametrize("firmware", ["1.7.7", "2.0.0"])
+def test_1_7_takes_an_old_dhcp_address_for_a_static_one(make: Callable[..., Device], firmware: str) -> None:
+    """1.7's begin() treats any address left in _ipInfo as static (2.0 asks _staticIp): after a
+    DHCP join, a network without DHCP reads WL_CONNECTED, on the old address."""
+    dev = make(firmware)
+    dev.join()
+    if firmware == "1.7.7":
+        assert dev.esp.connect_AP(b"NoDhcp", b"static only please", timeout_s=2) == dev.lib.WL_CONNECTED
+        assert dev.esp.ipv4_address == "192.168.1.50"
+    else:  # associated, no address: the status stays where leaving HomeNet put it (6)
+        with pytest.raises(ConnectionError, match="Failed to connect to ssid"):
+            dev.esp.connect_AP(b"NoDhcp", b"static only please", timeout_s=0.5)
+        assert dev.esp.ipv4_address == "192.168.1.50"  # _ipInfo still holds HomeNet's lease
+
+
 @pytest.mark.parametrize("firmware", BOTH)
 def test_network_without_internet_resolves_nothing(make: Callable[..., Device], firmware: str) -> None:
     dev = make(firmware)
@@ -329,7 +504,7 @@ def test_network_without_internet_resolves_nothing(make: Callable[..., Device], 
 @pytest.mark.parametrize("firmware", BOTH)
 def test_network_removed_drops_station_and_client_sockets(make: Callable[..., Device], firmware: str) -> None:
     dev = make(firmware)
-    echo = EchoServer()
+    echo = HostServer("echo")
     try:
         dev.join()
         sock = dev.pool.socket()
@@ -350,17 +525,45 @@ def test_network_removed_drops_station_and_client_sockets(make: Callable[..., De
         echo.close()
 
 
+@pytest.mark.parametrize("firmware", BOTH)
+def test_join_takes_the_networks_join_s(make: Callable[..., Device], firmware: str) -> None:
+    """A network's join_s is how long association and DHCP take: the status says so meanwhile."""
+    dev = make(firmware)
+    slow = {"ssid": "SlowNet", "security": "OPEN", "rssi": -60, "channel": 6, "join_s": 1.0}
+    dev.set_world({"networks": [*WORLD["networks"], slow]})
+    started = time.monotonic()
+    dev.esp.wifi_set_network(b"SlowNet")
+    time.sleep(0.6)
+    assert dev.esp.status == (dev.lib.WL_NO_SSID_AVAIL if dev.legacy else dev.lib.WL_DISCONNECTED)
+    assert wait_for(lambda: dev.esp.status == dev.lib.WL_CONNECTED)
+    assert time.monotonic() - started >= 1.0
+
+
+def test_begin_on_a_started_station_keeps_the_old_status_on_3x(make: Callable[..., Device]) -> None:
+    """truth §16: 3.x's WiFi.begin on a station already started emits no STA_START: the status of
+    the last attempt (here WL_NO_SSID_AVAIL) lingers while the next one runs, so a short wait
+    reads "No such ssid" for a network that is there."""
+    dev = make("3.3.0")
+    with pytest.raises(ConnectionError, match="No such ssid"):
+        dev.esp.connect_AP(b"Nowhere", PASSWORD, timeout_s=WRONG_SSID_S + 0.5)
+    with pytest.raises(ConnectionError, match="No such ssid"):
+        dev.esp.connect_AP(b"HomeNet", PASSWORD, timeout_s=JOIN_S / 3)
+    assert wait_for(lambda: dev.esp.status == dev.lib.WL_CONNECTED)
+
+
 # -- access point ------------------------------------------------------------------------------
 
 
-def test_ap_on_1x_listens_and_stops_the_station(make: Callable[..., Device]) -> None:
-    dev = make("1.7.7")
+@pytest.mark.parametrize("firmware", ["1.7.7", "2.0.0"])
+def test_ap_on_1x_listens_and_stops_the_station(make: Callable[..., Device], firmware: str) -> None:
+    dev = make(firmware)
     dev.join()
     assert dev.esp.create_AP(b"Blynk NINA", b"portal-pass", channel=6) == dev.lib.WL_AP_LISTENING
     assert dev.esp.ap_listening
-    assert dev.esp.ipv4_address == "192.168.4.1"
+    # 1.7's AP_START takes any address left in _ipInfo for a static one: the station's, from DHCP.
+    assert dev.esp.ipv4_address == ("192.168.1.50" if firmware == "1.7.7" else "192.168.4.1")
     assert dev.radio.joined is None  # AP-only mode: the station is gone
-    assert dev.radio.ap.channel == 1  # the channel asked for is ignored
+    assert dev.radio.ap.channel == 1  # create_AP sends bytes(6): channel 0
     assert bytes(dev.esp.MAC_address) == bytes(reversed(dev.radio.ap_mac))  # the AP interface's MAC
     # A phone on the AP turns the status into WL_AP_CONNECTED: ap_listening reads False then.
     server = dev.pool.socket()
@@ -386,6 +589,44 @@ def test_ap_on_3x_is_up_but_create_ap_times_out(make: Callable[..., Device]) -> 
     assert dev.esp.ipv4_address == "192.168.1.50"
     with pytest.raises(OSError, match="Failed to setup AP password"):
         dev.esp._wifi_set_ap_passphrase(b"Blynk NINA", b"short", b"\x01")
+
+
+def _phone_says(dev: Device, server: Any, message: bytes = b"hi") -> tuple[socket.socket, Any]:
+    """A phone connects to the portal and says something; (the phone's socket, the device's)."""
+    phone = socket.create_connection(dev.rt.portal, timeout=5)
+    phone.sendall(message)
+    conn, _ = wait_for(lambda: _accept(server))
+    return phone, conn
+
+
+def test_ap_follows_the_stations_channel_on_3x(make: Callable[..., Device]) -> None:
+    """truth §8: on 3.x (ESP-IDF, one radio) the AP moves to the channel of the network the station
+    joins; its phones drop off: their connections reset, and for PHONE_REJOIN_S nothing reaches
+    the portal. A join on the AP's own channel disturbs nobody."""
+    dev = make("3.3.0")
+    dev.esp._wifi_set_ap_passphrase(b"Blynk NINA", b"portal-pass", b"\x01")
+    server = dev.pool.socket()
+    server.bind(("0.0.0.0", 80))
+    server.listen(1)
+    phone, conn = _phone_says(dev, server)
+    assert dev.esp.connect_AP(b"CoffeeShop", None, timeout_s=5) == dev.lib.WL_CONNECTED  # channel 1 too
+    assert conn.send(b"same channel") == 12
+    phone.settimeout(5)
+    assert phone.recv(100) == b"same channel"
+    dev.join()  # HomeNet is on channel 6
+    assert dev.radio.ap is not None and dev.radio.ap.channel == 6
+    with pytest.raises(ConnectionResetError):
+        phone.recv(100)
+    phone.close()
+    assert dev.esp.socket_status(conn._socknum) == dev.lib.SOCKET_CLOSED
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(dev.rt.portal, timeout=1)
+    time.sleep(PHONE_REJOIN_S)
+    again, _ = _phone_says(dev, server, b"back")  # rejoined
+    again.close()
+    # An AP started while the station is joined starts on the station's channel.
+    dev.esp._wifi_set_ap_passphrase(b"Blynk NINA", b"portal-pass", b"\x01")
+    assert dev.radio.ap.channel == 6
 
 
 @pytest.mark.parametrize("firmware", BOTH)
@@ -460,6 +701,99 @@ def test_closed_server_keeps_listening(make: Callable[..., Device]) -> None:
         pass  # still accepted by the listening server
 
 
+def test_station_loss_closes_ipv4_clients_not_phones_on_3x(make: Callable[..., Device]) -> None:
+    """truth §16: 3.x's handleWiFiDisconnect closes the sockets whose lwip_getsockname reads an IPv4
+    address: the cloud client's; NetworkServer listens on AF_INET6, so a phone's stays open."""
+    dev = make("3.3.0")
+    echo = HostServer("echo")
+    try:
+        dev.esp._wifi_set_ap_passphrase(b"Blynk NINA", b"portal-pass", b"\x06")  # HomeNet's channel
+        dev.join()
+        server = dev.pool.socket()
+        server.bind(("0.0.0.0", 80))
+        server.listen(1)
+        phone, conn = _phone_says(dev, server)
+        client = dev.pool.socket()
+        client.connect(dev.pool.getaddrinfo("127.0.0.1", echo.port)[0][4])
+        assert wait_for(lambda: echo.conns)
+        dev.set_world({"networks": [n for n in WORLD["networks"] if n["ssid"] != "HomeNet"]})
+        assert dev.esp.status == dev.lib.WL_CONNECTION_LOST
+        assert dev.esp.socket_status(client._socknum) == dev.lib.SOCKET_CLOSED
+        echo.conns[0].settimeout(2)
+        assert echo.conns[0].recv(10) == b""
+        assert conn.send(b"still here") == 10  # the phone's connection lives on
+        phone.settimeout(5)
+        assert phone.recv(100) == b"still here"
+        phone.close()
+    finally:
+        echo.close()
+
+
+@pytest.mark.parametrize("firmware", BOTH)
+def test_client_state_frees_a_slot_only_if_it_connected(make: Callable[..., Device], firmware: str) -> None:
+    """truth §16: 3.3.0's getClientStateTcp frees the slot of a client that is gone only if
+    START_CLIENT_TCP connected it (socketWasConnected); an accepted client's slot stays taken
+    until STOP_CLIENT_TCP. 1.x frees it either way."""
+    dev = make(firmware)
+    server = dev.pool.socket()
+    server.bind(("0.0.0.0", 80))
+    server.listen(1)
+    phone, conn = _phone_says(dev, server, b"bye")
+    assert recv_exactly(conn, 3) == b"bye"
+    phone.close()
+    assert wait_for(lambda: dev.esp.socket_status(conn._socknum) == dev.lib.SOCKET_CLOSED)
+    if dev.legacy:
+        assert dev.esp.get_socket() == conn._socknum
+    else:
+        assert dev.esp.get_socket() != conn._socknum  # still taken
+        conn.close()
+        assert dev.esp.get_socket() == conn._socknum
+    echo = HostServer("echo")
+    try:
+        dev.join()
+        client = dev.pool.socket()
+        client.connect(dev.pool.getaddrinfo("127.0.0.1", echo.port)[0][4])
+        number = client._socknum
+        assert wait_for(lambda: echo.conns)
+        echo.conns[0].shutdown(socket.SHUT_RDWR)  # the peer hangs up
+        assert wait_for(lambda: dev.esp.socket_status(number) == dev.lib.SOCKET_CLOSED)
+        assert dev.esp.get_socket() == number  # a client that had connected: freed on both
+    finally:
+        echo.close()
+
+
+@pytest.mark.parametrize("firmware", ALL)
+def test_a_port_listened_on_stays_taken(make: Callable[..., Device], firmware: str) -> None:
+    """No command ends a server: once a port is listened on, a new server there cannot bind until
+    the ESP32 resets. 3.x's NetworkServer::begin on its own listening slot does nothing (fine);
+    2.0 answers 0 (the library raises); 1.7 answers 1 all the same, with a server that never
+    listens, whose AVAIL_DATA_TCP reads 0 (which the library's accept takes for a client in slot 0)."""
+    dev = make(firmware)
+    first = dev.pool.socket()
+    first.bind(("0.0.0.0", 80))
+    first.listen(1)
+    first.close()  # STOP_CLIENT_TCP: the slot is free, the server still listens
+    second = dev.pool.socket()
+    assert second._socknum == first._socknum
+    second.bind(("0.0.0.0", 80))
+    if firmware == "2.0.0":
+        with pytest.raises(OSError, match="Could not start server"):
+            second.listen(1)
+        return
+    second.listen(1)
+    if firmware == "1.7.7":
+        assert dev.esp.server_state(second._socknum) == 0
+        assert dev.esp.socket_available(second._socknum) == 0
+        return
+    assert dev.esp.server_state(second._socknum) == 1
+    phone, _ = _phone_says(dev, second)
+    phone.close()
+    third = dev.pool.socket()  # another slot: the port is taken
+    third.bind(("0.0.0.0", 80))
+    with pytest.raises(OSError, match="Could not start server"):
+        third.listen(1)
+
+
 # -- TLS and plain clients ---------------------------------------------------------------------
 
 
@@ -496,7 +830,7 @@ def test_tls_login_then_a_second_tls_socket_is_refused(
 @pytest.mark.parametrize("firmware", BOTH)
 def test_plain_tcp_client_needs_the_station(make: Callable[..., Device], firmware: str) -> None:
     dev = make(firmware)
-    echo = EchoServer()
+    echo = HostServer("echo")
     try:
         address = dev.pool.getaddrinfo("127.0.0.1", echo.port)[0][4]
         with pytest.raises(BrokenPipeError, match="Expected 01 but got 00"):
@@ -529,6 +863,113 @@ def test_socket_exhaustion_is_an_error_not_a_hang(make: Callable[..., Device], f
         dev.pool.socket()
     assert full.value.args == (23,)  # ENFILE; .errno is None on CPython (see _accept)
     assert time.monotonic() - started < 1
+
+
+def _start_client_raw(dev: Device, address: bytes, port: int, mode: int) -> int:
+    """Send START_CLIENT_TCP on a free slot without reading the answer; the slot."""
+    number = dev.esp.get_socket()
+    dev.esp._send_command(START_CLIENT_TCP, (address, struct.pack(">H", port), bytes((number,)), bytes((mode,))))
+    return int(number)
+
+
+@pytest.mark.parametrize("firmware", ALL)
+def test_connects_take_as_long_as_the_firmwares(make: Callable[..., Device], firmware: str) -> None:
+    """truth §15: a connect nobody answers keeps the ESP32 busy for the firmware's own timeout:
+    lwIP's SYN retries on 1.x/2.0 (blocking lwip_connect), 3 s (NetworkClient) or 30 s
+    (NetworkClientSecure) on 3.x. A closed port answers with a reset, and that fails at once."""
+    dev = make(firmware)
+    expected = {
+        dev.esp.TCP_MODE: TCP_CONNECT_TIMEOUT_S if firmware == "3.3.0" else LWIP_SYN_TIMEOUT_S,
+        dev.esp.TLS_MODE: TLS_CONNECT_TIMEOUT_S if firmware == "3.3.0" else LWIP_SYN_TIMEOUT_S,
+    }
+    targets = [
+        (bytes((10, 0, 0, 1)), 80, dev.esp.TCP_MODE, expected[dev.esp.TCP_MODE]),
+        (bytes((10, 0, 0, 1)), 443, dev.esp.TLS_MODE, expected[dev.esp.TLS_MODE]),
+        (bytes((127, 0, 0, 1)), closed_port(), dev.esp.TLS_MODE, 0.0),
+    ]
+    for address, port, mode, lasts in targets:
+        dev.join()
+        _start_client_raw(dev, address, port, mode)
+        assert dev.chip.firmware is not None
+        job = dev.chip.firmware.sockets.connecting
+        assert job is not None
+        assert wait_for(lambda job=job: job.ends_at is not None)
+        assert job.ends_at is not None and job.ends_at - job.started == pytest.approx(lasts, abs=0.3)
+        dev.esp.reset()
+
+
+def test_after_a_long_connect_the_exchange_is_out_of_step_until_reset(make: Callable[..., Device]) -> None:
+    """truth §15: once the library has given up on a command, the firmware's late answer is clocked
+    out under the next command, whose own answer then never comes: every command fails until the
+    ESP32 is reset through its RESET pin. (Here the library is made to give up at once, without
+    reading the answer, and 3.x's 3 s TCP connect is waited out.)"""
+    dev = make("3.3.0")
+    dev.join()
+    _start_client_raw(dev, bytes((10, 0, 0, 1)), 80, dev.esp.TCP_MODE)
+    assert dev.esp._ready.value
+    assert wait_for(lambda: not dev.esp._ready.value, TCP_CONNECT_TIMEOUT_S + 1)  # the answer is queued
+    for _ in range(3):
+        with pytest.raises(TimeoutError, match="Timed out waiting for SPI char"):
+            dev.esp.status  # noqa: B018
+    assert not dev.esp.connected  # the library's own remedy: it resets the ESP32 on an error
+    assert dev.esp.status == 0xFE
+    assert dev.esp.firmware_version == "3.3.0"
+
+
+def test_a_tls_server_that_never_answers_times_the_library_out(make: Callable[..., Device]) -> None:
+    """truth §15: 3.x waits up to 120 s for a TLS handshake; the library gives up after 10 s
+    ("ESP32 not responding") while the ESP32 stays busy, until it is reset. (About 10 s.)"""
+    dev = make("3.3.0")
+    silent = HostServer("silent")
+    try:
+        dev.join()
+        sock = dev.pool.socket()
+        started = time.monotonic()
+        with pytest.raises(TimeoutError, match="ESP32 not responding"):
+            sock.connect(("127.0.0.1", silent.port), dev.esp.TLS_MODE)
+        assert time.monotonic() - started >= LIBRARY_WAIT_S
+        assert silent.received.startswith(b"\x16\x03")  # the ClientHello went out; no answer came
+        assert dev.chip.firmware is not None
+        job = dev.chip.firmware.sockets.connecting
+        assert job is not None and job.ends_at is None  # still in the handshake, for up to:
+        assert TLS_HANDSHAKE_TIMEOUT_S > LIBRARY_WAIT_S
+        assert dev.esp._ready.value  # busy
+        dev.esp.reset()
+        assert dev.esp.firmware_version == "3.3.0"
+        silent.conns[0].settimeout(2)
+        assert silent.conns[0].recv(10) == b""  # the reset dropped the connection
+    finally:
+        silent.close()
+
+
+@pytest.mark.parametrize("firmware", ALL)
+def test_a_failed_tls_handshake(make: Callable[..., Device], firmware: str) -> None:
+    """A server that hangs up during the handshake: 2.0 and 3.x fail at once; 1.7's
+    WiFiSSLClient loops until its handshake timeout (LEGACY_HANDSHAKE_LOOP_S, shortened here) and
+    returns -1, which startClientTcp answers as success, with the client stopped."""
+    dev = make(firmware)
+    closing = HostServer("close")
+    try:
+        dev.join()
+        assert dev.chip.firmware is not None
+        table = dev.chip.firmware.sockets
+        assert table.personality.tls_error_loops_s == (LEGACY_HANDSHAKE_LOOP_S if firmware == "1.7.7" else None)
+        if firmware == "1.7.7":
+            table.personality = dataclasses.replace(table.personality, tls_error_loops_s=0.5)
+        sock = dev.pool.socket()
+        started = time.monotonic()
+        if firmware != "1.7.7":
+            with pytest.raises(BrokenPipeError, match="Expected 01 but got 00"):
+                sock.connect(("127.0.0.1", closing.port), dev.esp.TLS_MODE)
+            assert time.monotonic() - started < 1
+            return
+        # "Connected", after the loop; the library then waits 3 s for ESTABLISHED, in vain.
+        with pytest.raises(TimeoutError, match="Failed to establish connection"):
+            sock.connect(("127.0.0.1", closing.port), dev.esp.TLS_MODE)
+        assert time.monotonic() - started >= 0.5 + 3
+        assert dev.esp.socket_status(sock._socknum) == dev.lib.SOCKET_CLOSED
+    finally:
+        closing.close()
 
 
 # -- UDP (a DNS server) ------------------------------------------------------------------------
@@ -714,3 +1155,4 @@ def test_running_sim_passes_the_firmware_version(cloud: RunningCloud, tmp_path: 
         assert sim.wait_for(
             lambda snapshot: snapshot["ap"] == "Blynk NINA" and f"nina 1.7.7 {mac}" in sim.log_lines(), 20
         ), sim.log_lines()
+

@@ -23,14 +23,16 @@ import pytest
 
 from edgent_host.sim.cp import MODULES
 
-# Modules CircuitPython has but the stubs package does not ship (``ssl`` would shadow the host's).
-WITHOUT_STUB = {"ssl"}
+# Modules CircuitPython has but the stubs package does not ship (``ssl`` would shadow the host's,
+# ``errno`` too; tests/test_sim_native.py checks errno's names and numbers against newlib's).
+WITHOUT_STUB = {"ssl", "errno"}
 
 # Members the simulator needs that no board lets code.py call, each with the reason.
 SIMULATOR_ONLY = {
     # CircuitPython builds these objects itself; the simulator builds them from its world.
     "wifi.Network.__init__": "built from the world file's network",
     "socketpool.Socket.__init__": "built by SocketPool.socket() around a host socket",
+    "wifi.ScannedNetworks.__init__": "built by start_scanning_networks() from the world's networks",
 }
 
 # Dunder methods compared like public ones (the rest belong to the Python object model).

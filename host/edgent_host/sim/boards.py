@@ -44,13 +44,26 @@ class SimBoard:
 
     @property
     def ap_mac(self) -> bytes:
-        """The access point's MAC (the station MAC + 1, as on ESP32)."""
+        """The access point's MAC: on ESP32 the station MAC + 1; on the Pico W's CYW43 the station
+        MAC itself (ports/raspberrypi/common-hal/wifi/Radio.c ``get_mac_address_ap`` returns
+        ``get_mac_address``, hardware-truth.md section 3)."""
+        if self.radio == "native" and self.port == "raspberrypi":
+            return self.mac
         return ap_mac_of(self.mac)
 
     @property
     def new_nvm_fill(self) -> str:
-        """ESP32 NVM that was never written holds random bytes; flash elsewhere reads 0xFF."""
-        return "random" if self.port == "espressif" else "erased"
+        """What never-written NVM reads (hardware-truth.md section 11): zeros on ESP32, whose NVS
+        blob is missing and ``get_bytes`` hands out a cleared GC buffer
+        (ports/espressif/common-hal/nvm/ByteArray.c); erased flash, 0xFF, elsewhere."""
+        return "zeros" if self.port == "espressif" else "erased"
+
+    @property
+    def nvm_erase_s(self) -> float:
+        """How long one NVM write leaves the block erased before the new bytes are in: a power cut
+        then leaves it blank. RP2040: a 4 KB QSPI flash sector erase (45 ms typical); ESP32:
+        ``nvs_erase_all`` then an 8 KB ``nvs_set_blob``; SAMD51: an 8 KB NVMCTRL block erase."""
+        return {"raspberrypi": 0.045, "espressif": 0.03}.get(self.port, 0.01)
 
 
 def ap_mac_of(station_mac: bytes) -> bytes:

@@ -87,17 +87,29 @@ def install_modules(rt: runtime.Runtime, nina_firmware: str | None = None) -> No
         # microcontroller for its types: let it, before those names become the board's.
         import edgent_host.sim.display  # noqa: F401
     from edgent_host.sim import nina
-    from edgent_host.sim.cp import MODULES, NATIVE_WIFI
+    from edgent_host.sim.cp import INSTALLED_LAST, MODULES, NATIVE_WIFI
 
     nina.install(rt, nina_firmware)
     for name, path in MODULES.items():
-        if rt.board.radio == "esp32spi" and name in NATIVE_WIFI:
+        if (rt.board.radio == "esp32spi" and name in NATIVE_WIFI) or name in INSTALLED_LAST:
             continue  # `import wifi` fails on a PyPortal as on the board
         sys.modules[name] = importlib.import_module(path)
     from edgent_host.sim.cp import settings
 
     os.getenv = settings.getenv
     os.uname = settings.uname
+    # Last, CircuitPython's errno (newlib's numbers). Every module loaded so far (socket and ssl,
+    # which compare errno values, the simulator's own) bound the host's errno when it was
+    # imported and keeps it, with the numbers the host's system calls use; from here on
+    # `import errno` gives the board's. What a device process imports after this point (looked
+    # at for the native, AirLift and display examples, unprovisioned and provisioned) is the
+    # device's code (code.py, the library, the board profiles, adafruit_esp32spi, which must see
+    # the board's numbers), modules CircuitPython also has (json, struct, ...) and, with a
+    # display, Pillow's PNG writer, the font modules and decimal/fractions: none of those uses
+    # errno. Installed among the others, it would hand newlib's numbers to any CPython module
+    # that a later simulated module imports for the first time.
+    for name in INSTALLED_LAST:
+        sys.modules[name] = importlib.import_module(MODULES[name])
 
 
 def install_profiles(folder: Path) -> None:

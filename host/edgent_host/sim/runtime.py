@@ -3,19 +3,29 @@ the addresses loopback stands in for, the pins, and the channel to the superviso
 
 There is one runtime per device process (one boot); ``device.py`` creates it before ``code.py``
 runs, and the modules in ``cp/`` read it through :func:`current`.
+
+It also holds what MicroPython calls the pending exception (``MP_STATE_THREAD(mp_pending_exception)``):
+an exception the watchdog, in RAISE mode, raises in the device's code from outside (see
+:meth:`Runtime.schedule`), and that blocking simulated calls poll as their C counterparts call
+``mp_hal_is_interrupted()``.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import signal
 import socket
 import ssl
+import sys
+import sysconfig
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from types import FrameType
+from typing import Any, NoReturn, TypeVar
 
 from edgent_host.sim.boards import SimBoard
 from edgent_host.sim.world import Network, World
@@ -23,6 +33,7 @@ from edgent_host.sim.world import Network, World
 _Cloud = TypeVar("_Cloud")
 
 REBOOT_EXIT = 75  # microcontroller.reset(): the supervisor starts the next boot at once
+RESET_REASON_FILE = "reset_reason"  # in the state folder: why the last boot ended, for the next one
 
 
 def is_dotted_quad(name: str) -> bool:
@@ -92,7 +103,10 @@ class Runtime:
     control: socket.socket | None = None
     pins: dict[str, PinState] = field(default_factory=dict)
     boot_monotonic: float = field(default_factory=time.monotonic)
+    pending: BaseException | None = None  # the VM's pending exception (the watchdog's)
+    reset_reason: str = "POWER_ON"  # microcontroller.cpu.reset_reason of this boot
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _pending_lock: threading.Lock = field(default_factory=threading.Lock)  # not _lock: see _on_interrupt
 
     def pin(self, name: str) -> PinState:
         """Return the state of pin ``name`` (created on first use)."""
@@ -127,6 +141,59 @@ class Runtime:
         """Work out the LED's colour from the pins and report it."""
         self.report(led=led_colour(self))
 
+    # -- the pending exception ----------------------------------------------------------------
+
+    def interrupted(self) -> bool:
+        """``mp_hal_is_interrupted()``: an exception waits to be raised in the device's code."""
+        return self.pending is not None
+
+    def take_pending(self) -> BaseException | None:
+        """Take the pending exception (a blocking simulated call that polls raises it itself)."""
+        with self._pending_lock:
+            exception, self.pending = self.pending, None
+        return exception
+
+    def schedule(self, exception: BaseException) -> None:
+        """Make ``exception`` pending and raise it in the device's code as soon as it runs.
+
+        As on a board, where the VM raises it at its next check (between bytecodes, in a sleep):
+        the main thread is signalled until it is back in code of the device's own (code.py, the
+        library, a test); while it is inside a simulated module (C code on a board) the signal
+        is ignored, and a blocking call that polls (``wifi.radio.connect``) raises it instead.
+        """
+        with self._pending_lock:
+            self.pending = exception
+        if signal.getsignal(INTERRUPT_SIGNAL) is _on_interrupt:
+            threading.Thread(target=self._nudge, args=(exception,), daemon=True).start()
+
+    def _nudge(self, exception: BaseException) -> None:
+        main = threading.main_thread().ident
+        assert main is not None
+        while self.pending is exception and signal.getsignal(INTERRUPT_SIGNAL) is _on_interrupt:
+            signal.pthread_kill(main, INTERRUPT_SIGNAL)
+            time.sleep(_NUDGE_S)
+
+    # -- resets -------------------------------------------------------------------------------
+
+    def reboot(self, reason: str | None) -> NoReturn:
+        """End this boot as a reset does; the next boot's ``microcontroller.cpu.reset_reason`` is
+        ``reason`` (None: leave it as it was, as a soft reload does)."""
+        if reason is not None:
+            (self.state_dir / RESET_REASON_FILE).write_text(reason)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(REBOOT_EXIT)
+
+    def take_reset_reason(self) -> str | None:
+        """Why the previous boot ended, if it said so (a power cut, SIGKILL here, says nothing)."""
+        path = self.state_dir / RESET_REASON_FILE
+        try:
+            reason = path.read_text().strip()
+            path.unlink()
+        except OSError:
+            return None
+        return reason or None
+
 
 def led_colour(runtime: Runtime) -> str:
     """The colour a person would see on the board's status LED, as ``#RRGGBB``."""
@@ -150,11 +217,60 @@ def led_colour(runtime: Runtime) -> str:
 
 _current: Runtime | None = None
 
+# The signal that brings a pending exception into the main thread, and how often it is sent.
+INTERRUPT_SIGNAL = signal.SIGUSR1
+_NUDGE_S = 0.01
+# Code that is neither the simulator's nor the device's: the standard library and installed
+# packages (Blinka, adafruit_esp32spi). A pending exception goes to the frame that called it.
+_FOREIGN = tuple(sorted({sysconfig.get_paths()[key] for key in ("stdlib", "platstdlib", "purelib", "platlib")}))
+
+
+def _in_simulated_call(frame: FrameType | None) -> bool:
+    """True when the innermost frame that is the simulator's or the device's is the simulator's."""
+    while frame is not None:
+        name = str(frame.f_globals.get("__name__", ""))
+        if name == "edgent_host" or name.startswith("edgent_host."):
+            return True
+        filename = frame.f_code.co_filename
+        if not (filename.startswith("<") or filename.startswith(_FOREIGN)):
+            return False  # the device's own code: code.py, CIRCUITPY/lib, a test
+        frame = frame.f_back
+    return True  # none of the device's code is running: keep it pending
+
+
+def _on_interrupt(signum: int, frame: FrameType | None) -> None:
+    # Runs in the main thread between two bytecodes, wherever it is: it takes nothing but the
+    # pending exception's own lock, which nothing holds for longer than a swap.
+    runtime = _current
+    if runtime is None or runtime.pending is None or _in_simulated_call(frame):
+        return
+    exception = runtime.take_pending()
+    if exception is not None:
+        raise exception
+
+
+def prepare_interrupts() -> bool:
+    """Let a pending exception reach the main thread (call from it); False where it cannot."""
+    if threading.current_thread() is not threading.main_thread():
+        return False
+    if signal.getsignal(INTERRUPT_SIGNAL) is not _on_interrupt:
+        signal.signal(INTERRUPT_SIGNAL, _on_interrupt)
+    return True
+
+
+def release_interrupts() -> None:
+    """Stop bringing pending exceptions in (tests that ran a device in their own process). The
+    signal is then ignored rather than left to its default, which would end the process if a
+    last nudge were still on its way."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(INTERRUPT_SIGNAL, signal.SIG_IGN)
+
 
 def install(runtime: Runtime) -> None:
     """Make ``runtime`` the one the simulated modules use."""
     global _current
     _current = runtime
+    prepare_interrupts()
 
 
 def current() -> Runtime:

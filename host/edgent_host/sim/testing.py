@@ -9,14 +9,24 @@ Example::
 
 The device runs in its own processes (one per boot) exactly as under ``edgent sim``; the test
 sees it from outside: the panel's snapshot, its serial log, the portal's port, the NVM file.
+
+:func:`simulated_board` instead gives a test the simulated CircuitPython modules of one board in
+its own process, to drive them directly.
 """
 
 from __future__ import annotations
 
+import importlib
+import json
+import os
 import socket
+import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from edgent_host.address import format_address
@@ -45,9 +55,82 @@ def seed_nvm(state_dir: Path, board: str, **fields: Any) -> None:
     from edgent_host.nvmfile import NVMFile
     from edgent_host.sim import boards
 
-    size = boards.get(board).nvm_size
-    assert size is not None
-    ConfigStore(NVMFile(state_dir / "nvm.bin", size)).save(Config(provisioned=True, **fields))
+    sim_board = boards.get(board)
+    assert sim_board.nvm_size is not None
+    nvm = NVMFile(state_dir / "nvm.bin", sim_board.nvm_size, sim_board.new_nvm_fill)
+    ConfigStore(nvm).save(Config(provisioned=True, **fields))
+
+
+@dataclass
+class SimulatedBoard:
+    """The simulated modules of one board, as :func:`simulated_board` made them."""
+
+    runtime: Any  # edgent_host.sim.runtime.Runtime
+    wifi: ModuleType
+    socketpool: ModuleType
+    microcontroller: ModuleType
+    watchdog: ModuleType
+    errno: ModuleType
+    world_path: Path | None
+
+    def set_world(self, world: dict[str, Any]) -> None:
+        """Rewrite the world file (the radio sees the change on its next look)."""
+        assert self.world_path is not None, "simulated_board(world=...) makes a world file"
+        self.world_path.write_text(json.dumps(world))
+        stamp = time.time_ns() + 10_000_000
+        os.utime(self.world_path, ns=(stamp, stamp))  # a new mtime, however fast the rewrite
+
+
+# The modules simulated_board imports afresh for each board (they read the runtime on import).
+_FRESH = ("watchdog", "microcontroller", "wifi", "socketpool", "errno")
+
+
+@contextmanager
+def simulated_board(
+    board_id: str, state_dir: Path, world: dict[str, Any] | None = None, *, cloud: tuple[str, int] = ("127.0.0.1", 9)
+) -> Iterator[SimulatedBoard]:
+    """The simulated CircuitPython modules of ``board_id``, imported afresh in this process, for a
+    test that drives them directly; everything is put back afterwards (the watchdog stopped).
+
+    ``world``: the networks (written to a world file in ``state_dir`` that ``set_world`` rewrites);
+    None for the default world. The modules are not installed under their CircuitPython names:
+    the test holds them (``board.wifi.radio``), and the host's ``errno`` stays the host's.
+    """
+    from edgent_host.sim import boards, runtime
+    from edgent_host.sim.cp import MODULES
+    from edgent_host.sim.world import World
+
+    state_dir.mkdir(parents=True, exist_ok=True)
+    world_path = None
+    if world is not None:
+        world_path = state_dir / "world.json"
+        world_path.write_text(json.dumps(world))
+    rt = runtime.Runtime(
+        board=boards.get(board_id),
+        state_dir=state_dir,
+        code_dir=state_dir,
+        cloud=cloud,
+        world=World(world_path),
+        portal=("127.0.0.1", free_port()),
+        dns=("127.0.0.1", free_udp_port()),
+    )
+    paths = [MODULES[name] for name in _FRESH]
+    saved = {path: sys.modules.pop(path) for path in paths if path in sys.modules}
+    previous = runtime._current
+    runtime.install(rt)
+    try:
+        modules = {name: importlib.import_module(MODULES[name]) for name in _FRESH}
+        yield SimulatedBoard(runtime=rt, world_path=world_path, **modules)
+    finally:
+        dog = sys.modules.get(MODULES["watchdog"])
+        if dog is not None:
+            dog._the_timer._stop()
+        rt.pending = None
+        runtime.release_interrupts()
+        for path in paths:
+            sys.modules.pop(path, None)
+        sys.modules.update(saved)
+        runtime._current = previous
 
 
 @contextmanager

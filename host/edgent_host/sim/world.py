@@ -3,7 +3,15 @@
 ``{"networks": [{"ssid", "password", "security", "rssi", "channel", "bssid", "internet"}]}``;
 ``security`` is one of Blynk's ``sec`` strings (``OPEN``, ``WEP``, ``WPA``, ``WPA2``,
 ``WPA+WPA2``, ``WPA2+WPA3``, ``WPA3``, ``WPA2-EAP``), ``internet`` false for a network that does
-not reach the cloud. Optional: ``dhcp`` (false: the router hands out no address).
+not reach the cloud. Optional, for a hard world (``../shared/docs/hardware-truth.md``):
+
+- ``ssid_hex``: the name as the bytes in the air, hex (``"436166e9"``: Latin-1 "Café", not UTF-8),
+  instead of ``ssid`` (which may stay beside it, as a note);
+- ``join_s``: how long the router takes to associate and answer DHCP (default ``JOIN_S``);
+- ``dhcp``: false for a router that hands out no address;
+- ``hidden``: true for a network whose beacons carry no name (it is joined by name all the same);
+- ``beacons``: how many times a raw scan sees it (radios that do not merge repeated beacons);
+- ``channel``: 1 to 13 (12 and 13 are outside the US range some scans stop at).
 """
 
 from __future__ import annotations
@@ -23,6 +31,9 @@ NETMASK = "255.255.255.0"  # of the station's network and of the access point's
 AP_IP = "192.168.4.1"  # the device's own access point (its portal is http://192.168.4.1/)
 PHONE_IP = "192.168.4.2"  # a phone on that access point: the peer of every portal client
 PHONE_WINDOW_S = 30.0  # a phone stays on the access point this long after its last connection
+# A phone dropped when the access point moves to the station's channel is back this long after
+# (hardware-truth.md section 8; a guess: phones rejoin a known network within seconds).
+PHONE_REJOIN_S = 3.0
 
 SECURITIES = ("OPEN", "WEP", "WPA", "WPA2", "WPA+WPA2", "WPA2+WPA3", "WPA3", "WPA2-EAP")
 
@@ -61,7 +72,9 @@ DEFAULT_WORLD: dict[str, Any] = {
 
 @dataclass(frozen=True)
 class Network:
-    """One network the radio can see."""
+    """One network the radio can see. ``raw`` is its name as bytes (what the air carries);
+    ``ssid`` the same as text, with any byte that is not UTF-8 replaced (for logs and matching
+    what a device sends as text)."""
 
     ssid: str
     password: str
@@ -71,13 +84,39 @@ class Network:
     bssid: bytes
     internet: bool
     dhcp: bool
+    raw: bytes = b""
+    join_s: float = JOIN_S
+    hidden: bool = False
+    beacons: int = 1
+
+    @property
+    def utf8(self) -> bool:
+        """True when the name is valid UTF-8 (else reading it as text fails on a board)."""
+        try:
+            self.raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+        return True
 
     @classmethod
     def from_json(cls, item: dict[str, Any]) -> Network:
         """Build a Network from one entry of the world file, checking each field."""
-        ssid = item["ssid"]
-        if not isinstance(ssid, str) or not 1 <= len(ssid.encode()) <= 32:
-            raise ValueError(f"world: ssid must be 1 to 32 bytes, got {ssid!r}")
+        if "ssid_hex" in item:
+            raw = bytes.fromhex(str(item["ssid_hex"]))
+        else:
+            if not isinstance(item.get("ssid"), str):
+                raise ValueError(f"world: ssid must be text (or give ssid_hex), got {item.get('ssid')!r}")
+            raw = item["ssid"].encode()
+        if not 1 <= len(raw) <= 32:
+            raise ValueError(f"world: ssid must be 1 to 32 bytes, got {raw!r}")
+        ssid = raw.decode("utf-8", "replace")
+        channel = int(item.get("channel", 1))
+        if not 1 <= channel <= 13:
+            raise ValueError(f"world: {ssid}: channel must be 1 to 13")
+        join_s = float(item.get("join_s", JOIN_S))
+        beacons = int(item.get("beacons", 1))
+        if join_s < 0 or beacons < 1:
+            raise ValueError(f"world: {ssid}: join_s must be 0 or more and beacons 1 or more")
         security = item.get("security", "WPA2")
         if security not in SECURITIES:
             raise ValueError(f"world: {ssid}: security must be one of {', '.join(SECURITIES)}")
@@ -89,10 +128,14 @@ class Network:
             password=str(item.get("password", "")),
             security=security,
             rssi=int(item.get("rssi", -60)),
-            channel=int(item.get("channel", 1)),
+            channel=channel,
             bssid=bssid,
             internet=bool(item.get("internet", True)),
             dhcp=bool(item.get("dhcp", True)),
+            raw=raw,
+            join_s=join_s,
+            hidden=bool(item.get("hidden", False)),
+            beacons=beacons,
         )
 
     def accepts(self, password: str) -> bool:
@@ -134,14 +177,15 @@ class World:
                 pass  # a file being rewritten: keep the last good world
         return self._networks
 
-    def find(self, ssid: str) -> Network | None:
-        """Return the network called ``ssid``, or None."""
+    def find(self, ssid: str | bytes) -> Network | None:
+        """Return the network called ``ssid`` (text, or the bytes of its name), or None."""
+        raw = ssid if isinstance(ssid, bytes) else ssid.encode()
         for network in self.networks:
-            if network.ssid == ssid:
+            if network.raw == raw:
                 return network
         return None
 
-    def joinable(self, ssid: str, password: str) -> Network | None:
+    def joinable(self, ssid: str | bytes, password: str) -> Network | None:
         """Return the network called ``ssid`` if a station with ``password`` may join it, else None."""
         network = self.find(ssid)
         return network if network is not None and network.accepts(password) else None

@@ -1,13 +1,19 @@
-"""``microcontroller`` for the simulator: the NVM (a file in the state folder), ``reset()``, ``cpu``, ``Pin``."""
+"""``microcontroller`` for the simulator: the NVM (a file in the state folder), ``reset()``, ``cpu``,
+``watchdog``, ``Pin``.
+
+``cpu.reset_reason`` says why the previous boot ended: ``SOFTWARE`` after ``reset()``,
+``WATCHDOG`` after the watchdog reset the board, ``POWER_ON`` after a power cycle (the
+supervisor's SIGKILL leaves no word). The NVM erases before it writes, as the board's flash does
+(``edgent_host.nvmfile``).
+"""
 
 from __future__ import annotations
 
 import hashlib
-import os
-import sys
 
 from edgent_host.nvmfile import NVMFile
 from edgent_host.sim import runtime
+from edgent_host.sim.cp import watchdog as _watchdog
 from edgent_host.sim.pins import Pin as Pin  # microcontroller.Pin, as on a board
 
 
@@ -24,32 +30,43 @@ class ResetReason:
     """Why the board started."""
 
     POWER_ON = "POWER_ON"
+    BROWNOUT = "BROWNOUT"
     SOFTWARE = "SOFTWARE"
+    DEEP_SLEEP_ALARM = "DEEP_SLEEP_ALARM"
+    RESET_PIN = "RESET_PIN"
+    WATCHDOG = "WATCHDOG"
+    UNKNOWN = "UNKNOWN"
+    RESCUE_DEBUG = "RESCUE_DEBUG"
 
 
 class _Processor:
-    def __init__(self, board_id: str) -> None:
+    def __init__(self, board_id: str, reset_reason: str) -> None:
         self.uid = bytearray(hashlib.sha256(board_id.encode()).digest()[:16])
         self.frequency = 240_000_000
         self.temperature: float | None = 25.0
         self.voltage: float | None = 3.3
-        self.reset_reason = ResetReason.POWER_ON
+        self.reset_reason = reset_reason
 
 
 _runtime = runtime.current()
-cpu = _Processor(_runtime.board.board_id)
+_runtime.reset_reason = getattr(ResetReason, _runtime.take_reset_reason() or "", ResetReason.POWER_ON)
+cpu = _Processor(_runtime.board.board_id, _runtime.reset_reason)
 nvm = (
     None
     if _runtime.board.nvm_size is None
-    else NVMFile(_runtime.state_dir / "nvm.bin", _runtime.board.nvm_size, _runtime.board.new_nvm_fill)
+    else NVMFile(
+        _runtime.state_dir / "nvm.bin",
+        _runtime.board.nvm_size,
+        _runtime.board.new_nvm_fill,
+        erase_s=_runtime.board.nvm_erase_s,
+    )
 )
+watchdog: _watchdog.WatchDogTimer | None = _watchdog._the_timer  # CIRCUITPY_WATCHDOG = 1 on every port here
 
 
 def reset() -> None:
-    """Reboot: this process ends and the supervisor starts the next boot."""
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(runtime.REBOOT_EXIT)
+    """Reboot: this process ends and the supervisor starts the next boot (reset reason SOFTWARE)."""
+    _runtime.reboot(ResetReason.SOFTWARE)
 
 
 def on_next_reset(run_mode: str) -> None:

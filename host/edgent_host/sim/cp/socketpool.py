@@ -1,44 +1,68 @@
 """``socketpool`` for the simulator: CircuitPython's sockets over real loopback sockets.
 
 What the device sees is CircuitPython's API: ``recv_into`` and no ``recv``; ``OSError`` with
-MicroPython's errno numbers (``EAGAIN`` from a non-blocking read or ``accept`` with nothing
-waiting, ``ETIMEDOUT`` after a timeout); ``SocketPool.gaierror`` when a name does not resolve;
-``RuntimeError("Out of sockets")`` past the port's limit of 8.
+newlib's errno numbers, CircuitPython's ``errno`` (``EAGAIN`` from a non-blocking read or ``accept``
+with nothing waiting, ``ETIMEDOUT`` after a timeout, hardware-truth.md section 6);
+``SocketPool.gaierror`` when a name does not resolve; ``RuntimeError("Out of sockets")`` past the
+port's limit of 8. On espressif a non-blocking read from a peer that closed raises
+``OSError(ENOTCONN)`` instead of returning 0 (section 7).
 
 Where the traffic goes: ``blynk.cloud`` (and any ``*.blynk.cloud``) resolves to the local cloud;
 a server bound to port 80 (the portal) listens on the ``--portal`` address and one bound to UDP
-port 53 (captive DNS) on ``--dns``. A station socket needs a joined network, and a network
-without internet resolves no names.
+port 53 (captive DNS) on ``--dns``. A station socket needs a joined network and an address, and
+a network without internet resolves no names. A server's sockets are on the access point's side:
+when the access point changes channel the phone drops off (``wifi.Radio._follow_channel``).
 """
 
 from __future__ import annotations
 
 import errno as host_errno
 import socket as host
+import struct
+import time
 from typing import Any
 
 from edgent_host.sim import runtime as _sim
-from edgent_host.sim.cp import EAGAIN, ECONNABORTED, ECONNREFUSED, ECONNRESET, EHOSTUNREACH, ENOTCONN, ETIMEDOUT
+from edgent_host.sim.cp import errno as cp_errno
+from edgent_host.sim.cp.errno import (
+    EAGAIN,
+    EBADF,
+    ECONNABORTED,
+    ECONNRESET,
+    EHOSTUNREACH,
+    EIO,
+    ENOTCONN,
+    ETIMEDOUT,
+)
 from edgent_host.sim.world import PHONE_IP
 
 _MAX_SOCKETS = 8  # CONFIG_LWIP_MAX_SOCKETS on espressif; MAX_SOCKETS on raspberrypi
 
-_HOST_TO_MP = {
-    host_errno.EAGAIN: EAGAIN,
-    host_errno.ECONNREFUSED: ECONNREFUSED,
-    host_errno.ECONNRESET: ECONNRESET,
-    host_errno.ENOTCONN: ENOTCONN,
-    host_errno.EPIPE: ECONNRESET,
-    host_errno.ECONNABORTED: ECONNABORTED,
-    host_errno.EHOSTUNREACH: EHOSTUNREACH,
+# Host errors without a namesake in CircuitPython's errno, as lwIP reports the same event.
+_HOST_ONLY = {
+    host_errno.EPIPE: ECONNRESET,  # a send after the peer reset
+    host_errno.ENETUNREACH: EHOSTUNREACH,
+    host_errno.ENETDOWN: EHOSTUNREACH,
+    host_errno.ESHUTDOWN: ENOTCONN,
 }
 
 
+def _cp_errno_of(host_number: int | None) -> int:
+    """The newlib number for a host (Linux) errno: the same name's, else lwIP's equivalent, else EIO."""
+    if host_number is None:
+        return EIO
+    if host_number in _HOST_ONLY:
+        return _HOST_ONLY[host_number]
+    name = host_errno.errorcode.get(host_number, "")
+    number = getattr(cp_errno, "EAGAIN" if name == "EWOULDBLOCK" else name, None)
+    return number if isinstance(number, int) else EIO
+
+
 def _translate(error: OSError) -> OSError:
-    """CPython's exception as CircuitPython would raise it: a plain OSError with an errno."""
+    """CPython's exception as CircuitPython would raise it: a plain OSError with a newlib errno."""
     if isinstance(error, host.timeout | TimeoutError) and error.errno is None:
         return OSError(ETIMEDOUT)
-    return OSError(_HOST_TO_MP.get(error.errno or 0, error.errno or ECONNRESET))
+    return OSError(_cp_errno_of(error.errno))
 
 
 class SocketPool:
@@ -74,9 +98,10 @@ class SocketPool:
         """Resolve ``host``: dotted quads as they are, ``blynk.cloud`` to the local cloud."""
         runtime = _sim.current()
         radio = self.radio
-        # Names go out through the joined network (with or without an address); the cloud's
-        # names are the local cloud's real address and port.
-        address = _sim.lookup(host, lambda: radio._joined if radio._check_link() else None, runtime.cloud)
+        # Names go out through the joined network, from the station's address (without one
+        # lwIP has no route for the query); the cloud's names are the local cloud's real
+        # address and port.
+        address = _sim.lookup(host, lambda: radio._joined if radio._has_address() else None, runtime.cloud)
         if address is None:
             raise self.gaierror(self.EAI_NONAME, "Name or service not known")
         if isinstance(address, tuple):
@@ -96,7 +121,8 @@ class Socket:
     """One CircuitPython socket."""
 
     def __init__(self, pool: SocketPool, family: int, type: int, proto: int, conn: host.socket | None = None) -> None:
-        # ``conn``: the host socket of an accepted connection; else a new one is made.
+        # ``conn``: the host socket of an accepted connection (a phone's, on the access point);
+        # else a new one is made.
         self._pool = pool
         self.family = family
         self.type = type
@@ -106,18 +132,85 @@ class Socket:
         self._timeout: float | None = None
         self._aborted = False
         self._station = False
+        self._bound: tuple[str, int] | None = None  # the host address a server listens on
+        self._backlog = 0
+        self._phone_back_at: float | None = None  # the phone left the access point; back then
+        self._listening_again_at: float | None = None  # a server refusing phones until then
         pool.open_sockets += 1
+        if conn is not None:
+            pool.radio.ap_sockets.add(self)
 
     # -- lifecycle -------------------------------------------------------------------------
 
     def _real(self) -> host.socket:
         if self._sock is None:
-            raise OSError(host_errno.EBADF)
+            raise OSError(EBADF)
+        self._pool.radio._sync()
         if self._aborted:
             raise OSError(ECONNABORTED)
         if self._station and not self._pool.radio._check_link():
             raise OSError(ECONNABORTED)
         return self._sock
+
+    def _phone_left(self, back_at: float) -> None:
+        """The phone at the other end left the access point (it changed channel); it is back at
+        ``back_at``. Its own side of each connection ends now: the host peer gets a reset."""
+        if self._sock is None:
+            return
+        if self._bound is not None:  # a listening server: phones cannot reach it until then
+            self._listening_again_at = back_at
+        else:
+            self._phone_back_at = back_at
+        try:
+            self._sock.setsockopt(host.SOL_SOCKET, host.SO_LINGER, struct.pack("ii", 1, 0))
+        except OSError:
+            pass
+        self._sock.close()  # a closed listener refuses; queued and open connections are reset
+
+    def _read_from_absent_phone(self) -> None:
+        """A read from a connection whose phone left: nothing comes while it is away (the read
+        waits as the socket's timeout says); once it is back, its stack knows the connection no
+        more and answers with a reset."""
+        if self._phone_back_at is None:
+            return
+        self._wait_until(self._phone_back_at)
+        raise OSError(ECONNRESET)
+
+    def _wait_until(self, moment: float) -> None:
+        """Wait for ``moment`` (time.monotonic) as the socket's timeout lets it: EAGAIN at once
+        when it does not block, ETIMEDOUT when its timeout ends first."""
+        now = time.monotonic()
+        if now >= moment:
+            return
+        if self._timeout == 0:
+            raise OSError(EAGAIN)
+        time.sleep(moment - now if self._timeout is None else min(self._timeout, moment - now))
+        if time.monotonic() < moment:
+            raise OSError(ETIMEDOUT)
+
+    def _write_to_absent_phone(self) -> bool:
+        """A write to a connection whose phone left: True while it is away (lwIP queues it for
+        retransmission); a reset once it is back."""
+        if self._phone_back_at is None:
+            return False
+        if time.monotonic() >= self._phone_back_at:
+            raise OSError(ECONNRESET)
+        return True
+
+    def _listen_again(self) -> None:
+        """A server whose phone left: nobody reaches it before the phone is back, then it listens
+        on the same address again."""
+        if self._listening_again_at is None:
+            return
+        self._wait_until(self._listening_again_at)
+        assert self._bound is not None
+        fresh = host.socket(host.AF_INET, host.SOCK_STREAM)
+        fresh.setsockopt(host.SOL_SOCKET, host.SO_REUSEADDR, 1)
+        fresh.bind(self._bound)
+        fresh.listen(self._backlog)
+        fresh.settimeout(self._timeout)
+        self._sock = fresh
+        self._listening_again_at = None
 
     def _abort(self) -> None:
         """The network went away under this socket."""
@@ -135,6 +228,7 @@ class Socket:
             self._sock = None
             self._pool.open_sockets -= 1
             self._pool.radio.sockets.discard(self)
+            self._pool.radio.ap_sockets.discard(self)
 
     def __enter__(self) -> Socket:
         return self
@@ -151,7 +245,7 @@ class Socket:
     def settimeout(self, value: float | None) -> None:
         """None blocks, 0 never blocks, else seconds."""
         self._timeout = value
-        if self._sock is not None:
+        if self._sock is not None and self._sock.fileno() != -1:
             self._sock.settimeout(value)
 
     def setblocking(self, flag: bool) -> None:
@@ -184,11 +278,18 @@ class Socket:
             raise _translate(error) from None
 
     def listen(self, backlog: int) -> None:
-        """Listen for connections."""
-        self._real().listen(backlog)
+        """Listen for connections (phones on the access point)."""
+        real = self._real()
+        real.listen(backlog)
+        if self.type == SocketPool.SOCK_STREAM:
+            self._bound = real.getsockname()
+            self._backlog = backlog
+            self._pool.radio.ap_sockets.add(self)
 
     def accept(self) -> tuple[Socket, tuple[str, int]]:
         """A waiting client; ``OSError(EAGAIN)`` when none waits on a non-blocking socket."""
+        self._real()
+        self._listen_again()
         real = self._real()
         try:
             conn, peer = real.accept()
@@ -206,9 +307,10 @@ class Socket:
     # -- client side -----------------------------------------------------------------------
 
     def connect(self, address: tuple[str, int]) -> None:
-        """Connect through the station: needs a joined network."""
+        """Connect through the station: needs a joined network and an address (lwIP finds no
+        route from 0.0.0.0)."""
         radio = self._pool.radio
-        if not radio._check_link():
+        if not radio._has_address():
             raise OSError(EHOSTUNREACH)
         real = self._real()
         self._station = True
@@ -221,12 +323,20 @@ class Socket:
     # -- data ------------------------------------------------------------------------------
 
     def recv_into(self, buffer: Any, bufsize: int = 0) -> int:
-        """Read into ``buffer``; 0 means the peer closed."""
+        """Read into ``buffer``; 0 means the peer closed, except on a non-blocking espressif socket."""
         real = self._real()
+        self._read_from_absent_phone()
         try:
-            return real.recv_into(buffer, bufsize)
+            count = real.recv_into(buffer, bufsize)
         except OSError as error:
             raise _translate(error) from None
+        wanted = bufsize or len(buffer)
+        if count == 0 and wanted and self._timeout == 0 and _sim.current().board.port == "espressif":
+            # ports/espressif/common-hal/socketpool/Socket.c socketpool_socket_recv_into: in
+            # non-blocking mode a read of 0 (or lwIP's ENOTCONN) is -MP_ENOTCONN
+            # (hardware-truth.md section 7); raspberrypi's lwip_tcp_receive returns 0.
+            raise OSError(ENOTCONN)
+        return count
 
     def recvfrom_into(self, buffer: Any) -> tuple[int, tuple[str, int]]:
         """Read one datagram into ``buffer``."""
@@ -240,6 +350,8 @@ class Socket:
     def send(self, data: Any, /) -> int:
         """Send what fits; return the count (positional only, as on a board)."""
         real = self._real()
+        if self._write_to_absent_phone():
+            return len(data)
         try:
             return real.send(data)
         except OSError as error:
@@ -248,6 +360,8 @@ class Socket:
     def sendall(self, data: Any, /) -> None:
         """Send all of ``data``."""
         real = self._real()
+        if self._write_to_absent_phone():
+            return
         try:
             real.sendall(data)
         except OSError as error:

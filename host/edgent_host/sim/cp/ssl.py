@@ -3,7 +3,7 @@
 ``create_default_context()`` trusts what the board's certificate bundle would: here the local
 cloud's CA (``--ca DIR``), as if it were one of the bundled roots. Failures come out as
 CircuitPython's do (shared-module/ssl/SSLSocket.c): ``OSError`` with mbedtls's negative code and
-its message, and a read with nothing to read raises ``OSError(EAGAIN)``.
+its message, and a read with nothing to read raises ``OSError(EAGAIN)`` (newlib's numbers, ``errno``).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import ssl as host_ssl
 from typing import Any
 
 from edgent_host.sim import runtime as _sim
-from edgent_host.sim.cp import EAGAIN, ECONNRESET, ETIMEDOUT
+from edgent_host.sim.cp.errno import EAGAIN, ECONNRESET, ETIMEDOUT
 from edgent_host.sim.cp.socketpool import Socket, SocketPool
 
 MBEDTLS_ERR_X509_CERT_VERIFY_FAILED = -0x2700

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import sys
 import time
 
 from edgent_host.sim import runtime as _sim
@@ -32,9 +30,9 @@ runtime = _Runtime()
 
 
 def reload() -> None:
-    """Soft reload: run code.py again (the simulator starts a new boot)."""
-    sys.stdout.flush()
-    os._exit(_sim.REBOOT_EXIT)
+    """Soft reload: run code.py again (the simulator starts a new boot; the reset reason stays)."""
+    runtime_now = _sim.current()
+    runtime_now.reboot(runtime_now.reset_reason)
 
 
 def get_setting(key: str, default: object = None) -> object:

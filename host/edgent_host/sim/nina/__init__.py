@@ -7,10 +7,12 @@ A board gets one when its :class:`~edgent_host.sim.boards.SimBoard` has ``esp32`
 name); its firmware personality is the board's ``nina_firmware`` unless ``edgent sim
 --nina-firmware`` says otherwise.
 
-Modules, one concern each: ``protocol`` (the framing and the numbers), ``personality`` (1.x vs
-3.x, with sources), ``chip`` (pins, reset, the SPI slave and its ready line), ``firmware`` (the
-command handlers), ``radio`` (station, AP, scan, names, against the world file), ``sockets``
-(the socket slots, over loopback sockets).
+Modules, one concern each: ``protocol`` (the framing and the numbers), ``personality`` (the
+1.7.x, 2.0 and 3.x lines, with sources, and the firmware's timeouts), ``chip`` (pins, reset, the
+SPI slave and its ready line), ``firmware`` (the command handlers), ``radio`` (station, AP, scan,
+names, against the world file), ``sockets`` (the socket slots, over loopback sockets, and the
+connects that keep the firmware busy). The rule (../shared/docs/hardware-truth.md): never kinder
+than the real firmware; where its behaviour is uncertain, the harsher plausible reading.
 """
 
 from __future__ import annotations

@@ -12,6 +12,14 @@ The SPI slave follows nina-fw's ``SPIS.cpp`` and ``sketch.ino.cpp``:
   transaction ends whatever was clocked: a reply that is not read is lost.
 - Bytes clocked while nothing is queued (selected while the firmware is busy) are lost and
   read back as zeros; with no ESP32 selected the bus reads 0xFF.
+- A command may keep the firmware busy for long: a scan, a connect (as long as the firmware's
+  own connect takes; firmware.py, sockets.py). The library waits 10 s for the ready line and then
+  raises ``TimeoutError("ESP32 not responding")`` (``_wait_for_ready``, truth §15). The firmware
+  does not know: once done it queues the reply; the library's next command is clocked into that
+  reply transaction and lost, its read then meets the next command transaction (zeros: "Timed
+  out waiting for SPI char"), whose bytes the firmware takes for a command and answers with
+  ERR_CMD, and so on: out of step for good, until the ESP32 is reset through its RESET pin. None
+  of this is programmed here: it follows from the transactions above.
 
 RESET low holds the chip in reset (sockets, AP and station are gone, the ready line floats
 high); RESET high boots it again in ``BOOT_S``. Two pins are sampled at boot, as on the chip:
@@ -60,7 +68,7 @@ class ESP32:
         self.firmware: Firmware | None = Firmware(runtime, personality, self.mac)
         self._selected = False
         self._queued = False  # a transaction was queued when the chip select fell
-        self._phase = "command"
+        self._phase = "command"  # command, reply, or working (a command still being carried out)
         self._rx = bytearray()
         self._tx = b""
         self._pos = 0
@@ -113,7 +121,11 @@ class ESP32:
         self._advance()
         if self.state != "running":
             return True
-        return self._selected or time.monotonic() < self._busy_until
+        return self._selected or self._busy()
+
+    def _busy(self) -> bool:
+        """The firmware is handling a command: nothing is queued."""
+        return self._phase == "working" or time.monotonic() < self._busy_until
 
     # -- reset and boot --------------------------------------------------------------------
 
@@ -123,6 +135,7 @@ class ESP32:
             self.firmware = None
         self.state = "reset"
         self._selected = False
+        self._phase = "command"  # whatever it was doing is gone
 
     def _release_reset(self) -> None:
         if self.state != "reset":
@@ -132,7 +145,13 @@ class ESP32:
         self._gpio0_low_at_reset = not self._line("gpio0")
 
     def _advance(self) -> None:
-        """Finish a boot that is due."""
+        """Finish a boot that is due, or a command the firmware was still carrying out."""
+        if self.state == "running" and self._phase == "working":
+            assert self.firmware is not None
+            if self.firmware.pending_done():
+                self._tx = self.firmware.finish()
+                self._phase = "reply"
+            return
         if self.state != "booting" or time.monotonic() < self._boot_at:
             return
         if self._gpio0_low_at_reset:
@@ -156,7 +175,7 @@ class ESP32:
             return
         if not high:
             self._selected = True
-            self._queued = time.monotonic() >= self._busy_until
+            self._queued = not self._busy()
             self._rx = bytearray()
             self._pos = 0
             return
@@ -169,7 +188,12 @@ class ESP32:
             if not self._rx:
                 return
             assert self.firmware is not None
-            self._tx = self.firmware.handle(bytes(self._rx))
+            reply = self.firmware.handle(bytes(self._rx))
+            if reply is None:
+                self._tx = b""
+                self._phase = "working"  # until the firmware's connect ends (_advance)
+                return
+            self._tx = reply
             self._phase = "reply"
             self._busy_until = time.monotonic() + self.firmware.took
         else:

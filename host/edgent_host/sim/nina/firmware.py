@@ -13,9 +13,14 @@ values the library then misreads:
   library's ``create_AP``, which sends ``bytes(channel)``.
 - A failed START_CLIENT_TCP answers with no parameter: the library raises
   ``BrokenPipeError("Expected 01 but got 00")``, not its own "Could not connect" error.
+- START_CLIENT_TCP (TCP, TLS) takes as long as the firmware's connect does: :meth:`Firmware.handle`
+  answers None and the firmware stays busy until :meth:`Firmware.pending_done`, when
+  :meth:`Firmware.finish` gives the answer (chip.py holds the ready line meanwhile; truth §15).
+- Network names are bytes (SET_NET, SCAN_NETWORKS, GET_CURR_SSID): C strings, up to the first NUL.
 
-Commands the firmware has no handler for (low-level socket calls 0x70+, file calls, GET_DNS_CONFIG
-on 1.x) get the error reply. Enterprise WiFi and client certificates are accepted and ignored.
+Commands the firmware has no handler for (low-level socket calls 0x70+, file calls; on 1.7.x
+0x1E GET_DNS_CONFIG and 0x1F GET_REASON_CODE, truth §12) get the error reply. Enterprise WiFi and
+client certificates are accepted and ignored.
 """
 
 from __future__ import annotations
@@ -28,8 +33,8 @@ from typing import TYPE_CHECKING
 
 from edgent_host.sim.nina import protocol as p
 from edgent_host.sim.nina.protocol import Cmd
-from edgent_host.sim.nina.radio import NO_ADDRESS, Radio, dotted, packed
-from edgent_host.sim.nina.sockets import SocketTable
+from edgent_host.sim.nina.radio import NO_ADDRESS, Radio, air_name, dotted, packed
+from edgent_host.sim.nina.sockets import Connecting, SocketTable
 from edgent_host.sim.world import GATEWAY, NETMASK, SCAN_S
 
 if TYPE_CHECKING:
@@ -37,7 +42,7 @@ if TYPE_CHECKING:
     from edgent_host.sim.runtime import Runtime
 
 Params = list[bytes]
-Answer = list[bytes] | None  # None: the handler gives up (error reply)
+Answer = list[bytes] | Connecting | None  # None: the handler gives up (error reply)
 Handler = Callable[[bytes, Params], Answer]
 
 _OK = [b"\x01"]
@@ -45,9 +50,14 @@ _NO = [b"\x00"]
 _LAN = ipaddress.IPv4Network(f"{GATEWAY}/{NETMASK}", strict=False)  # the station's network: no internet needed
 
 
+def _cstr(data: bytes) -> bytes:
+    """A C string from a parameter: its bytes up to the first NUL."""
+    return data.split(b"\0", 1)[0]
+
+
 def _text(data: bytes) -> str:
-    """A C string from a parameter: up to the first NUL."""
-    return data.split(b"\0", 1)[0].decode("utf-8", errors="replace")
+    """A C string from a parameter, as text (for what the emulator only logs or compares)."""
+    return _cstr(data).decode("utf-8", errors="replace")
 
 
 def _byte(data: bytes) -> int:
@@ -72,7 +82,9 @@ class Firmware:
         self.sockets = SocketTable(runtime, personality, self.radio)
         self.radio.on_station_down = self.sockets.drop_station
         self.radio.on_ap_down = self.sockets.drop_ap
+        self.radio.on_phones_dropped = self.sockets.phones_dropped
         self.took = 0.0  # how long the last command kept the firmware busy, beyond real time
+        self._pending: int | None = None  # the command whose connect is under way
         self._resolved = packed(NO_ADDRESS)
         self._handlers: dict[int, Handler] = {
             Cmd.SET_NET: self._set_net,
@@ -86,11 +98,10 @@ class Firmware:
             Cmd.SET_AP_PASSPHRASE: self._set_ap_passphrase,
             Cmd.SET_DEBUG: self._ok,
             Cmd.GET_TEMPERATURE: lambda frame, params: [struct.pack("<f", 45.0)],
-            Cmd.GET_REASON_CODE: lambda frame, params: [bytes((self.radio.reason & 0xFF,))],
             Cmd.GET_CONN_STATUS: lambda frame, params: [bytes((self.radio.status(),))],
             Cmd.GET_IPADDR: lambda frame, params: [packed(a) for a in self.radio.addresses()],
             Cmd.GET_MACADDR: lambda frame, params: [self.radio.mac()],
-            Cmd.GET_CURR_SSID: lambda frame, params: [self.radio.current()[0].encode()],
+            Cmd.GET_CURR_SSID: lambda frame, params: [self.radio.current()[0]],
             Cmd.GET_CURR_BSSID: lambda frame, params: [self.radio.current()[1]],
             Cmd.GET_CURR_RSSI: lambda frame, params: [struct.pack("<i", self.radio.current()[2])],
             Cmd.GET_CURR_ENCT: lambda frame, params: [bytes((self.radio.current()[3],))],
@@ -109,7 +120,7 @@ class Firmware:
             Cmd.REQ_HOST_BY_NAME: self._req_host_by_name,
             Cmd.GET_HOST_BY_NAME: lambda frame, params: [self._resolved],
             Cmd.START_SCAN_NETWORKS: self._ok,  # a stub in both lines: the scan runs in SCAN_NETWORKS
-            Cmd.GET_FW_VERSION: lambda frame, params: [personality.version.encode() + b"\0"],
+            Cmd.GET_FW_VERSION: lambda frame, params: [personality.reported.encode() + b"\0"],
             Cmd.SEND_UDP_DATA: self._send_udp,
             Cmd.GET_REMOTE_DATA: self._remote_data,
             Cmd.GET_TIME: self._time,
@@ -132,23 +143,46 @@ class Firmware:
             Cmd.GET_DIGITAL_READ: lambda frame, params: [b"\x00"],
             Cmd.GET_ANALOG_READ: lambda frame, params: [struct.pack("<i", 0)],
         }
-        if not personality.legacy:
+        if personality.has_reason_code:
+            # commandHandlers[] 0x1E/0x1F: NULL on 1.7.x (truth §12), getDNSconfig/getReasonCode from 2.0.
             self._handlers[Cmd.GET_DNS_CONFIG] = lambda frame, params: [packed(a) for a in self.radio.dns]
+            self._handlers[Cmd.GET_REASON_CODE] = lambda frame, params: [bytes((self.radio.reason & 0xFF,))]
 
-    def handle(self, frame: bytes) -> bytes:
-        """Answer one command frame (CommandHandlerClass::handle)."""
+    def handle(self, frame: bytes) -> bytes | None:
+        """Answer one command frame (CommandHandlerClass::handle); None while a connect it started
+        is under way (then :meth:`pending_done` and :meth:`finish`)."""
         self.took = 0.0
         self.radio.poll()
         code = _raw(frame, 1)
         handler = self._handlers.get(code) if _raw(frame, 0) == p.START_CMD else None
-        answer = None
+        answer: Answer = None
         if handler is not None:
             _, params = p.parse(frame, code in p.WIDE_PARAMS)
             answer = handler(frame, params)
+        if isinstance(answer, Connecting):
+            self._pending = code
+            return None
+        return self._reply(code, answer)
+
+    def _reply(self, code: int, answer: list[bytes] | None) -> bytes:
         self.sockets.update()  # the GPIO0 task runs after every command
         if answer is None:
             return p.ERROR_REPLY
         return p.reply(code, answer, wide=code in p.WIDE_REPLIES)
+
+    def pending_done(self) -> bool:
+        """True when the command under way (a connect) has ended, and :meth:`finish` may answer it.
+        The WiFi events go on meanwhile: a station lost under the connect ends it."""
+        if self._pending is None:
+            return False
+        self.radio.poll()
+        return self.sockets.connect_done()
+
+    def finish(self) -> bytes:
+        """The reply to the command that was under way."""
+        assert self._pending is not None
+        code, self._pending = self._pending, None
+        return self._reply(code, _OK if self.sockets.finish_connect() else [])
 
     def irq(self) -> bool:
         """The level the firmware drives on GPIO0: high while some socket has something to read."""
@@ -165,16 +199,16 @@ class Firmware:
         return _OK
 
     def _set_net(self, frame: bytes, params: Params) -> Answer:
-        self.radio.begin(_text(_arg(params, 0)), "")
+        self.radio.begin(_cstr(_arg(params, 0)), "")
         return _OK
 
     def _set_passphrase(self, frame: bytes, params: Params) -> Answer:
-        self.radio.begin(_text(_arg(params, 0)), _text(_arg(params, 1)))
+        self.radio.begin(_cstr(_arg(params, 0)), _text(_arg(params, 1)))
         return _OK
 
     def _set_key(self, frame: bytes, params: Params) -> Answer:
         # WEP: ssid, key index, key (setKey reads the third parameter).
-        self.radio.begin(_text(_arg(params, 0)), _text(_arg(params, 2)))
+        self.radio.begin(_cstr(_arg(params, 0)), _text(_arg(params, 2)))
         return _OK
 
     def _set_ip_config(self, frame: bytes, params: Params) -> Answer:
@@ -203,8 +237,9 @@ class Firmware:
         return _OK if self.radio.start_ap(ssid, password, channel, secured=True) else _NO
 
     def _scan_networks(self, frame: bytes, params: Params) -> Answer:
-        self.took = SCAN_S
-        return [network.ssid.encode() for network in self.radio.scan()]
+        networks = self.radio.scan()
+        self.took = SCAN_S if self.radio.scanned else 0.0  # a scan that could not start returns at once
+        return [air_name(network) for network in networks]
 
     def _entry(self, params: Params) -> tuple[bytes, int, int, int]:
         return self.radio.scan_entry(_byte(_arg(params, 0)))
@@ -238,9 +273,10 @@ class Firmware:
         else:
             return []
         port = struct.unpack(">H", port_param[:2].rjust(2, b"\0"))[0]
-        if self.sockets.start_client(_byte(number), _byte(mode), name, address, port):
-            return _OK
-        return []  # "response[2] = 0": no parameter
+        started = self.sockets.start_client(_byte(number), _byte(mode), name, address, port)
+        if isinstance(started, Connecting):
+            return started  # answered by finish() once the connect ends
+        return _OK if started else []  # "response[2] = 0": no parameter
 
     def _stop_client(self, frame: bytes, params: Params) -> Answer:
         self.sockets.stop(_byte(_arg(params, 0)))

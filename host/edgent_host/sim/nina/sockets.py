@@ -11,26 +11,41 @@ come out as on the board:
   the server keeps listening until the ESP32 resets, and its slot number, once reused for a plain
   TCP client, still answers AVAIL_DATA_TCP as a server would (it accepts instead of counting
   bytes). TLS clients in that slot are not affected.
-- GET_CLIENT_STATE_TCP on a slot whose client is not connected frees the slot, a listening
-  server's slot included (its server keeps listening).
+- GET_CLIENT_STATE_TCP on a slot whose client is not connected frees the slot on 1.x/2.0 and 3.0
+  (a listening server's slot included: its server keeps listening); 3.3.0 frees it only if
+  START_CLIENT_TCP connected it (``socketWasConnected``), so an accepted client's slot stays
+  taken until STOP_CLIENT_TCP; 3.1 and 3.2 never free it there (truth §16).
 - Connecting a slot whose TCP client is still open leaves the old connection open, unreachable.
+
+START_CLIENT_TCP runs as long as the firmware's connect does (truth §15): the host connect and
+the TLS handshake run in a thread (:class:`Connecting`) bounded by the firmware's own timeouts
+(personality.py), and the ESP32 stays busy (its ready line high) until they end; the library
+gives up after 10 s and is out of step from then on (chip.py). A connection the host refuses is
+taken for one that is never answered (a firewall dropping the SYN, the harsher reading), and so
+is any address but loopback and ``CLOUD_ADDRESS``: the simulated internet has no other hosts, and
+the emulator never reaches out to real ones.
 
 Where the traffic goes is ``sim/cp/socketpool.py``'s: servers listen where
 ``runtime.bind_address`` says (TCP port 80 on the portal address, where the device's
 192.168.4.1:80 is reachable; UDP port 53 on ``runtime.dns``; any other on a free loopback
-port); ``CLOUD_ADDRESS`` (what
-``blynk.cloud`` resolves to) on any port is the local cloud; outgoing connections need the
-station. TLS ends here, in "the ESP32": it verifies the server against the local cloud's CA
-(``runtime.ca_file``), the stand-in for the firmware's root bundle, as ``sim/cp/ssl.py`` does.
-A client accepted from the portal is a phone on the AP, 192.168.4.2.
+port); ``CLOUD_ADDRESS`` (what ``blynk.cloud`` resolves to) on any port is the local cloud;
+outgoing connections need the station. TLS ends here, in "the ESP32": it verifies the server
+against the local cloud's CA (``runtime.ca_file``), the stand-in for the firmware's root bundle,
+as ``sim/cp/ssl.py`` does. A client accepted from the portal is a phone on the AP, 192.168.4.2.
 """
 
 from __future__ import annotations
 
+import ipaddress
+import math
 import select
 import socket as host
 import ssl
+import struct
+import threading
+import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from edgent_host.sim.nina import protocol as p
@@ -42,14 +57,10 @@ if TYPE_CHECKING:
     from edgent_host.sim.nina.personality import Personality
     from edgent_host.sim.runtime import Runtime
 
-# Bounds each wait of START_CLIENT_TCP: the TCP connect, then each step of a TLS handshake. The
-# command is handled when the chip select rises, inside the library's write to its CS pin, which
-# blocks meanwhile; the library's 10 s wait for the ready line starts only after that, so it does
-# not limit this.
-CONNECT_TIMEOUT_S = 5.0
-WRITE_TIMEOUT_S = 5.0
+WRITE_TIMEOUT_S = 5.0  # bounds a TLS write (mbedtls_ssl_write blocks until it is out)
 RX_LIMIT = 65535  # AVAIL_DATA_TCP answers a uint16
 UDP_TX_LIMIT = 1500  # WiFiUDP's send buffer
+_LOOPBACK = ipaddress.IPv4Network("127.0.0.0/8")
 
 
 def _readable(sock: host.socket) -> bool:
@@ -59,6 +70,14 @@ def _readable(sock: host.socket) -> bool:
     except (OSError, ValueError):
         return False  # closed under us: nothing to read
     return bool(ready)
+
+
+def _shut(sock: host.socket) -> None:
+    """Shut a socket down under a thread blocked on it (a TLS socket's own shutdown would unwrap it)."""
+    try:
+        host.socket.shutdown(sock, host.SHUT_RDWR)
+    except OSError:
+        pass
 
 
 class Conn:
@@ -144,36 +163,90 @@ class Conn:
             except OSError:
                 pass
 
+    def reset(self) -> None:
+        """End the connection with a reset (RST), as the peer sees a link that went away."""
+        if not self.closed:
+            try:
+                self.sock.setsockopt(host.SOL_SOCKET, host.SO_LINGER, struct.pack("ii", 1, 0))
+            except OSError:
+                pass
+        self.close()
+
 
 class Listener:
-    """A host listening socket for one device port; every server started on that port shares it."""
+    """A host listening socket for one device port; every server started on that port shares it.
+
+    :meth:`suspend` closes it for a while (connections are refused, those waiting are reset) and
+    listens again on the same address afterwards: the phones are off the AP meanwhile.
+    """
 
     def __init__(self, address: tuple[str, int]) -> None:
-        self.sock = host.socket(host.AF_INET, host.SOCK_STREAM)
-        self.sock.setsockopt(host.SOL_SOCKET, host.SO_REUSEADDR, 1)
+        self._lock = threading.Lock()
+        self.sock: host.socket | None = self._listen(address)
+        self.address = self.sock.getsockname()  # the port really bound, for listening again
+        self._timer: threading.Timer | None = None
+
+    @staticmethod
+    def _listen(address: tuple[str, int]) -> host.socket:
+        sock = host.socket(host.AF_INET, host.SOCK_STREAM)
+        sock.setsockopt(host.SOL_SOCKET, host.SO_REUSEADDR, 1)
         try:
-            self.sock.bind(address)
-            self.sock.listen(8)
+            sock.bind(address)
+            sock.listen(8)
         except OSError:
-            self.sock.close()
+            sock.close()
             raise
-        self.sock.setblocking(False)
+        sock.setblocking(False)
+        return sock
 
     def accept(self) -> Conn | None:
         """A client waiting to be accepted, or None."""
+        with self._lock:
+            sock = self.sock
+        if sock is None:
+            return None
         try:
-            conn, peer = self.sock.accept()
+            conn, peer = sock.accept()
         except (BlockingIOError, OSError):
             return None
         return Conn(conn, (PHONE_IP, peer[1]), "ap")
 
     def pending(self) -> bool:
         """True when a client waits."""
-        return _readable(self.sock)
+        with self._lock:
+            sock = self.sock
+        return sock is not None and _readable(sock)
+
+    def suspend(self, seconds: float) -> None:
+        """Stop listening for ``seconds`` (nobody can reach the port), then listen again."""
+        with self._lock:
+            if self.sock is not None:
+                self.sock.close()
+                self.sock = None
+            if self._timer is not None:
+                self._timer.cancel()
+            self._timer = threading.Timer(seconds, self._resume)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _resume(self) -> None:
+        with self._lock:
+            self._timer = None
+            if self.sock is None:
+                try:
+                    self.sock = self._listen(self.address)
+                except OSError:
+                    pass  # the port was taken meanwhile: the server stays deaf, as a lost AP would
 
     def close(self) -> None:
         """Stop listening."""
-        self.sock.close()
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            if self.sock is not None:
+                self.sock.close()
+                self.sock = None
 
 
 class Server:
@@ -280,6 +353,157 @@ class Udp:
         self.packet, self.index = b"", 0
 
 
+class Connecting:
+    """A START_CLIENT_TCP (TCP or TLS) the firmware is carrying out: the firmware is busy until
+    :meth:`done`, and then answers what :attr:`outcome` says.
+
+    A thread makes the host connection and, for TLS, the handshake, each bounded by the
+    firmware's own timeout (real seconds: the ESP32 is busy as long as the board's would be).
+    ``unanswered`` (a refused or unroutable peer) needs no thread: the firmware waits out its
+    connect timeout. Outcomes: ``"ok"`` (``sock`` is the connection), ``"failed"``, and 1.7.x's
+    ``"stopped"``: the handshake failed, ``WiFiSSLClient::connect`` looped until its timeout and
+    returned -1, which ``startClientTcp`` answers as a success, the client being stopped.
+    """
+
+    def __init__(
+        self,
+        personality: Personality,
+        target: tuple[str, int],
+        remote: tuple[str, int],
+        server_name: str | None,
+        ca_file: Path | None,
+        unanswered: bool,
+    ) -> None:
+        self.personality = personality
+        self.target = target
+        self.remote = remote  # the peer as the device sees it
+        self.server_name = server_name  # None: plain TCP
+        self.ca_file = ca_file
+        self.started = time.monotonic()
+        self.outcome = "failed"
+        self.sock: host.socket | None = None
+        self._ends_at: float | None = None  # when the firmware returns, once the thread knows
+        self._lock = threading.Lock()
+        self._current: host.socket | None = None  # the handshake's socket, while the thread waits on it
+        self._aborted = False
+        self._discarded = False
+        if unanswered:
+            self._ends_at = self.started + self._connect_timeout()
+        else:
+            threading.Thread(target=self._run, name="nina-connect", daemon=True).start()
+
+    def _connect_timeout(self) -> float:
+        if self.server_name is None:
+            return self.personality.tcp_connect_timeout_s
+        return self.personality.tls_connect_timeout_s
+
+    @property
+    def ends_at(self) -> float | None:
+        """When the firmware returns from the connect (``time.monotonic``); None while its thread
+        still waits on the peer (a handshake with no timeout waits for ever)."""
+        with self._lock:
+            return self._ends_at
+
+    def done(self) -> bool:
+        """True once the firmware has returned from the connect."""
+        with self._lock:
+            return self._ends_at is not None and time.monotonic() >= self._ends_at
+
+    def _end(self, outcome: str, at: float, sock: host.socket | None = None) -> None:
+        with self._lock:
+            self._current = None
+            if self._discarded:
+                if sock is not None:
+                    sock.close()
+                return
+            if self._aborted and outcome == "failed":
+                at = min(at, time.monotonic())
+            self.outcome, self.sock, self._ends_at = outcome, sock, at
+
+    def _run(self) -> None:
+        timeout = self._connect_timeout()
+        try:
+            plain = host.create_connection(self.target, timeout=None if math.isinf(timeout) else timeout)
+        except ConnectionRefusedError:
+            # A closed port answers the SYN with a reset, and lwIP's connect fails at once
+            # (ECONNREFUSED): the firmware is not kept busy. A peer that does not answer at all
+            # (the unroutable addresses above) waits out the firmware's timeout.
+            self._end("failed", time.monotonic())
+            return
+        except OSError:
+            self._end("failed", self.started + timeout)
+            return
+        if self.server_name is None:
+            with self._lock:
+                aborted = self._aborted
+            if aborted:
+                plain.close()
+                self._end("failed", time.monotonic())
+            else:
+                self._end("ok", time.monotonic(), plain)
+            return
+        self._handshake(plain, self.server_name)
+
+    def _handshake(self, plain: host.socket, server_name: str) -> None:
+        """TLS in the ESP32: verify the server against the root bundle (here: the local cloud's CA).
+
+        3.x (ssl_client.cpp): a non-blocking socket polled until ``handshake_timeout``; 1.x/2.0
+        (WiFiSSLClient.cpp): a blocking socket with no timeout, so a server that never answers
+        holds the firmware until it closes or the ESP32 resets.
+        """
+        began = time.monotonic()
+        limit = self.personality.tls_handshake_timeout_s
+        plain.settimeout(None if math.isinf(limit) else limit)
+        current: host.socket = plain
+        try:
+            tls = trusting_context(self.ca_file).wrap_socket(
+                plain, server_hostname=server_name, do_handshake_on_connect=False
+            )
+            current = tls
+            with self._lock:
+                aborted = self._aborted or self._discarded
+                self._current = tls  # what abort() and discard() shut down to end the wait
+            if aborted:
+                raise ConnectionAbortedError
+            tls.do_handshake()
+        except TimeoutError:
+            current.close()
+            self._end("failed", began + limit)
+            return
+        except (ssl.SSLError, OSError, ValueError):
+            current.close()
+            loops = self.personality.tls_error_loops_s
+            if loops is not None:
+                self._end("stopped", began + loops)  # 1.7.x: loops, then "succeeds"
+            else:
+                self._end("failed", time.monotonic())
+            return
+        self._end("ok", time.monotonic(), tls)
+
+    def abort(self) -> None:
+        """The station went under the connect (2.0/3.x ``handleWiFiDisconnect`` closes the socket;
+        1.7's lwIP aborts it with the station's address): the connect fails now, or for a TLS
+        handshake under way, as a failed handshake does on this firmware line."""
+        with self._lock:
+            self._aborted = True
+            current = self._current
+            if self._ends_at is not None and self.outcome == "failed":
+                self._ends_at = min(self._ends_at, time.monotonic())
+        if current is not None:
+            _shut(current)  # wakes the thread blocked in the handshake
+
+    def discard(self) -> None:
+        """The ESP32 resets under the connect: drop it and whatever it made."""
+        with self._lock:
+            self._discarded = True
+            current = self._current
+            if self.sock is not None:
+                self.sock.close()
+                self.sock = None
+        if current is not None:
+            _shut(current)
+
+
 @dataclass
 class Slot:
     """One socket number: its type and the object of each kind it holds."""
@@ -289,6 +513,7 @@ class Slot:
     tls: Conn | None = None
     server: Server | None = None
     udp: Udp | None = None
+    was_connected: bool = False  # 3.3.0's socketWasConnected: START_CLIENT_TCP connected it
 
     @property
     def conn(self) -> Conn | None:
@@ -315,8 +540,9 @@ class SocketTable:
         self.personality = personality
         self.radio = radio
         self.slots = [Slot() for _ in range(personality.max_sockets)]
-        self._listeners: dict[int, Listener | None] = {}
+        self._listeners: dict[int, Listener] = {}  # every port listened on since boot
         self._leaked: list[Conn | Server] = []  # overwritten objects whose sockets stay open
+        self._connecting: tuple[int, int, Connecting] | None = None  # (slot, mode, job) under way
 
     def _slot(self, number: int) -> Slot:
         if 0 <= number < len(self.slots):
@@ -329,35 +555,41 @@ class SocketTable:
         """GET_SOCKET: the first free slot, or 255; nothing is reserved."""
         for number, slot in enumerate(self.slots):
             if slot.mode == p.NO_MODE:
+                slot.was_connected = False  # 3.3.0 getSocket clears socketWasConnected
                 return number
         return p.NO_SOCKET
 
     # -- servers ---------------------------------------------------------------------------
 
-    def _listener(self, port: int) -> Listener | None:
-        if port not in self._listeners:
-            address = self.runtime.bind_address(port, udp=False)
-            try:
-                self._listeners[port] = Listener(address)
-            except OSError:
-                return None  # not remembered: a later server may bind once the port is free
-        return self._listeners[port]
+    def _bind(self, port: int) -> Listener | None:
+        """lwIP's bind + listen for a new server on ``port``; None when it fails. No server ever
+        stops listening before a reset (no command ends one), so a port listened on once stays
+        taken: a second server there gets ERR_USE (1.x/2.0 bind without SO_REUSEADDR; 3.x's
+        tcp_listen refuses a second listener on a port even with it)."""
+        if port in self._listeners:
+            return None
+        try:
+            listener = Listener(self.runtime.bind_address(port, udp=False))
+        except OSError:
+            return None
+        self._listeners[port] = listener
+        return listener
 
     def start_server(self, number: int, port: int, mode: int) -> bool:
         """START_SERVER_TCP: a TCP server, or a UDP socket bound to ``port``."""
         slot = self._slot(number)
         if mode == p.TCP_MODE:
-            if self.personality.legacy:
-                # tcpServers[socket] = WiFiServer(port); begin(): the old server is dropped, not
-                # ended (its socket keeps listening), and the answer is 1 whatever begin() did.
-                if slot.server is not None:
-                    self._leak(slot.server)
-                slot.server = Server(self._listener(port))
+            if not self.personality.legacy and slot.server:
                 slot.mode = p.TCP_MODE
-                return True
-            if not slot.server:  # NetworkServer::begin on a listening server does nothing
-                slot.server = Server(self._listener(port))
-            if slot.server:
+                return True  # NetworkServer::begin on a listening server does nothing
+            if self.personality.legacy and slot.server is not None:
+                # tcpServers[socket] = WiFiServer(port): the old server is dropped, not ended (its
+                # socket keeps listening, and keeps its port).
+                self._leak(slot.server)
+            slot.server = Server(self._bind(port))
+            if slot.server or self.personality.server_start_always_ok:
+                # 1.7 sets the type and answers 1 whatever begin() did: a server that could not
+                # bind then answers AVAIL_DATA_TCP as an empty client slot does, 0.
                 slot.mode = p.TCP_MODE
                 return True
             return False
@@ -376,12 +608,18 @@ class SocketTable:
         return bool(self._slot(number).server)
 
     def available(self, number: int, accept_flag: int) -> int:
-        """AVAIL_DATA_TCP: bytes to read, or on a server's slot the slot of a client (255: none)."""
+        """AVAIL_DATA_TCP: bytes to read, or on a server's slot the slot of a client (255: none).
+
+        ``accept_flag`` is the byte after the frame's END: padding the library leaves over from an
+        earlier command, which 2.0 and 3.x read as "accept" (CommandHandler.cpp availDataTcp).
+        """
         slot = self._slot(number)
         if slot.mode == p.TCP_MODE and slot.server:
+            if self.personality.server_reads_accept_flag and accept_flag:
+                return self._accept_into_free_slot(slot.server)
             if self.personality.server_offers_only_data:
                 return self._offer_with_data(number, slot.server)
-            return self._offer_new(number, slot.server, accept_flag)
+            return self._offer_new(number, slot.server)
         if slot.mode == p.UDP_MODE:
             return slot.udp.available() if slot.udp is not None else 0
         conn = slot.conn
@@ -395,7 +633,7 @@ class SocketTable:
         return conn
 
     def _offer_with_data(self, number: int, server: Server) -> int:
-        """1.x: WiFiServer::available() returns a client only once it has sent something."""
+        """1.x/2.0: WiFiServer::available() returns a client only once it has sent something."""
         conn = self._accept(server)
         if conn is not None:
             server.spawned.append(conn)
@@ -417,18 +655,20 @@ class SocketTable:
                 return other
         return p.NO_SOCKET  # the client stays with the server and is offered again later
 
-    def _offer_new(self, number: int, server: Server, accept_flag: int) -> int:
-        """3.x: a new client at once. ``accept_flag`` is the byte after the frame's END: padding
-        the library leaves over from an earlier command, which the firmware reads as "accept"."""
-        if accept_flag:
-            for other, slot in enumerate(self.slots):
-                if slot.mode == p.NO_MODE:
-                    conn = self._accept(server)
-                    if conn is None:
-                        return p.NO_SOCKET
-                    self._put_tcp(slot, conn)
-                    return other
-            return p.NO_SOCKET  # no free slot: the client is left waiting
+    def _accept_into_free_slot(self, server: Server) -> int:
+        """The accept flag (2.0, 3.x): the first free slot, the server's own included, takes a
+        waiting client; with none free the client is left waiting."""
+        for other, slot in enumerate(self.slots):
+            if slot.mode == p.NO_MODE:
+                conn = self._accept(server)
+                if conn is None:
+                    return p.NO_SOCKET
+                self._put_tcp(slot, conn)
+                return other
+        return p.NO_SOCKET
+
+    def _offer_new(self, number: int, server: Server) -> int:
+        """3.x without the flag: a new client at once (NetworkServer::accept)."""
         conn = self._accept(server)
         if conn is None:
             return p.NO_SOCKET
@@ -458,18 +698,19 @@ class SocketTable:
             return self.radio.resolve(name)
         return ".".join(str(byte) for byte in address[:4])
 
-    def _route(self, name: str, address: bytes, port: int) -> tuple[str, tuple[str, int]] | None:
-        """(the peer's address as the device sees it, where to really connect), or None."""
+    def _route(self, name: str, address: bytes, port: int) -> tuple[str, tuple[str, int], bool] | None:
+        """(the peer's address as the device sees it, where to really connect, whether nobody will
+        answer), or None when the connect fails at once (no station, a name that does not resolve)."""
         if not self.radio.station_up():
             return None  # outgoing connections go through the station
         resolved = self._resolve(name, address)
         if resolved is None:
             return None
         if resolved == CLOUD_ADDRESS:
-            if not self.radio.has_internet():
-                return None
-            return resolved, self.runtime.cloud
-        return resolved, (resolved, port)
+            # A network without internet: the router has no uplink and the SYN goes nowhere.
+            return resolved, self.runtime.cloud, not self.radio.has_internet()
+        # Only loopback stands for a host of the simulated world; nothing else answers.
+        return resolved, (resolved, port), ipaddress.IPv4Address(resolved) not in _LOOPBACK
 
     def _tls_in_use(self, number: int) -> bool:
         for other, slot in enumerate(self.slots):
@@ -477,8 +718,12 @@ class SocketTable:
                 return True
         return False
 
-    def start_client(self, number: int, mode: int, name: str, address: bytes, port: int) -> bool:
-        """START_CLIENT_TCP: connect slot ``number`` (TCP or TLS), or address its UDP packets."""
+    def start_client(self, number: int, mode: int, name: str, address: bytes, port: int) -> bool | Connecting:
+        """START_CLIENT_TCP: connect slot ``number`` (TCP or TLS), or address its UDP packets.
+
+        The answer, or for a TCP or TLS connect that got under way the :class:`Connecting` the
+        firmware is busy with (its answer comes from :meth:`finish_connect`).
+        """
         slot = self._slot(number)
         if mode == p.UDP_MODE:
             resolved = self._resolve(name, address)
@@ -497,33 +742,35 @@ class SocketTable:
         route = self._route(name, address, port)
         if route is None:
             return False
-        seen_as, target = route
-        try:
-            sock = host.create_connection(target, timeout=CONNECT_TIMEOUT_S)
-        except OSError:
-            return False
-        if mode == p.TCP_MODE:
-            conn = Conn(sock, (seen_as, port), "sta")
-            self._put_tcp(slot, conn)
-            return True
-        tls = self._handshake(sock, name or seen_as)
-        if tls is None:
-            return False
-        if slot.tls is not None:
-            slot.tls.close()
-        slot.tls = Conn(tls, (seen_as, port), "sta", tls=True)
-        slot.mode = p.TLS_MODE
-        return True
+        seen_as, target, unanswered = route
+        server_name = (name or seen_as) if mode == p.TLS_MODE else None
+        job = Connecting(self.personality, target, (seen_as, port), server_name, self.runtime.ca_file, unanswered)
+        self._connecting = (number, mode, job)
+        return job
 
-    def _handshake(self, sock: host.socket, server_name: str) -> ssl.SSLSocket | None:
-        """TLS in the ESP32: verify the server against the root bundle (here: the local cloud's CA)."""
-        context = trusting_context(self.runtime.ca_file)
-        sock.settimeout(CONNECT_TIMEOUT_S)
-        try:
-            return context.wrap_socket(sock, server_hostname=server_name)
-        except (ssl.SSLError, OSError):
-            sock.close()
-            return None
+    def finish_connect(self) -> bool:
+        """The connect under way has ended: put what it made in its slot; the answer."""
+        assert self._connecting is not None
+        (number, mode, job), self._connecting = self._connecting, None
+        if job.outcome == "failed":
+            return False
+        slot = self._slot(number)
+        if mode == p.TCP_MODE:
+            assert job.sock is not None
+            self._put_tcp(slot, Conn(job.sock, job.remote, "sta"))
+        else:
+            if slot.tls is not None:
+                slot.tls.close()
+            if job.outcome == "stopped":
+                # 1.7.x: "connected" with the TLS client stopped: GET_CLIENT_STATE_TCP reads 0.
+                slot.tls = Conn(host.socket(host.AF_INET, host.SOCK_STREAM), job.remote, "sta", tls=True)
+                slot.tls.close()
+            else:
+                assert job.sock is not None
+                slot.tls = Conn(job.sock, job.remote, "sta", tls=True)
+            slot.mode = p.TLS_MODE
+        slot.was_connected = True
+        return True
 
     def stop(self, number: int) -> None:
         """STOP_CLIENT_TCP: stop the object of the slot's type (for TCP, the client only) and free the slot."""
@@ -537,14 +784,20 @@ class SocketTable:
             if slot.mode == p.TLS_MODE:
                 slot.tls = None  # the TCP client object stays in its slot, closed
         slot.mode = p.NO_MODE
+        slot.was_connected = False
 
     def client_state(self, number: int) -> int:
-        """GET_CLIENT_STATE_TCP: 4 (ESTABLISHED) while connected, else 0, which also frees the slot."""
+        """GET_CLIENT_STATE_TCP: 4 (ESTABLISHED) while connected, else 0, which may free the slot:
+        always on 1.x/2.0 and 3.0, never on 3.1/3.2, on 3.3 only for a client START_CLIENT_TCP
+        connected (``socketWasConnected``: not a client a server accepted, nor a server)."""
         slot = self._slot(number)
         conn = slot.conn
         if conn is not None and conn.connected():
             return p.SOCKET_ESTABLISHED
-        slot.mode = p.NO_MODE
+        frees = self.personality.client_state_frees
+        if frees == "always" or (frees == "connected" and slot.was_connected):
+            slot.mode = p.NO_MODE
+            slot.was_connected = False
         return 0
 
     # -- data ------------------------------------------------------------------------------
@@ -640,9 +893,20 @@ class SocketTable:
         return conns
 
     def drop_station(self) -> None:
-        """The station went: handleWiFiDisconnect closes every socket that is not listening."""
+        """The station went: the client sockets close, and a connect under way fails.
+
+        2.0 and 3.x: ``handleWiFiDisconnect`` closes every socket whose ``lwip_getsockname`` read
+        as a ``sockaddr_in`` shows an address. On 3.x ``NetworkServer`` listens on AF_INET6, so
+        the clients it accepted (the phones on the AP) show none and stay open (truth §16); 2.0's
+        lwIP is IPv4 only and closes them too. 1.7 has no such handler, but ESP-IDF 3.3's
+        ``tcpip_adapter_down`` sets the station's address to 0.0.0.0 and lwIP aborts the
+        connections bound to the old one: its client sockets die all the same.
+        """
         for conn in self._conns():
-            conn.close()
+            if conn.side == "sta" or self.personality.station_loss_closes_phones:
+                conn.close()
+        if self._connecting is not None:
+            self._connecting[2].abort()
 
     def drop_ap(self) -> None:
         """The AP went: the phones' connections end."""
@@ -650,15 +914,36 @@ class SocketTable:
             if conn.side == "ap":
                 conn.close()
 
+    def phones_dropped(self, until: float) -> None:
+        """The phones fell off the AP (3.x: it changed channel) until ``until``: their connections
+        reset, and the servers cannot be reached from them meanwhile (connections refused)."""
+        for conn in self._conns():
+            if conn.side == "ap":
+                conn.reset()
+        for listener in self._listeners.values():
+            listener.suspend(max(0.0, until - time.monotonic()))
+
+    @property
+    def connecting(self) -> Connecting | None:
+        """The connect under way, if any."""
+        return self._connecting[2] if self._connecting is not None else None
+
+    def connect_done(self) -> bool:
+        """True when no connect is under way, or the one under way has ended."""
+        return self._connecting is None or self._connecting[2].done()
+
     def close_all(self) -> None:
-        """The ESP32 resets: every socket goes."""
-        self.drop_station()
+        """The ESP32 resets: every socket goes, and a connect under way with them."""
+        if self._connecting is not None:
+            self._connecting[2].discard()
+            self._connecting = None
+        for conn in self._conns():
+            conn.close()
         for slot in self.slots:
             if slot.udp is not None:
                 slot.udp.stop()
         for listener in self._listeners.values():
-            if listener is not None:
-                listener.close()
+            listener.close()
         self._listeners.clear()
         self._leaked.clear()
         self.slots = [Slot() for _ in range(self.personality.max_sockets)]
