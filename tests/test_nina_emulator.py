@@ -1156,3 +1156,33 @@ def test_running_sim_passes_the_firmware_version(cloud: RunningCloud, tmp_path: 
             lambda snapshot: snapshot["ap"] == "Blynk NINA" and f"nina 1.7.7 {mac}" in sim.log_lines(), 20
         ), sim.log_lines()
 
+
+def test_the_library_resets_an_esp32_that_stopped_answering_and_the_next_attempt_works(
+    make: Callable[..., Device],
+) -> None:
+    """blynk_edgent's radio over the real adafruit_esp32spi, truth §15: a cloud whose TLS never
+    starts keeps 3.x busy past the library's 10 s; the radio resets the ESP32, so the attempt fails
+    with a reason and the next one (join, connect, exchange) works. Before, the ESP32 stayed out of
+    step and every later command timed out until a power cycle. (About 10 s.)"""
+    from blynk_edgent.radio_esp32spi import ESP32SPIRadio
+
+    dev = make("3.3.0")
+    radio = ESP32SPIRadio(dev.esp, log=lambda *args: None)
+    silent, echo = HostServer("silent"), HostServer("echo")
+    try:
+        dev.join()
+        sock = radio.ssl_context().wrap_socket(radio.pool.socket(), server_hostname="127.0.0.1")
+        with pytest.raises(OSError, match="not responding"):
+            sock.connect(("127.0.0.1", silent.port))
+        assert dev.esp.firmware_version == "3.3.0"  # it answers again: it was reset
+        assert not radio.connected  # and the reset took the station with it
+        assert dev.join() == 3  # WL_CONNECTED
+        plain = radio.pool.socket()
+        plain.settimeout(5)
+        plain.connect(("127.0.0.1", echo.port))
+        plain.send(b"ping")
+        buffer = bytearray(4)
+        assert wait_for(lambda: plain.recv_into(buffer) == 4) and buffer == b"ping"
+    finally:
+        silent.close()
+        echo.close()

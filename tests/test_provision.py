@@ -127,7 +127,7 @@ def test_a_busy_device_is_a_failure_not_a_refusal(no_cloud: str, capsys: pytest.
 
 def test_a_cloud_that_hangs_does_not_hide_the_devices_short_report(capsys: pytest.CaptureFixture[str]) -> None:
     # A cloud API that takes connections and never answers (a captive network, say), and a device
-    # that shows "connected" for 2 s before its access point closes, as config mode does (SUCCESS_GRACE_MS).
+    # that shows "connected" for 2 s before its access point closes (config mode: until a phone read it).
     with socket.create_server(("127.0.0.1", 0)) as silent:
         cloud_api = "http://127.0.0.1:%d" % silent.getsockname()[1]
         with _portal((200, {"status": "ok", "msg": "Trying to connect..."}), shown_s=2.0) as portal:

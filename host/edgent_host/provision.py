@@ -174,7 +174,7 @@ def _wait(args: argparse.Namespace, token: str, say: Any) -> None:
     last_phase = ""
     cloud_answered = False
     while time.monotonic() < deadline:
-        # The device first: it shows "connected" for only about 2 s before its access point closes, and a
+        # The device first: it shows "connected" only for a moment before its access point closes, and a
         # cloud API that hangs (a laptop on the device's access point, without internet) must
         # not make this loop miss it; hence also the cloud's short timeout.
         try:
@@ -185,7 +185,7 @@ def _wait(args: argparse.Namespace, token: str, say: Any) -> None:
         phase = attempt.get("phase", "")
         if phase == "connected":
             # The device sets it only after the cloud accepted its login, and closes its access
-            # point about 2 s later: its own report is proof enough, and may be the only one a
+            # point a moment later: its own report is proof enough, and may be the only one a
             # laptop on its access point without internet can get.
             say(
                 f"online: the device is connected to {attempt.get('ssid', args.ssid)!r} and logged in to the cloud "

@@ -11,7 +11,8 @@ Blynk's flow, with what no peer does added:
   says exactly why, the previous configuration stays, and config mode resumes so the phone can
   read the reason and try again.
 * Where the radio keeps its AP up beside the join (ESP32-S2/S3), the portal keeps answering, so
-  the phone sees the attempt as it runs, and its success for 2 s before the AP closes.
+  the phone sees the attempt as it runs (when it is not dropped while the AP moves to the
+  network's channel), and its success until it has read it.
 * A device that was already provisioned (config mode asked for by the cloud, or a failed
   re-provisioning) goes back to its stored configuration after 10 minutes without a phone.
   "Without a phone": none on the AP where the radio can count them; where it cannot (NINA),
@@ -33,7 +34,12 @@ if TYPE_CHECKING:
 
 IDLE_FALLBACK_MS = 10 * 60 * 1000
 PHONE_QUIET_MS = 2 * 60 * 1000  # a radio that cannot count AP clients: the phone is gone after this
-SUCCESS_GRACE_MS = 2000  # the phone on the AP sees "connected" before the AP closes
+# After a test-join worked, the access point stays until a phone has read the outcome (and a
+# moment more for the answer to leave), at most SUCCESS_GRACE_MS: an ESP32's access point follows
+# the station's channel, so the phone on it was likely dropped during the join and is rejoining
+# (hardware-truth.md section 8).
+SUCCESS_GRACE_MS = 10000
+SUCCESS_READ_MS = 1000
 _STATIONS_CHECK_MS = 1000
 
 REBOOT = "reboot"  # what asked() returns for /reboot
@@ -117,11 +123,20 @@ class ConfigMode:
             self.ap_up = False
 
     def rescan(self):
-        """Scan for networks; keep the 15 strongest, as Blynk does."""
+        """Scan for networks; keep the 15 strongest, as Blynk does, each name once (a radio may
+        report a network's beacons apart, or several access points of one network)."""
         try:
-            self.scan_results = self.device.radio.scan()[:15]
+            found = self.device.radio.scan()  # strongest first
         except (RuntimeError, OSError) as error:
             self._log("config mode: scan failed (%r)" % (error,))
+            return
+        names = []
+        results = []
+        for network in found:
+            if network[0] not in names:
+                names.append(network[0])
+                results.append(network)
+        self.scan_results = results[:15]
 
     # -- each poll ---------------------------------------------------------------------------
 
@@ -170,9 +185,12 @@ class ConfigMode:
         return self.device.state in CONFIG_MODE and self._asked is None and self.trial is None
 
     def configuring(self):
-        """A phone asked for the board info: it is configuring the device."""
-        self._since = self._ticks()
+        """A phone asked for the board info: it is configuring the device (or, after a test-join
+        worked, has read that it did: config mode may end)."""
+        self._since = now = self._ticks()
         self._phone = True
+        if self._closing_at is not None and ticks_diff(self._closing_at, now) > SUCCESS_READ_MS:
+            self._closing_at = ticks_add(now, SUCCESS_READ_MS)
 
     def submit(self, config, save_first):
         """``/config``: try ``config`` (a validated Config), or store it first with ``save_first``."""
@@ -203,8 +221,8 @@ class ConfigMode:
         self.trial = None
 
     def trial_succeeded(self, now):
-        """Joined and logged in: the configuration is kept; config mode ends after a moment for the
-        phone (at once when the access point is already down)."""
+        """Joined and logged in: the configuration is kept; config mode ends once a phone has read
+        it, or after SUCCESS_GRACE_MS (at once when the access point is already down)."""
         self.attempt = {"phase": "connected", "ssid": self.trial.ssid if self.trial else ""}
         self.trial = None
         self._closing_at = ticks_add(now, SUCCESS_GRACE_MS if self.ap_up else 0)

@@ -8,6 +8,8 @@ sending. Every malformed request gets a clear status and the server goes on: req
 header (400), another method (405).
 """
 
+from errno import EAGAIN, ENOTCONN, ETIMEDOUT
+
 from blynk_edgent.clock import ticks_diff, ticks_ms
 
 HEAD_MAX = 2048
@@ -29,7 +31,9 @@ _REASONS = {
     503: "Service Unavailable",
 }
 
-_NO_DATA = (11, 110)  # EAGAIN, ETIMEDOUT: nothing to read yet, nobody waiting to be accepted
+# Nothing to read yet, nobody waiting to be accepted. By name: CircuitPython's numbers are
+# newlib's, not Linux's (ETIMEDOUT is 116 there; hardware-truth.md section 6).
+_NO_DATA = (EAGAIN, ETIMEDOUT)
 
 
 class HTTPError(Exception):
@@ -166,9 +170,12 @@ class HTTPServer:
             try:
                 count = client.sock.recv_into(memoryview(client.buf)[client.fill :])
             except OSError as error:
-                if error.args and error.args[0] in _NO_DATA:
+                code = error.args[0] if error.args else 0
+                if code in _NO_DATA:
                     break
-                return True
+                if code != ENOTCONN:
+                    return True
+                count = 0  # an ESP32's socket says the peer is done sending this way (section 7)
             if count == 0:
                 ended = True
                 break

@@ -19,6 +19,7 @@ What the device must act on comes back from ``poll`` as an event ``(kind, value)
 * ``(COMMAND, line)``: a console line from the cloud (INTERNAL ``dbg``).
 """
 
+from errno import EAGAIN, ENOTCONN, ETIMEDOUT
 from struct import pack, unpack_from
 
 from micropython import const
@@ -53,7 +54,9 @@ FAILED = const(2)
 REDIRECT = const(3)
 COMMAND = const(4)
 
-_NO_DATA = (11, 110)  # EAGAIN, ETIMEDOUT: nothing to read yet, or the socket is busy
+# Nothing to read yet, or the socket is busy. By name: CircuitPython's numbers are newlib's,
+# not Linux's (ETIMEDOUT is 116 there; hardware-truth.md section 6).
+_NO_DATA = (EAGAIN, ETIMEDOUT)
 
 
 def frame(command, msg_id, args=()):
@@ -222,10 +225,13 @@ class CloudLink:
             except OSError as error:
                 # EAGAIN, ETIMEDOUT: nothing yet. (Not error.errno: CircuitPython raises OSError(11),
                 # whose errno CPython, which runs the simulator, leaves None.)
-                if error.args and error.args[0] in _NO_DATA:
+                code = error.args[0] if error.args else 0
+                if code in _NO_DATA:
                     return
-                self._fail("connection lost: %s" % error)
-                return
+                if code != ENOTCONN:
+                    self._fail("connection lost: %s" % error)
+                    return
+                count = 0  # an ESP32's socket says the peer closed it this way (hardware-truth.md section 7)
             if not count:
                 self._fail("the server closed the connection")
                 return

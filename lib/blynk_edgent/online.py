@@ -13,7 +13,7 @@ from blynk_edgent.errors import CLOUD_DNS, CLOUD_TIMEOUT, CLOUD_TLS, CLOUD_TOKEN
 from blynk_edgent.link import ANSWER, BUFF_IN, COMMAND, FAILED, HEARTBEAT_MS, INTERNAL, OK, REDIRECT
 from blynk_edgent.version import __version__
 
-JOIN_TIMEOUT_S = 15  # one attempt to join the network, inside the radio
+JOIN_TIMEOUT_S = 50  # one attempt to join the network, inside the radio (Blynk's WIFI_NET_CONNECT_TIMEOUT)
 CLOUD_TIMEOUT_S = 10  # one attempt to connect to the cloud (TCP and TLS)
 BUILD = "Nov 25 2026 00:00:00"  # Blynk's info message wants a C-style build date
 # The info message (section 6.3): its keys and values joined by NUL, in one string
@@ -25,6 +25,16 @@ _ALREADY_REGISTERED = const(4)
 _INVALID_TOKEN = const(9)
 
 LOGGED_IN = "logged in"  # what reach_cloud() returns once the server accepted the login
+
+
+def hostname(ap_ssid):
+    """The station's host name: Blynk's is the access point's name with dashes for spaces; what a
+    host name cannot hold (hardware-truth.md section 10: letters, digits, inner dashes, 63 at most)
+    becomes a dash too."""
+    name = ""
+    for char in ap_ssid:
+        name += char if ("a" <= char <= "z" or "A" <= char <= "Z" or "0" <= char <= "9") else "-"
+    return name.strip("-")[:63].rstrip("-") or "Blynk"
 
 
 class CloudError(Exception):
@@ -105,7 +115,7 @@ class Online:
             return None
         else:
             self._log("joining network %r" % config.ssid)
-            code = radio.join(config, JOIN_TIMEOUT_S, device.ap_ssid.replace(" ", "-"))  # Blynk's station name
+            code = radio.join(config, JOIN_TIMEOUT_S, hostname(device.ap_ssid))
         if not code:
             self._log("network %r joined, address %s, signal %s dBm" % (config.ssid, radio.ip, radio.rssi))
             self._backoff.reset()

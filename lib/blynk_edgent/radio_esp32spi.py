@@ -18,8 +18,8 @@ bytes and cannot keep its access point while it scans or joins; 3.x reports the 
 while it serves an access point, so ``create_AP`` would wait for a status that never comes.
 """
 
-_EAGAIN = 11
-_ECONNRESET = 104
+from errno import EAGAIN, ECONNRESET
+
 _SOCKET_CLOSED_STATES = (0, 7, 8, 9, 10)  # CLOSED, CLOSE_WAIT, CLOSING, LAST_ACK, TIME_WAIT
 
 
@@ -46,17 +46,14 @@ class ESP32SPIRadio:
         self.esp = esp
         self.pool = _Pool(SocketPool(esp), esp)
         self.nina3 = firmware(esp, log or print)
+        # The station MAC, 6 bytes in natural order, read once before any access point: in AP mode
+        # 1.x reports the AP interface's (hardware-truth.md section 14). 1.x sends the bytes
+        # reversed and the library's mac_address turns them back; 3.x sends them in order.
+        self.mac = bytes(esp.MAC_address if self.nina3 else esp.mac_address)
 
     def ssl_context(self):
         """A TLS "context": it marks sockets to connect in the firmware's TLS mode."""
         return _TLSContext()
-
-    @property
-    def mac(self):
-        """The station MAC address, 6 bytes in natural order."""
-        # 1.x sends the bytes reversed and the library's mac_address turns them back; 3.x sends
-        # them in order, so there the raw MAC_address is the natural one.
-        return bytes(self.esp.MAC_address if self.nina3 else self.esp.mac_address)
 
     @property
     def ap_mac(self):
@@ -69,11 +66,12 @@ class ESP32SPIRadio:
         """True while joined to a network (one SPI transaction).
 
         Not the library's ``connected``, which resets the ESP32 (dropping the access point and
-        every socket) on any SPI error, a timeout included.
+        every socket) on any SPI error; here only an ESP32 that stopped answering is reset.
         """
         try:
             return self.esp.status == 3  # WL_CONNECTED
-        except (OSError, RuntimeError):
+        except (OSError, RuntimeError) as error:
+            recover(self.esp, error)
             return False
 
     @property
@@ -147,6 +145,16 @@ def from_pins(spi, cs, busy, reset, gpio0=None, log=None):
     return ESP32SPIRadio(esp, log)
 
 
+def recover(esp, error):
+    """Reset the ESP32 if ``error`` says it stopped answering: a command that outlasts the
+    library's 10 s wait (a TLS handshake may take the firmware up to 120 s) leaves the SPI
+    exchange out of step until the chip is reset (hardware-truth.md section 15). The station and
+    every socket go with the reset; the attempt under way fails and is tried again."""
+    if isinstance(error, TimeoutError) and "not responding" in str(error):
+        esp.reset()
+        esp._tls_socket = None  # the library would refuse the next TLS socket (see stop_ap)
+
+
 class _TLSContext:
     def wrap_socket(self, sock, server_hostname=None):
         sock.tls_host = server_hostname
@@ -201,8 +209,8 @@ class _Socket:
         try:
             sock, peer = self._sock.accept()
         except OSError as error:
-            if error.args and error.args[0] == _ECONNRESET:  # the library's "nobody waits"
-                raise OSError(_EAGAIN)
+            if error.args and error.args[0] == ECONNRESET:  # the library's "nobody waits"
+                raise OSError(EAGAIN)
             raise
         return _Socket(sock, self._esp), peer
 
@@ -213,16 +221,21 @@ class _Socket:
             except (ConnectionError, TimeoutError) as error:  # BrokenPipeError is a ConnectionError
                 # NINA says only "could not connect": a refused server and a TLS failure look
                 # alike from here.
+                recover(self._esp, error)
                 raise OSError(111, "NINA could not open TLS to %s: %s" % (self.tls_host, error))
         else:
-            self._sock.connect(address)
+            try:
+                self._sock.connect(address)
+            except TimeoutError as error:
+                recover(self._esp, error)
+                raise
 
     def recv_into(self, buffer, nbytes=0):
         count = self._sock.recv_into(buffer, nbytes)
         if count == 0 and self._sock._timeout == 0:
             # The library returns 0 both for "nothing yet" and for "closed"; the firmware knows.
             if self._esp.socket_status(self._sock._socknum) not in _SOCKET_CLOSED_STATES:
-                raise OSError(_EAGAIN)
+                raise OSError(EAGAIN)
         return count
 
     def send(self, data):

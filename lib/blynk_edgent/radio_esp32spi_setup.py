@@ -17,12 +17,17 @@ from blynk_edgent.errors import NETWORK_AUTH, NETWORK_GENERIC, NETWORK_NO_IP, NE
 _WL_NO_SSID_AVAIL = 1
 _WL_CONNECTED = 3
 _WL_CONNECT_FAILED = 4
+_WL_DISCONNECTED = 6
 _WL_AP_LISTENING = 7
 _WL_AP_FAILED = 9
 
 
-_GET_REASON_CODE = 0x1F  # NINA's last disconnect reason: 201 no AP found, 202 auth failed
+_GET_REASON_CODE = 0x1F  # NINA's last disconnect reason (2.0 and later; 1.7.x answers ERR_CMD)
 _GET_CURR_SSID = 0x23
+# ESP-IDF's disconnect reasons: the network is not there; the password was refused (auth expired,
+# 4-way handshake timeout, auth failed, handshake timeout: a wrong WPA2 password ends in 15).
+_REASON_NO_AP = 201
+_REASONS_AUTH = (2, 15, 202, 204)
 
 # NINA's encryption numbers -> Blynk's "sec" strings. 1.x maps them to Arduino's values; 3.x
 # passes ESP-IDF's wifi_auth_mode_t through (and the library's Network.authmode misreads those).
@@ -53,10 +58,11 @@ def firmware(esp, log):
 
 
 def _reason(esp):
+    # The firmware's last disconnect reason, or None when it cannot say (1.7.x has no such command).
     try:
         return esp._send_command_get_response(_GET_REASON_CODE)[0][0]
     except (OSError, RuntimeError, IndexError):
-        return 0
+        return None
 
 
 def _associated(esp, ssid):
@@ -69,10 +75,14 @@ def _associated(esp, ssid):
 def join(esp, nina3, config, timeout_s, hostname):
     """Join ``config``'s network; return 0 or the ``last_error`` code, as soon as the firmware knows.
 
-    The status is ambiguous: 1.x reads WL_NO_SSID_AVAIL (1) while any join is still under way and
-    ends both an unknown network and a wrong password in WL_CONNECT_FAILED (4); the firmware's
-    reason code tells them apart. WL_CONNECTED comes only with an address, so a network whose
-    DHCP never answers is told by being associated at the end.
+    The status is ambiguous (hardware-truth.md sections 12, 13): 1.x reads WL_NO_SSID_AVAIL (1)
+    while any join is under way, ends an unknown network in WL_CONNECT_FAILED (4), and a wrong WPA2
+    password (reason 15) in WL_DISCONNECTED (6) while it retries; 3.x ends them in 1 and 4. The
+    reason code tells them apart where the firmware has it (2.0 and later): a wrong password is
+    722 within seconds. 1.7.x cannot say, so after a failure the device scans for the network:
+    there (it refused us, or kept refusing until the time was up) is 722, not there is 720.
+    WL_CONNECTED comes only with an address, so a network whose DHCP never answers is told by
+    being associated at the end (723).
     """
     ssid = config.ssid.encode("utf-8")
     try:
@@ -89,6 +99,8 @@ def join(esp, nina3, config, timeout_s, hostname):
     except (OSError, RuntimeError):
         return NETWORK_GENERIC
     start = ticks_ms()
+    asking = True  # whether the firmware can say why (1.7.x cannot: asked once, then not again)
+    refused = False  # the network dropped us at least once during this attempt
     while ticks_diff(ticks_ms(), start) < timeout_s * 1000:
         try:
             status = esp.status
@@ -96,31 +108,68 @@ def join(esp, nina3, config, timeout_s, hostname):
             return NETWORK_GENERIC
         if status == _WL_CONNECTED:
             return 0
-        if status == _WL_CONNECT_FAILED:
-            return NETWORK_NOT_FOUND if _reason(esp) == 201 else NETWORK_AUTH
         if status == _WL_NO_SSID_AVAIL and nina3:
             return NETWORK_NOT_FOUND  # on 3.x this is the end of the attempt, not its start
+        if status in (_WL_CONNECT_FAILED, _WL_DISCONNECTED):
+            refused = True
+            reason = _reason(esp) if asking else None
+            asking = reason is not None
+            if reason == _REASON_NO_AP:
+                return NETWORK_NOT_FOUND
+            if reason in _REASONS_AUTH:
+                return NETWORK_AUTH
+            if status == _WL_CONNECT_FAILED:
+                return NETWORK_AUTH if _in_range(esp, nina3, ssid) else NETWORK_NOT_FOUND
         time.sleep(0.05)
     if _associated(esp, ssid):
         return NETWORK_NO_IP
-    return NETWORK_NOT_FOUND if _reason(esp) == 201 else NETWORK_TIMEOUT
+    if not _in_range(esp, nina3, ssid):
+        return NETWORK_NOT_FOUND
+    return NETWORK_AUTH if refused else NETWORK_TIMEOUT
 
 
-def scan(esp, nina3):
-    """The networks the ESP32 sees as ``(ssid, bssid, rssi, channel, sec)``, strongest first."""
+def _in_range(esp, nina3, ssid):
+    # Whether a scan sees the network called ``ssid`` (bytes); on 1.x a scan ends any join.
+    try:
+        return any(name == ssid for name, _bssid, _rssi, _channel, _sec in _networks(esp, nina3))
+    except (OSError, RuntimeError):
+        return False
+
+
+def _networks(esp, nina3):
+    # What a scan found: (name as bytes, bssid, rssi, channel, sec), as the firmware gives them.
     esp.start_scan_networks()
     table = _SECURITY_3X if nina3 else _SECURITY_1X
-    found = []
     for _ in range(20):
         time.sleep(0.25)
         networks = esp.get_scan_networks()
         if networks:
-            for network in networks:
-                code = network._raw_authmode[0] if network._raw_authmode else -1
-                found.append(
-                    (network.ssid, bytes(network.bssid), network.rssi, network.channel, table.get(code, "unknown"))
+            # The library's Network.ssid decodes the name as UTF-8 (and for an empty, hidden one asks
+            # for the joined network's instead), so the raw bytes are read here.
+            return [
+                (
+                    bytes(network._raw_ssid or b""),
+                    bytes(network._raw_bssid or b""),
+                    network.rssi,
+                    network.channel,
+                    table.get(network._raw_authmode[0] if network._raw_authmode else -1, "unknown"),
                 )
-            break
+                for network in networks
+            ]
+    return []
+
+
+def scan(esp, nina3):
+    """The networks the ESP32 sees as ``(ssid, bssid, rssi, channel, sec)``, strongest first; a hidden
+    network, or one whose name is not UTF-8 (hardware-truth.md section 9), is left out."""
+    found = []
+    for raw, bssid, rssi, channel, security in _networks(esp, nina3):
+        try:
+            name = raw.decode("utf-8")
+        except UnicodeError:
+            continue
+        if name:
+            found.append((name, bssid, rssi, channel, security))
     found.sort(key=lambda item: -item[2])
     return found
 

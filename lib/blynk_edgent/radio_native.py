@@ -18,7 +18,6 @@ class NativeRadio:
         import socketpool
         import wifi
 
-        self._wifi = wifi
         self.radio = wifi.radio
         self.pool = socketpool.SocketPool(wifi.radio)
         self._ssl_context = None
@@ -59,34 +58,44 @@ class NativeRadio:
     @property
     def connected(self):
         """True while joined to a network with an address."""
-        return bool(self.radio.connected) and self.radio.ipv4_address is not None
+        return bool(self.radio.connected) and self.ip is not None
 
     @property
     def ip(self):
         """The station's IPv4 address as text, or None."""
         address = self.radio.ipv4_address
-        return None if address is None else str(address)
+        # an ESP32 associated without a DHCP answer reads 0.0.0.0: no address (hardware-truth.md section 5)
+        if address is None or str(address) == "0.0.0.0":
+            return None
+        return str(address)
+
+    def _joined(self, field):
+        # A field of the joined network's ap_info, or None; a Pico W has no ap_info at all
+        # (hardware-truth.md section 1).
+        try:
+            info = self.radio.ap_info
+        except NotImplementedError:
+            return None
+        return None if info is None else getattr(info, field)
 
     @property
     def rssi(self):
-        """The signal of the joined network in dBm, or None."""
-        info = self.radio.ap_info
-        return None if info is None else info.rssi
+        """The signal of the joined network in dBm, or None (always on a Pico W)."""
+        return self._joined("rssi")
 
     @property
     def ssid(self):
-        """The name of the joined network, or None."""
-        info = self.radio.ap_info
-        return None if info is None else info.ssid
+        """The name of the joined network, or None (always on a Pico W)."""
+        return self._joined("ssid")
 
-    def join(self, config, timeout_s=15, hostname=None):
+    def join(self, config, timeout_s, hostname=None):
         """Join the network of ``config``; return 0, or the ``last_error`` code of the failure.
 
         Blocks inside ``wifi.radio.connect`` for at most ``timeout_s``.
         """
         from blynk_edgent.radio_native_setup import join
 
-        return join(self.radio, config, timeout_s, hostname)
+        return join(self.radio, config, timeout_s, hostname, self.esp32_chip_id)
 
     def leave(self):
         """Leave the joined network."""
@@ -101,7 +110,7 @@ class NativeRadio:
         """Return the networks around as ``(ssid, bssid, rssi, channel, sec)``, strongest first."""
         from blynk_edgent.radio_native_setup import scan
 
-        return scan(self.radio, self._wifi.AuthMode)
+        return scan(self.radio, self.esp32_chip_id)
 
     def start_ap(self, ssid, password="", channel=1, max_clients=4):
         """Start the access point (open when ``password`` is empty)."""
@@ -121,6 +130,6 @@ class NativeRadio:
     def ap_clients(self):
         """How many phones are joined to the access point, or None when the radio cannot say."""
         try:
-            return len(self.radio.stations_ap)  # type: ignore[arg-type]  # the stub says None; it is a list
+            return len(self.radio.stations_ap or ())  # None while the access point is down (section 2)
         except (AttributeError, NotImplementedError):
             return None

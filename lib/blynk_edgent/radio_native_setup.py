@@ -23,12 +23,20 @@ def tls_context():
 
 
 def join_error(error):
-    """Return the ``last_error`` code for an exception from ``wifi.radio.connect``."""
+    """Return the ``last_error`` code for an exception from ``wifi.radio.connect``.
+
+    "Unknown failure 1" is the deadline passing (a Pico W: espressif waits on instead, see join):
+    the network was found and did not refuse the password, so the likely cause is a router that
+    let the station in and gave it no address (723). A router slower than the join's time looks
+    the same from here (README, port matrix).
+    """
     text = str(error)
     if "Authentication" in text:
         return NETWORK_AUTH
     if "No network" in text:
         return NETWORK_NOT_FOUND
+    if "Unknown failure 1" in text:
+        return NETWORK_NO_IP
     return NETWORK_TIMEOUT
 
 
@@ -50,8 +58,15 @@ def security_name(authmodes, auth_mode_type):
     return "unknown"
 
 
-def join(radio, config, timeout_s, hostname):
-    """Join the network of ``config`` with ``wifi.radio``; return 0 or the ``last_error`` code."""
+def join(radio, config, timeout_s, hostname, espressif=False):
+    """Join the network of ``config`` with ``wifi.radio``; return 0 or the ``last_error`` code.
+
+    On an ESP32 (``espressif``), ``connect`` waits until the station has an address or is
+    disconnected, whatever its timeout: a router that lets it in but never answers DHCP would hold
+    it for ever (hardware-truth.md section 5). The board's watchdog, in RAISE mode, ends that wait
+    ``WATCHDOG_MARGIN_S`` after the timeout (it interrupts the wait as Ctrl-C does), which is 723.
+    Where the program uses the watchdog itself, it is left alone, and the wait is unbounded.
+    """
     if hostname:
         try:
             radio.hostname = hostname
@@ -76,30 +91,84 @@ def join(radio, config, timeout_s, hostname):
             radio.start_dhcp()
         except (OSError, RuntimeError, AttributeError):
             pass
+    dog, fired = _arm_watchdog(timeout_s + WATCHDOG_MARGIN_S) if espressif else (None, _NotArmedError)
     try:
         radio.connect(config.ssid, config.password, timeout=timeout_s)
     except ConnectionError as error:
         return join_error(error)
     except (OSError, RuntimeError):
         return NETWORK_GENERIC
-    if radio.ipv4_address is None:
+    except fired:
+        dog = None  # it has fired, and turned itself off
+        try:
+            radio.stop_station()  # associated, without an address: let go
+        except (OSError, RuntimeError):
+            pass
+        return NETWORK_NO_IP
+    finally:
+        if dog is not None:
+            dog.mode = None  # (CircuitPython 10 has no deinit())
+    if not _has_address(radio):
         return NETWORK_NO_IP
     return 0
 
 
-def scan(radio, auth_mode_type):
-    """Return the networks ``wifi.radio`` sees as ``(ssid, bssid, rssi, channel, sec)``, strongest first."""
+def _has_address(radio):
+    # An ESP32 associated without a DHCP answer reads 0.0.0.0 rather than None.
+    address = radio.ipv4_address
+    return address is not None and str(address) != "0.0.0.0"
+
+
+WATCHDOG_MARGIN_S = 10
+
+
+class _NotArmedError(Exception):
+    """What a join without the watchdog waits for: nothing raises it."""
+
+
+def _arm_watchdog(timeout_s):
+    # The board's watchdog in RAISE mode for ``timeout_s``, and the exception it raises then; or
+    # (None, _NotArmedError) when there is none or the program uses it.
+    try:
+        from microcontroller import watchdog
+        from watchdog import WatchDogMode, WatchDogTimeout
+
+        if watchdog is None or watchdog.mode is not None:
+            return None, _NotArmedError
+        watchdog.timeout = timeout_s
+        watchdog.mode = WatchDogMode.RAISE
+        watchdog.feed()
+        return watchdog, WatchDogTimeout
+    except (ImportError, AttributeError, ValueError, NotImplementedError, RuntimeError):
+        return None, _NotArmedError
+
+
+def scan(radio, espressif=False):
+    """Return the networks ``wifi.radio`` sees as ``(ssid, bssid, rssi, channel, sec)``, strongest
+    first. A hidden network (no name) and one whose name is not UTF-8 are left out: reading such a
+    name raises UnicodeError (hardware-truth.md section 9). An ESP32 scans channels 12 and 13 too,
+    which its default stops short of."""
+    from wifi import AuthMode
+
     found = []
-    for network in radio.start_scanning_networks():
-        found.append(
-            (
-                network.ssid,
-                bytes(network.bssid),
-                network.rssi,
-                network.channel,
-                security_name(network.authmode, auth_mode_type),
-            )
-        )
-    radio.stop_scanning_networks()
+    networks = radio.start_scanning_networks(stop_channel=13) if espressif else radio.start_scanning_networks()
+    try:
+        for network in networks:
+            try:
+                name = network.ssid
+            except UnicodeError:
+                continue
+            if name:
+                found.append(
+                    (
+                        name,
+                        bytes(network.bssid),
+                        network.rssi,
+                        network.channel,
+                        security_name(network.authmode, AuthMode),
+                    )
+                )
+    finally:
+        radio.stop_scanning_networks()
     found.sort(key=lambda item: -item[2])
     return found

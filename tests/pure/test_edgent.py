@@ -251,3 +251,34 @@ def test_the_state_table_is_closed():
         assert state not in targets
     assert states.RESET_CONFIG in states.NEXT[states.RUNNING]
     assert states.INIT not in [t for targets in states.NEXT.values() for t in targets]
+
+
+class CrowdedRadio(FakeRadio):
+    """A radio whose scan reports a network's access points (or beacons) apart, strongest first."""
+
+    def scan(self):
+        return [
+            ("HomeNet", b"\x00\x11\x22\x33\x44\x55", -40, 6, "WPA2"),
+            ("HomeNet", b"\x00\x11\x22\x33\x44\x56", -60, 11, "WPA2"),
+            ("Cafe", b"\x00\x11\x22\x33\x44\x57", -70, 1, "OPEN"),
+            ("HomeNet", b"\x00\x11\x22\x33\x44\x55", -41, 6, "WPA2"),
+        ]
+
+
+def test_the_portal_lists_each_network_once_at_its_strongest():
+    board = Board(CrowdedRadio())
+    board.start()
+    status, body = board.ask("/wifi_scan.json")
+    networks = json.loads(body)
+    assert status == 200 and [(n["ssid"], n["rssi"], n["ch"]) for n in networks] == [
+        ("HomeNet", -40, 6),
+        ("Cafe", -70, 1),
+    ]
+
+
+def test_the_station_is_named_as_blynk_names_it_within_what_a_host_name_may_hold():
+    from blynk_edgent.online import hostname
+
+    assert hostname("Blynk Device-PYN6") == "Blynk-Device-PYN6"
+    assert hostname("Blynk Caf\u00e9 Lamp_2-ABCD") == "Blynk-Caf--Lamp-2-ABCD"
+    assert hostname("Blynk " + "x" * 70) == "Blynk-" + "x" * 57 and hostname("--") == "Blynk"
