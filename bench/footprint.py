@@ -305,6 +305,8 @@ def stage() -> Path:
     nvm = bytearray(b"\xff" * 512)
     ConfigStore(nvm).save(PROVISIONED)
     (tree / "shims" / "nvm-provisioned.bin").write_bytes(bytes(nvm))
+    # The EAGAIN the stand-ins raise: the library compares errno by name (stage_before differs).
+    (tree / "shims" / "bench_errno.py").write_text("from errno import EAGAIN\n")
     (tree / "peers").mkdir()
     site = Path(metadata.distribution("blynklib").locate_file(""))
     for _label, _dist, _module, files, _measured in PEERS:
@@ -334,8 +336,24 @@ QSTR_SLOT_BYTES = 7
 _QSTR_INFO = re.compile(r"n_qstr=(\d+), n_str_data_bytes=(\d+), n_total_bytes=(\d+)")
 
 
-def heap(tree: Path, body: str, pre: list[str] = ()) -> int:  # type: ignore[assignment]
-    """Return the bytes ``body`` leaves allocated, after the baseline and the ``pre`` imports.
+# A scenario's figure is the smallest over this many heap layouts (see scenario_heap).
+LAYOUTS = 7
+
+
+def scenario_heap(tree: Path, body: str, pre: list[str] = ()) -> int:  # type: ignore[assignment]
+    """The smallest figure :func:`heap` gives over LAYOUTS heap layouts.
+
+    The same code was seen to leave from 19,981 to 21,885 bytes after a boot depending only on
+    what sat on the heap before the baseline (a few small blocks more or less): where objects land
+    decides whether a stale word still points into garbage, which the conservative collector then
+    keeps. That only ever adds, so the smallest figure is the one the code itself holds.
+    """
+    return min(heap(tree, body, pre, pad=3 * layout) for layout in range(LAYOUTS))
+
+
+def heap(tree: Path, body: str, pre: list[str] = (), pad: int = 0) -> int:  # type: ignore[assignment]
+    """Return the bytes ``body`` leaves allocated, after the baseline and the ``pre`` imports
+    (and ``pad`` small blocks kept on the heap before the baseline, to move where things land).
 
     Interned names are charged their text and a slot each. MicroPython allocates the table that
     holds them in pools of doubling size (10, 20, ... 320, 640 names), so the raw heap jumps by
@@ -344,6 +362,7 @@ def heap(tree: Path, body: str, pre: list[str] = ()) -> int:  # type: ignore[ass
     """
     lines = ["import sys", "sys.path[:0] = ['/input/mp', '/input/shims', '/input/lib', '/input/peers']"]
     lines += [f"import {name}" for name in (*BASELINE_IMPORTS, *pre)]
+    lines += [f"bench_pad = [bytearray(16) for _ in range({pad})]"]
     # The body runs in a function whose names are the script's globals, so that what it makes
     # stays: the WASI build's collector does not see the running top-level code's own bytecode
     # (a long body at the top level was seen to crash after a collection).
@@ -392,6 +411,8 @@ def stage_before() -> Path | None:
     shutil.rmtree(tree / "lib")
     archive = subprocess.run(["git", "-C", str(ROOT), "archive", BEFORE_COMMIT, "lib"], capture_output=True, check=True)
     subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
+    # That library compared errno with Linux's literal numbers; its stand-ins raise those.
+    (tree / "shims" / "bench_errno.py").write_text("EAGAIN = 11\n")
     return tree
 
 
@@ -404,7 +425,7 @@ def measure_before() -> dict[str, int]:
         bodies = dict(BEFORE_IMPORTS)
         bodies.update({s[0]: s[2] for s in SCENARIOS if s[0] in BEFORE_REAL})
         with ThreadPoolExecutor(max_workers=2) as pool:
-            jobs = {name: pool.submit(heap, tree, body) for name, body in bodies.items()}
+            jobs = {name: pool.submit(scenario_heap, tree, body) for name, body in bodies.items()}
             return {name: job.result() for name, job in jobs.items()}
     finally:
         shutil.rmtree(tree, ignore_errors=True)
@@ -463,7 +484,7 @@ def measure() -> dict[str, object]:
                         "heap": job.result(),
                     }
                 )
-            scenario_jobs = [(s, pool.submit(heap, tree, s[2], list(s[3]))) for s in SCENARIOS]
+            scenario_jobs = [(s, pool.submit(scenario_heap, tree, s[2], list(s[3]))) for s in SCENARIOS]
             scenarios = [
                 {
                     "scenario": s[0],
