@@ -59,6 +59,7 @@ class LoopbackRadio:
     esp32_chip_id = True
     ap_ip = "192.168.4.1"
     captive_dns = False
+    wep = False
     ap_beside_station = True
     ap_restartable = True
     ip = "192.168.1.20"

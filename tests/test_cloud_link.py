@@ -195,7 +195,9 @@ def login(server: Server, clock: Clock) -> Link:
     assert info[:4] == [b"mcu", b"0.1.0", b"fw-type", b"TMPL4abcd123"]
     pairs = dict(zip(info[::2], info[1::2], strict=True))
     assert (pairs[b"h-beat"], pairs[b"buff-in"]) == (b"40", b"1024")
-    assert {b"build", b"blynk", b"dev", b"ver", b"fw", b"tmpl"} <= set(pairs)
+    # Blynk's key set exactly, with its C library's version in "blynk" (protocol doc section 6.5)
+    assert info[::2] == [b"mcu", b"fw-type", b"build", b"blynk", b"h-beat", b"buff-in", b"dev", b"tmpl"]
+    assert pairs[b"blynk"] == b"1.4.0" and pairs[b"tmpl"] == b"TMPL4abcd123"
     link.outcomes.clear()
     return link
 
@@ -310,11 +312,15 @@ def test_internal_news_gets_no_answer_and_keeps_the_link(server: Server, clock: 
     assert link.link.logged_in and link.events == []
 
 
-def test_ota_is_logged_and_refused_without_dropping_the_link(server: Server, clock: Clock) -> None:
+def test_ota_gets_no_answer_and_an_event_says_it_is_not_supported(server: Server, clock: Clock) -> None:
+    # Blynk's firmware never answers INTERNAL (before: ILLEGAL_COMMAND); the event log says why
+    # nothing happens, and the link stays.
     link = login(server, clock)
-    server.send(frame(INTERNAL, 11, ("ota", "http://example.com/fw.bin")))
+    server.send(frame(INTERNAL, 11, ("ota", "http://example.com/fw.bin")) + frame(PING, 12))
     link.pump(20)
-    assert server.read_frame() == (RESPONSE, 11, ILLEGAL_COMMAND)
+    command, _, body = server.read_frame()
+    assert (command, body) == (EVENT_LOG, b"sys_ota\x00Update over the air is not supported on CircuitPython")
+    assert server.read_frame() == (RESPONSE, 12, OK)  # the ping's answer: none for the ota
     assert link.link.logged_in
     assert any("not supported" in line for line in link.lines)
 

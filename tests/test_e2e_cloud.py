@@ -62,11 +62,10 @@ def running(sim: Simulator, timeout: float = 20) -> None:
 @pytest.mark.parametrize("tls", [True, False], ids=["tls", "plain"])
 @pytest.mark.parametrize("device", ALL, ids=lambda d: d.name)
 def test_provisioned_device_runs_and_trades_virtual_pins(tmp_path: Path, device: Device, tls: bool) -> None:
+    code = device.circuitpy(tmp_path, tls)
     with (
         running_cloud(tls=tls, tokens=[TOKEN]) as cloud,
-        running_sim(
-            device.circuitpy(tmp_path, tls), tmp_path / "state", cloud, nvm=HOME, **device.sim_options()
-        ) as sim,
+        running_sim(code, tmp_path / "state", cloud, nvm=HOME, **device.sim_options()) as sim,
     ):
         running(sim, 40)
         cloud.wait_online(TOKEN)
@@ -74,9 +73,14 @@ def test_provisioned_device_runs_and_trades_virtual_pins(tmp_path: Path, device:
         cloud.wait_until(lambda: "tmpl" in cloud.device(TOKEN)["info"] and cloud.device(TOKEN)["metadata"], 5)
         info = cloud.device(TOKEN)["info"]
         assert info["tmpl"] == info["fw-type"] == "TMPL4abcd123"
-        assert info["mcu"] == info["fw"] == "0.1.0"
+        assert info["mcu"] == "0.1.0" and info["blynk"] == "1.4.0"
         assert info["h-beat"] == "40" and info["buff-in"] == "1024"
-        assert {"build", "blynk", "dev", "ver"} <= set(info)
+        assert list(info) == ["mcu", "fw-type", "build", "blynk", "h-beat", "buff-in", "dev", "tmpl"]
+        # the build stamp is when code.py last changed, as C's __DATE__ __TIME__
+        built = time.localtime(code.stat().st_mtime)
+        assert info["build"] == time.strftime("%b ", built) + f"{built.tm_mday:2d}" + time.strftime(
+            " %Y %H:%M:%S", built
+        )
         assert cloud.device(TOKEN)["metadata"]["Hotspot Name"] == device.ap_ssid
 
         # cloud -> device: the example's V1 handler gets the values

@@ -21,6 +21,7 @@ from devices import ALL, HOME_PASSWORD, NATIVE, NINA1, NINA3, Device
 
 from blynk_edgent import memory
 from blynk_edgent.config import Config
+from blynk_edgent.connecting import TRIAL_CLOUD_MS
 from blynk_edgent.online import JOIN_TIMEOUT_S
 from blynk_edgent.store import ConfigStore
 from edgent_host.cloud.testing import RunningCloud, running_cloud
@@ -231,9 +232,11 @@ def test_failures_are_reported_precisely(
         token = cloud.new_device() if token_known else "Unknown0123456789abcdefghijklmno"
         status, _ = get(config_url(sim, ssid=ssid, **{"pass": password}, blynk=token))
         assert status == 200
-        assert sim.wait_for(lambda s: s["last_error"] == code and s["state"] in ("WAIT_CONFIG", "CONFIGURING"), 40), (
-            "\n".join(sim.log_lines()[-20:])
-        )
+        # the cloud gets TRIAL_CLOUD_MS of attempts before a test-join gives up (Blynk's 50 s)
+        waited = 40 + (TRIAL_CLOUD_MS // 1000 if code == 710 else 0)
+        assert sim.wait_for(
+            lambda s: s["last_error"] == code and s["state"] in ("WAIT_CONFIG", "CONFIGURING"), waited
+        ), "\n".join(sim.log_lines()[-20:])
         wait_portal(sim)
         _, info = get(portal(sim) + "/board_info.json")
         assert info["last_error"] == code and info["attempt"]["phase"] == "failed"
@@ -255,14 +258,17 @@ def test_bad_input_gets_clear_answers_and_changes_nothing(tmp_path: Path) -> Non
             (config_url(sim, ssid="HomeNet", blynk=token, ip="10.0.0.300", mask="255.0.0.0"), 500, "ip:"),
             (config_url(sim, ssid="HomeNet", blynk=token, ip="10.0.0.3"), 500, "mask: required"),
             (config_url(sim, ssid="HomeNet", blynk=token, **{"if": "cell"}), 500, "if:"),
-            (portal(sim) + "/config?ssid=a&ssid=b&blynk=" + token, 400, "ssid: given twice"),
             (portal(sim) + "/config?ssid=%ZZ&blynk=" + token, 400, "bad percent-encoding"),
             (portal(sim) + "/config?ssid=%FF%FE&blynk=" + token, 400, "not valid UTF-8"),
         ]
         for url, status, message in cases:
             got_status, answer = get(url)
             assert got_status == status, (url, answer)
-            assert answer["status"] == "error" and message in answer["msg"], (url, answer)
+            assert answer["status"] == "error", (url, answer)
+            if status == 500:  # Blynk's answer, with the reason beside it
+                assert answer["msg"] == "Configuration invalid" and message in answer["reason"], (url, answer)
+            else:
+                assert message in answer["msg"], (url, answer)
         assert get(portal(sim) + "/nope")[0] == 404
         for probe in ("/generate_204", "/hotspot-detect.html", "/connecttest.txt", "/success.txt"):
             request = urllib.request.Request(portal(sim) + probe)

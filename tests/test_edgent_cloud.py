@@ -6,6 +6,7 @@ a loopback stand-in (tests/loopback.py); the clock is virtual, moved on by the l
 from __future__ import annotations
 
 import json
+import socket
 import sys
 import threading
 import time
@@ -139,6 +140,69 @@ def test_a_configuration_that_works_is_kept_and_the_device_runs_on_it_without_a_
     assert metadata["Hotspot Name"] == "Blynk Device-PYN6"
     assert device.edgent.virtual_write(3, "hello")
     cloud.wait_until(lambda: cloud.api("get", token, ("V3", "")).text == "hello", what="V3 in the cloud")
+
+
+class LateForwarder:
+    """A port where nothing listens until :meth:`open`, then forwards to ``target``: a cloud (or a
+    route to it) that is not there yet for the first attempts of a test-join."""
+
+    def __init__(self, target: tuple[str, int]) -> None:
+        self.target = target
+        with socket.create_server(("127.0.0.1", 0)) as probe:
+            self.port = probe.getsockname()[1]
+        self._server: socket.socket | None = None
+
+    def open(self) -> None:
+        self._server = socket.create_server(("127.0.0.1", self.port))
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        assert self._server is not None
+        while True:
+            try:
+                near, _ = self._server.accept()
+            except OSError:
+                return
+            far = socket.create_connection(self.target)
+            for a, b in ((near, far), (far, near)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(4096):
+                sink.sendall(data)
+        except OSError:
+            pass
+        sink.close()
+
+    def close(self) -> None:
+        if self._server is not None:
+            self._server.close()
+
+
+def test_a_test_join_gives_the_cloud_several_attempts_as_blynks_firmware_does(
+    cloud: RunningCloud, devices: list[Device]
+) -> None:
+    """The cloud is not reachable for the first attempts (a router whose route or DNS needs a
+    moment after DHCP): the test-join keeps trying for TRIAL_CLOUD_MS. Before, it gave up after
+    one attempt and the configuration was refused (702)."""
+    token = cloud.new_device(name="Patient")
+    late = LateForwarder((cloud.host, cloud.device_port))
+    device = Device(cloud)
+    devices.append(device)
+    try:
+        device.wait(lambda: device.edgent.state == "WAIT_CONFIG")
+        query = config_query(cloud, token).replace("port=%d" % cloud.device_port, "port=%d" % late.port)
+        assert device.ask(query)[0] == 200
+        device.wait(lambda: len([line for line in device.lines if "; trying again in" in line]) >= 2)
+        assert device.edgent.state == "CONNECTING_CLOUD" and device.edgent.last_error == 0
+        late.open()
+        cloud.wait_online(token, timeout=30)
+        device.wait(lambda: device.edgent.state == "RUNNING")
+        assert device.stored().token == token and device.stored().last_error == 0
+    finally:
+        late.close()
 
 
 def test_a_refused_token_is_703_in_config_mode_and_the_stored_network_comes_back_after_ten_quiet_minutes(

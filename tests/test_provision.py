@@ -110,9 +110,16 @@ def test_a_failed_attempt_is_explained_and_exits_1(no_cloud: str, capsys: pytest
     assert "edgent provision: the device could not connect" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("status", [400, 500])
-def test_a_refused_configuration_exits_2(status: int, no_cloud: str, capsys: pytest.CaptureFixture[str]) -> None:
-    answer = {"status": "error", "msg": "blynk: expected 32 characters"}
+@pytest.mark.parametrize(
+    ("status", "answer"),
+    [
+        (400, {"status": "error", "msg": "blynk: expected 32 characters"}),
+        (500, {"status": "error", "msg": "Configuration invalid", "reason": "blynk: expected 32 characters"}),
+    ],
+)
+def test_a_refused_configuration_exits_2(
+    status: int, answer: dict[str, str], no_cloud: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     with _portal((status, answer)) as portal:
         assert _provision(portal, no_cloud) == 2
     err = capsys.readouterr().err

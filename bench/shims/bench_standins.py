@@ -132,6 +132,7 @@ class Radio:
     ap_beside_station = True
     ap_restartable = True
     captive_dns = False
+    wep = False
     ap_clients = None
     ip = "192.168.1.20"
     rssi = -50

@@ -159,7 +159,8 @@ def provision(args: argparse.Namespace, say: Any = print) -> None:
         raise ProvisionError(f"sending the configuration failed: {error}") from None
     answer = _json(status, body, "config")
     if status != 200 or answer.get("status") != "ok":
-        reason = answer.get("msg", body.decode(errors="replace"))
+        # Blynk's 500 says only "Configuration invalid"; this device adds the reason beside it.
+        reason = answer.get("reason") or answer.get("msg", body.decode(errors="replace"))
         # 400 (a malformed request) and 500 (Blynk's answer to an invalid configuration) are about
         # what was sent; anything else (503: still busy with the last one) is worth a retry.
         kind = RefusedError if status in (400, 500) else ProvisionError

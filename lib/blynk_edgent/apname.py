@@ -45,10 +45,17 @@ def suffix(chip_id_bytes):
 def ap_ssid(template_name, chip_id_bytes, prefix=DEFAULT_PREFIX):
     """Return the access point's SSID for a template name and chip id.
 
-    The name keeps at most ``25 - len(prefix)`` characters, as in Blynk's firmware, and is cut
-    further, on a character boundary, until the whole SSID fits the 32 bytes WiFi allows.
+    The name keeps at most ``25 - len(prefix)`` bytes of UTF-8, as in Blynk's firmware (which
+    cuts bytes, so ASCII names match it exactly), never cut through a character, and is cut
+    further until the whole SSID fits the 32 bytes WiFi allows.
     """
-    name = template_name[: max(0, 25 - len(prefix))]
+    budget = 25 - len(prefix.encode("utf-8"))
+    name = ""
+    for char in template_name:
+        budget -= len(char.encode("utf-8"))
+        if budget < 0:
+            break
+        name += char
     tail = "-" + suffix(chip_id_bytes)
     while True:
         ssid = prefix + " " + name + tail

@@ -20,8 +20,9 @@ class Backoff:
         """True when an attempt may start at ``now``."""
         return self._next is None or ticks_diff(now, self._next) >= 0
 
-    def failed(self, now):
-        """An attempt failed at ``now``: schedule the next one; return the wait in ms."""
+    def failed(self, now, at_most=None):
+        """An attempt failed at ``now``: schedule the next one, ``at_most`` ms away if given;
+        return the wait in ms."""
         delay = min(self.cap_ms, self.first_ms << min(self.attempts, 10))
         self.attempts += 1
         try:
@@ -30,6 +31,8 @@ class Backoff:
             delay = delay // 2 + randint(0, delay // 2)
         except ImportError:  # a build without random: the full wait
             pass
+        if at_most is not None:
+            delay = max(0, min(delay, at_most))
         self._next = ticks_add(now, delay)
         return delay
 

@@ -9,7 +9,7 @@ the attempts to get online, and it makes every move from state to state (:meth:`
 along :data:`~blynk_edgent.states.NEXT`) and every change of ``last_error``, on the device's fields.
 
 Timings are Blynk's where it has them (protocol doc section 1): the answer to ``/config`` gets 1 s
-to leave before the access point closes, ERROR reboots after 10 s.
+to leave before the access point closes, a test-join's cloud 50 s, ERROR reboots after 10 s.
 """
 
 from blynk_edgent.clock import ticks_diff
@@ -37,6 +37,9 @@ if TYPE_CHECKING:
     from blynk_edgent.online import Online
 
 SWITCH_TO_STA_MS = 1000  # the answer to /config leaves before the access point closes
+# A test-join's cloud gets this long, attempt after attempt (Blynk's WIFI_CLOUD_CONNECT_TIMEOUT),
+# before the configuration is given up: a router's DNS or route may need a moment after DHCP.
+TRIAL_CLOUD_MS = 50000
 ERROR_REBOOT_MS = 10000  # ERROR reboots after this, unless the reset button is held
 
 
@@ -264,11 +267,18 @@ class Connecting:
     # -- outcomes ------------------------------------------------------------------------------
 
     def _fail(self, code, reason, now):
-        # An attempt to join or log in failed with last_error ``code``: end a test-join, enter
-        # config mode for a refused token (703, stored so the phone can read why), or retry later.
-        self._set_error(code, reason)
+        # An attempt to join or log in failed with last_error ``code``: end a test-join (its cloud
+        # gets TRIAL_CLOUD_MS of attempts first), enter config mode for a refused token (703,
+        # stored so the phone can read why), or retry later.
         mode = self.config_mode
-        if mode is not None and mode.trial is not None:
+        trial = mode is not None and mode.trial is not None
+        left = TRIAL_CLOUD_MS - ticks_diff(now, self._since)
+        if trial and code != CLOUD_TOKEN and self.device.state == CONNECTING_CLOUD and left > 0:
+            # the last attempt starts as the window closes
+            self._log("%s; trying again in %d ms" % (reason, self._get_online().failed(now, left)))
+            return
+        self._set_error(code, reason)
+        if mode is not None and trial:
             # Keep the previous configuration, say why, and reopen config mode for the phone.
             mode.trial_failed(code)
             self._leave()

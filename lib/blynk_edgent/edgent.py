@@ -85,6 +85,7 @@ class Edgent:
         self.radio = start.radio
         self.button = start.button  # the reset button (a ResetButton), or None
         self.ap_ssid = start.ap_ssid  # the access point's name, "Blynk <template>-XXXX"
+        self.vendor = vendor_prefix  # the first word of that name, which white-label apps look for
         self.config = start.config  # the configuration in use
         self.from_settings = start.from_settings  # it is settings.toml's, used but never stored
         self._nvm = start.nvm

@@ -274,7 +274,16 @@ class CloudLink:
             self.close()
             self._event = (REDIRECT, body)
             return
-        if command == INTERNAL and body[:4] not in (b"dbg\x00", b"ota\x00"):
+        if command == INTERNAL:  # never answered, as Blynk's firmware never answers it
+            if body[:4] == b"dbg\x00":
+                try:
+                    self._event = (COMMAND, body[4:].decode().split("\x00")[0])
+                except UnicodeError:
+                    pass
+            elif body[:4] == b"ota\x00":
+                # CircuitPython cannot flash itself over the air: say so, here and in the cloud.
+                self._log("update over the air requested; not supported on CircuitPython, copy new files over USB")
+                self.send(EVENT_LOG, ("sys_ota", "Update over the air is not supported on CircuitPython"), None)
             return  # acon, adis, rtc, meta...: news the device does not act on
         try:
             args = body.decode().split("\x00")
@@ -283,19 +292,12 @@ class CloudLink:
         if command == _DEBUG_PRINT:
             self._log("server says: %s" % (args[0] if args else repr(body)))
         elif not (args and self._answer(command, msg_id, args)):
-            # dw, dr, aw, ar, pm, ota, a malformed vw, text that is not UTF-8: Blynk's answer is
+            # dw, dr, aw, ar, pm, a malformed vw, text that is not UTF-8: Blynk's answer is
             # ILLEGAL_COMMAND, with the same id.
             self._write(frame(_RESPONSE, msg_id, _ILLEGAL_COMMAND), now)
 
     def _answer(self, command, msg_id, args):
-        # INTERNAL "dbg", line; HARDWARE or BRIDGE "vw", pin, values. False: not one of those.
-        if command == INTERNAL:
-            if args[0] == "dbg":
-                self._event = (COMMAND, args[1])
-                return True
-            # ota: CircuitPython cannot flash itself over the air; say so rather than crash.
-            self._log("update over the air requested; not supported on CircuitPython, copy new files over USB")
-            return False
+        # HARDWARE or BRIDGE "vw", pin, values. False: not that.
         if args[0] != "vw" or len(args) < 2 or not 0 < len(args[1]) <= 5 or not args[1].isdigit():
             return False
         try:

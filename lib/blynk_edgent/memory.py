@@ -43,6 +43,7 @@ CONNECTING = (
     "blynk_edgent.httpd",
     "blynk_edgent.dns",
     "blynk_edgent.urlcodec",
+    "blynk_edgent.crc",  # the portal's uid
 )
 
 

@@ -11,13 +11,16 @@ from micropython import const
 from blynk_edgent.backoff import Backoff
 from blynk_edgent.errors import CLOUD_DNS, CLOUD_TIMEOUT, CLOUD_TLS, CLOUD_TOKEN
 from blynk_edgent.link import ANSWER, BUFF_IN, COMMAND, FAILED, HEARTBEAT_MS, INTERNAL, OK, REDIRECT
-from blynk_edgent.version import __version__
+from blynk_edgent.version import RELEASED
 
 JOIN_TIMEOUT_S = 50  # one attempt to join the network, inside the radio (Blynk's WIFI_NET_CONNECT_TIMEOUT)
-CLOUD_TIMEOUT_S = 10  # one attempt to connect to the cloud (TCP and TLS)
-BUILD = "Nov 25 2026 00:00:00"  # Blynk's info message wants a C-style build date
-# The info message (section 6.3): its keys and values joined by NUL, in one string
-_INFO = "mcu\0%s\0fw-type\0%s\0build\0%s\0blynk\0%s\0h-beat\0%d\0buff-in\0%d\0dev\0%s\0ver\0%s\0fw\0%s\0tmpl\0%s"
+CLOUD_TIMEOUT_S = 30  # one attempt to connect to the cloud, TCP and TLS (Blynk's TLS handshake gets 30 s)
+# The release of Blynk's C library whose protocol and info message this follows: the cloud reads
+# the "blynk" key as that library's version.
+BLYNK_LIBRARY_VERSION = "1.4.0"
+# The info message (protocol doc section 6.5): Blynk's keys in Blynk's order, joined by NUL
+_INFO = "mcu\0%s\0fw-type\0%s\0build\0%s\0blynk\0%s\0h-beat\0%d\0buff-in\0%d\0dev\0%s\0tmpl\0%s"
+_MONTHS = "JanFebMarAprMayJunJulAugSepOctNovDec"
 
 # The login: its command, and the answers besides OK
 _HW_LOGIN = const(29)
@@ -25,6 +28,23 @@ _ALREADY_REGISTERED = const(4)
 _INVALID_TOKEN = const(9)
 
 LOGGED_IN = "logged in"  # what reach_cloud() returns once the server accepted the login
+
+
+def build_stamp():
+    """The info message's ``build``, C's ``__DATE__ __TIME__`` (``"Dec  6 2026 09:30:00"``): when the
+    program CircuitPython runs (code.py, or the file it runs instead) last changed, which is when
+    this firmware was built; the library's release where no file says."""
+    import os
+    import time
+
+    for name in ("code.txt", "code.py", "main.txt", "main.py"):  # the order CircuitPython looks in
+        try:
+            when = time.localtime(os.stat(name)[8])
+        except (OSError, OverflowError, ValueError):
+            continue
+        month = _MONTHS[3 * when[1] - 3 : 3 * when[1]]
+        return "%s %2d %d %02d:%02d:%02d" % (month, when[2], when[0], when[3], when[4], when[5])
+    return RELEASED
 
 
 def hostname(ap_ssid):
@@ -91,9 +111,10 @@ class Online:
         """How many attempts to join the network or reach the cloud have failed in a row."""
         return self._backoff.attempts
 
-    def failed(self, now):
-        """An attempt failed at ``now``: the next waits; returns how long, in ms."""
-        return self._backoff.failed(now)
+    def failed(self, now, at_most=None):
+        """An attempt failed at ``now``: the next waits (``at_most`` ms if given); returns how
+        long, in ms."""
+        return self._backoff.failed(now, at_most)
 
     def address(self):
         """The cloud the link opens to: the configuration's, unless a REDIRECT moved it."""
@@ -191,8 +212,8 @@ class Online:
             except AttributeError:
                 text = "CircuitPython"
             info = _INFO % (
-                device.firmware_version, device.template_id, BUILD, __version__, HEARTBEAT_MS // 1000, BUFF_IN,
-                text, __version__, device.firmware_version, device.template_id,
+                device.firmware_version, device.template_id, build_stamp(), BLYNK_LIBRARY_VERSION,
+                HEARTBEAT_MS // 1000, BUFF_IN, text, device.template_id,
             )  # fmt: skip
             link.logged_in = True
             if link.write(INTERNAL, (info,)) and (

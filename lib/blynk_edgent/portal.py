@@ -24,6 +24,12 @@ def _error(reply, status, message):
     reply.send(status, JSON, json.dumps({"status": "error", "msg": message}))
 
 
+def _invalid(reply, reason):
+    # Blynk's firmware answers an invalid configuration with exactly this (HTTP 500); the reason,
+    # naming the parameter and its rule, is added beside it.
+    reply.send(500, JSON, json.dumps({"status": "error", "msg": "Configuration invalid", "reason": reason}))
+
+
 def _busy(reply):
     _error(reply, 503, "busy trying the last configuration; ask /board_info.json")
 
@@ -56,8 +62,32 @@ def handle(mode, request, reply):
         _error(reply, 404, "not found: " + path[:64])
 
 
+def device_uid():
+    """A stable id for ``uid`` in the shape of Blynk's (a UUID, random there and kept in flash):
+    here the CRC-32 of the processor's unique id (or nothing), chained to 16 bytes, so that it
+    survives an erase and costs no flash."""
+    from blynk_edgent.crc import crc32
+
+    try:
+        import microcontroller
+
+        seed = bytes(microcontroller.cpu.uid)
+    except (ImportError, AttributeError, NotImplementedError):
+        seed = b""
+    raw = bytearray()
+    value = 0
+    for _ in range(4):
+        value = crc32(seed, value)
+        raw.extend(value.to_bytes(4, "big"))
+    raw[6] = raw[6] & 0x0F | 0x40  # version 4 and the variant bits, as Blynk's
+    raw[8] = raw[8] & 0x3F | 0x80
+    text = "".join(["%02x" % byte for byte in raw])
+    return "%s-%s-%s-%s-%s" % (text[:8], text[8:12], text[12:16], text[16:20], text[20:])
+
+
 def board_info(mode):
-    """Return ``/board_info.json``: Blynk's keys in Blynk's order, then the attempt as it runs."""
+    """Return ``/board_info.json``: the classic firmware's keys in its order, then the newer
+    firmware's (Blynk.Inject: ``vendor``, ``name``, ``uid``, ``ifs``), then the attempt as it runs."""
     device = mode.device
     radio = device.radio
     code = device.last_error
@@ -66,9 +96,11 @@ def board_info(mode):
         from blynk_edgent import messages
 
         problem, remedy = messages.describe(code), messages.remedy(code)
+    mac = _mac(radio.mac)
     info = (
         '{"board":%s,"tmpl_id":%s,"fw_type":%s,"fw_ver":%s,"ssid":%s,"bssid":"%s","mac":"%s",'
-        '"last_error":%d,"wifi_scan":true,"static_ip":true,"state":%s,"last_error_msg":%s,'
+        '"last_error":%d,"wifi_scan":true,"static_ip":true,"vendor":%s,"name":%s,"uid":"%s",'
+        '"ifs":[{"name":"wifi","mac":"%s","scan":1,"5ghz":0,"static_ip":1}],"state":%s,"last_error_msg":%s,'
         '"last_error_hint":%s,"attempt":%s,"tls":%s}'
         % (
             json.dumps(device.template_name),
@@ -77,8 +109,12 @@ def board_info(mode):
             json.dumps(device.firmware_version),
             json.dumps(mode.ssid),
             _mac(radio.ap_mac),
-            _mac(radio.mac),
+            mac,
             code,
+            json.dumps(device.vendor),
+            json.dumps(mode.ssid),
+            device_uid(),
+            mac,
             json.dumps(device.state),
             json.dumps(problem),
             json.dumps(remedy),
@@ -107,12 +143,18 @@ def page(reply):
 
 
 def _flag(params, name):
-    value = params.get(name, "")
-    if value in ("", "0", "false"):
-        return False
-    if value in ("1", "true"):
+    # Blynk: "1" or "true" in any case (newer firmware), any whole number but 0 (classic, toInt()).
+    value = params.get(name, "").strip()
+    if value.lower() == "true":
         return True
-    raise ValueError(name + ": expected 1 or 0")
+    if value[:1] in "+-":
+        value = value[1:]
+    digits = ""
+    for char in value:  # toInt() reads the leading digits and ignores the rest
+        if not "0" <= char <= "9":
+            break
+        digits += char
+    return bool(digits) and int(digits) != 0
 
 
 def _port(params, name, default):
@@ -124,8 +166,9 @@ def _port(params, name, default):
     return int(value)
 
 
-def parse_config(params, tls):
-    """Return ``(Config, save_first)`` from ``/config`` parameters; ValueError names the parameter."""
+def parse_config(params, tls, wep=False):
+    """Return ``(Config, save_first)`` from ``/config`` parameters; ValueError names the parameter.
+    ``wep``: the radio can join with a 5-character WEP key."""
     from blynk_edgent.config import DEFAULT_HOST, Config
     from blynk_edgent.validate import default_port, validate
 
@@ -140,6 +183,8 @@ def parse_config(params, tls):
         if not params.get("mask"):
             raise ValueError("mask: required with a static ip")
         static = (params["ip"], params["mask"], params.get("gw", ""), params.get("dns", ""), params.get("dns2", ""))
+    if len(params.get("pass", "")) == 5 and not wep:
+        raise ValueError("pass: this board's WiFi cannot use a 5-character WEP key (CircuitPython takes 8 to 63)")
     port_name = "port_ssl" if tls else "port"
     names = {"password": "pass", "token": "blynk", "port": port_name}  # as the phone sent them
     config = Config(
@@ -163,17 +208,14 @@ def configure(mode, request, reply):
     try:
         params = parse_query(request.query)
         for name, value in parse_query(request.body).items():
-            if name in params:
-                raise ValueError(name + ": given twice")
-            params[name] = value
+            params.setdefault(name, value)  # the query's first, as Blynk's web server reads them
     except ValueError as error:
         _error(reply, 400, str(error))
         return
     try:
-        config, save_first = parse_config(params, mode.device.tls)
+        config, save_first = parse_config(params, mode.device.tls, mode.device.radio.wep)
     except ValueError as error:
-        # 500 is what Blynk's firmware answers an invalid configuration with.
-        _error(reply, 500, str(error))
+        _invalid(reply, str(error))
         return
     if not mode.accepting():
         _busy(reply)

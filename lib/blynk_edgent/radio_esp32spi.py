@@ -33,6 +33,7 @@ class ESP32SPIRadio:
     # at http://192.168.4.1/ (phones still probe and open it through the HTTP answers).
     captive_dns = False
     ap_restartable = True
+    wep = True  # NINA hands any password to ESP-IDF, which takes WEP keys of 5 and 13 characters
     # 3.x keeps its access point up while it scans and joins as a station, but neither line can
     # close the access point without resetting the ESP32, which drops the station too: the access
     # point closes before a test-join, as in Blynk's firmware.

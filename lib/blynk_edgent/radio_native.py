@@ -36,6 +36,7 @@ class NativeRadio:
         self.ap_beside_station = self.esp32_chip_id
         self.ap_restartable = self.esp32_chip_id
         self.captive_dns = True  # socketpool serves UDP
+        self.wep = False  # connect() refuses a password under 8 characters, a 5-character WEP key
 
     def ssl_context(self):
         """Return the TLS context (created once: it holds the certificate bundle)."""

@@ -98,6 +98,8 @@ def join(radio, config, timeout_s, hostname, espressif=False):
         return join_error(error)
     except (OSError, RuntimeError):
         return NETWORK_GENERIC
+    except ValueError:  # a password it cannot take (a 5-character WEP key stored by another board)
+        return NETWORK_AUTH
     except fired:
         dog = None  # it has fired, and turned itself off
         try:

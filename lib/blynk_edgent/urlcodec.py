@@ -1,7 +1,7 @@
 """Decoding what a browser or the Blynk app sends: query strings and form bodies, strictly.
 
 Every failure is a ValueError whose message says what was wrong, so the portal can answer it:
-a bad ``%`` escape, bytes that are not UTF-8, a parameter given twice. Pure code.
+a bad ``%`` escape, bytes that are not UTF-8. Pure code.
 """
 
 _HEX = "0123456789abcdefABCDEF"
@@ -37,8 +37,8 @@ def unquote(text):
 def parse_query(text):
     """Return the parameters of a query string or form body as a dict of str.
 
-    A parameter without ``=`` has the value ``""``. A name given twice raises ValueError naming
-    it: the portal will not guess which value was meant.
+    A parameter without ``=`` has the value ``""``. A name given twice keeps its first value, as
+    the web server of Blynk's firmware does (``arg()`` returns the first).
     """
     params: dict = {}
     if not text:
@@ -48,7 +48,7 @@ def parse_query(text):
             continue
         name, sep, value = part.partition("=")
         name = unquote(name)
-        if name in params:
-            raise ValueError("%s: given twice" % name)
-        params[name] = unquote(value) if sep else ""
+        value = unquote(value) if sep else ""  # decoded even when ignored: a bad escape is refused
+        if name not in params:
+            params[name] = value
     return params

@@ -18,7 +18,8 @@ STATIC_FIELDS = ("ip", "mask", "gw", "dns", "dns2")
 
 _TOKEN_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
 _HEX_DIGITS = "0123456789abcdefABCDEF"
-_HOST_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-"
+# "_" is not in RFC 1123 host names, but DNS serves such names and Blynk's firmware takes them.
+_HOST_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"
 
 
 def _only(text, allowed):
@@ -39,18 +40,23 @@ def check_ssid(ssid):
 
 
 def check_password(password):
-    """Return ``password`` if WPA accepts it: empty, 8 to 63 characters, or 64 hex digits."""
+    """Return ``password`` if a network can take it: empty (open), a WEP key (5 or 13 characters,
+    10 or 26 hex digits: the lengths fall in the next rule but 5), a WPA passphrase of 8 to 63
+    characters, or a 64-hex-digit WPA key."""
     if not isinstance(password, str):
         raise ValueError("password: expected text, got " + type(password).__name__)
     count = len(password)
-    if count == 0:
+    if count in (0, 5):
         return password
     if count == 64:
         if _only(password, _HEX_DIGITS):
             return password
         raise ValueError("password: a 64-character password must be hex digits (0-9 a-f)")
     if count < 8 or count > PASSWORD_MAX:
-        raise ValueError("password: expected empty, 8 to 63 characters or 64 hex digits, got %d characters" % count)
+        raise ValueError(
+            "password: expected empty, a WEP key (5 or 13 characters), 8 to 63 characters or 64 hex digits, got %d"
+            % count
+        )
     if len(password.encode("utf-8")) > PASSWORD_MAX:
         raise ValueError("password: expected at most 63 bytes of UTF-8, got %d" % len(password.encode("utf-8")))
     return password
@@ -75,7 +81,7 @@ def check_host(host):
         raise ValueError("host: expected 1 to 63 characters, got %d" % len(host))
     for part in host.split("."):
         if not part or not _only(part, _HOST_CHARS) or part[0] == "-" or part[-1] == "-":
-            raise ValueError("host: expected a host name (letters, digits, '-' and '.') or an IPv4 address")
+            raise ValueError("host: expected a host name (letters, digits, '-', '_' and '.') or an IPv4 address")
     return host
 
 

@@ -221,6 +221,7 @@ class FakeRadio:
     esp32_chip_id = True
     ap_ip = "192.168.4.1"
     captive_dns = False
+    wep = False
     ip = "192.168.1.20"
     rssi = -50
 

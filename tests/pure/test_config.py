@@ -42,7 +42,7 @@ def test_ssid_is_one_to_32_bytes_of_utf8():
 def test_password_empty_or_8_to_63_or_64_hex():
     for ok in ("", "12345678", "p" * 63, "0123456789abcdefABCDEF0123456789abcdef0123456789abcdef0123456789"):
         assert validate(good(password=ok))
-    assert message(password="1234567").startswith("password: expected empty, 8 to 63 characters or 64 hex digits")
+    assert message(password="1234567").startswith("password: expected empty, a WEP key (5 or 13 characters), 8 to 63")
     assert message(password="g" * 64).startswith("password: a 64-character password must be hex")
     assert message(password="p" * 65).startswith("password:")
 

@@ -11,7 +11,7 @@ from blynk_edgent import states
 from blynk_edgent.button import ResetButton
 from blynk_edgent.config import Config
 from blynk_edgent.configmode import PHONE_QUIET_MS
-from blynk_edgent.connecting import ERROR_REBOOT_MS, SWITCH_TO_STA_MS
+from blynk_edgent.connecting import ERROR_REBOOT_MS, SWITCH_TO_STA_MS, TRIAL_CLOUD_MS
 from blynk_edgent.edgent import Edgent
 from blynk_edgent.store import ConfigStore
 from support import Clock, FakeNVM, FakeRadio, fields, quote, raises
@@ -76,6 +76,24 @@ def test_a_blank_device_opens_its_access_point_and_a_phone_makes_it_configuring(
     info = json.loads(body)
     assert status == 200 and (info["ssid"], info["last_error"], info["tmpl_id"]) == (AP_NAME, 0, "TMPL4abcd123")
     assert edgent.state == states.CONFIGURING
+
+
+def test_board_info_carries_both_of_blynks_schemas():
+    board = Board()
+    board.start(vendor_prefix="Acme")
+    body = board.ask("/board_info.json")[1]
+    info = json.loads(body)
+    # the classic firmware's keys in its order, then Blynk.Inject's, then this library's (read from
+    # the text: MicroPython's dicts keep no order)
+    keys = ["board", "tmpl_id", "fw_type", "fw_ver", "ssid", "bssid", "mac", "last_error", "wifi_scan", "static_ip",
+            "vendor", "name", "uid", "ifs", "state"]  # fmt: skip
+    places = [body.index('"%s":' % key) for key in keys]
+    assert places == sorted(places) and places[0] == 1
+    assert (info["vendor"], info["name"]) == ("Acme", info["ssid"]) and info["ssid"].startswith("Acme Device-")
+    assert info["ifs"] == [{"name": "wifi", "mac": info["mac"], "scan": 1, "5ghz": 0, "static_ip": 1}]
+    uid = info["uid"]
+    assert [len(part) for part in uid.split("-")] == [8, 4, 4, 4, 12] and uid[14] == "4" and uid[19] in "89ab"
+    assert json.loads(board.ask("/board_info.json")[1])["uid"] == uid  # the same every time
 
 
 def test_a_radio_that_cannot_count_phones_waits_for_two_quiet_minutes():
@@ -174,11 +192,18 @@ def test_a_configuration_that_fails_keeps_the_earlier_one_and_says_why():
     assert fields(board.stored()) == fields(Config(last_error=722))
 
 
-def test_a_test_join_that_cannot_reach_the_cloud_fails_back_to_config_mode():
+def test_a_test_join_that_cannot_reach_the_cloud_fails_back_to_config_mode_after_blynks_50_s():
     board = Board()
     edgent = board.start()
     board.ask("/config?" + config_query())
     board.run(SWITCH_TO_STA_MS + 100)
+    # the cloud gets TRIAL_CLOUD_MS of attempts, as Blynk's firmware gives it (before: one, 10 s)
+    assert (edgent.state, edgent.last_error) == (states.CONNECTING_CLOUD, 0)
+    board.run(TRIAL_CLOUD_MS // 2, step=100)
+    assert edgent.state == states.CONNECTING_CLOUD and len(board.logged("; trying again in")) >= 3
+    board.run(TRIAL_CLOUD_MS // 2 - 1000, step=100)
+    assert edgent.state == states.CONNECTING_CLOUD
+    board.run(1100, step=100)  # the last attempt, as the 50 s end
     assert (edgent.state, edgent.last_error) == (states.WAIT_CONFIG, 710)
     assert board.radio.joins and not board.radio.connected  # it left the network again
     assert not board.stored().provisioned

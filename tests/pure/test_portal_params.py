@@ -35,7 +35,24 @@ def test_errors_name_the_parameter_the_phone_sent():
     assert msg(tls=False, ssid="x", blynk=TOKEN, port="70000").startswith("port:")
     assert msg(ssid="x", blynk=TOKEN, port_ssl="8o").startswith("port_ssl: expected a whole number")
     assert msg(blynk=TOKEN).startswith("ssid:")
-    assert msg(ssid="x", blynk=TOKEN, save="maybe").startswith("save:")
     assert msg(ssid="x", blynk=TOKEN, ip="10.0.0.5").startswith("mask: required")
     assert msg(ssid="x", blynk=TOKEN, **{"if": "eth"}).startswith("if:")
     assert msg(ssid="x", blynk=TOKEN, host="bad host").startswith("host:")
+
+
+def test_what_blynks_firmware_accepts_is_accepted():
+    # save: "1" or "true" in any case (newer firmware), any whole number but 0 (classic toInt())
+    for value, expected in (("True", True), ("TRUE", True), ("1", True), ("2", True), ("-1", True), ("7abc", True),
+                            ("", False), ("0", False), ("false", False), ("maybe", False), ("00", False)):  # fmt: skip
+        assert parse_config({"ssid": "x", "blynk": TOKEN, "save": value}, tls=True)[1] is expected, value
+    # WEP keys: 13 characters or 10/26 hex digits everywhere; 5 characters where the radio takes them
+    for key in ("abcdefghijklm", "0123456789", "0123456789abcdef0123456789"):
+        assert parse_config({"ssid": "x", "blynk": TOKEN, "pass": key}, tls=True)[0].password == key
+    assert parse_config({"ssid": "x", "blynk": TOKEN, "pass": "abcde"}, tls=True, wep=True)[0].password == "abcde"
+    assert str(raises(ValueError, parse_config, {"ssid": "x", "blynk": TOKEN, "pass": "abcde"}, True)).startswith(
+        "pass: this board's WiFi cannot use a 5-character WEP key"
+    )
+    # a host with "_" (DNS serves such names)
+    assert parse_config({"ssid": "x", "blynk": TOKEN, "host": "my_server.example"}, tls=True)[0].host == (
+        "my_server.example"
+    )
