@@ -14,7 +14,7 @@ to leave before the access point closes, a test-join's cloud 50 s, ERROR reboots
 
 from blynk_edgent.clock import ticks_diff
 from blynk_edgent.errors import CLOUD_TIMEOUT, CLOUD_TOKEN, NETWORK_GENERIC
-from blynk_edgent.link import COMMAND, FAILED, REDIRECT
+from blynk_edgent.link import COMMAND, EVENT_LOG, FAILED, REDIRECT
 from blynk_edgent.states import (
     CONFIG_MODE,
     CONFIGURING,
@@ -105,6 +105,9 @@ class Connecting:
                 self._open_config_mode("asked by the cloud")
             elif value == "config erase":
                 self.reset()
+            elif value == "ota":  # CircuitPython cannot flash itself over the air: say so, there too
+                self._log("update over the air is not supported on CircuitPython; copy new files over USB")
+                self._link.send(EVENT_LOG, ("sys_ota", "Update over the air is not supported on CircuitPython"), None)
         elif kind == FAILED:
             self._log("cloud link lost: %s" % value)
             self._set_error(CLOUD_TIMEOUT, value)

@@ -16,7 +16,8 @@ What the device must act on comes back from ``poll`` as an event ``(kind, value)
 * ``(ANSWER, status)``: the server's answer to the login;
 * ``(FAILED, reason)``: the link is closed (``last_error`` 702: the cloud was lost);
 * ``(REDIRECT, text)``: the server asks the device to log in elsewhere (``host\\0port``); closed;
-* ``(COMMAND, line)``: a console line from the cloud (INTERNAL ``dbg``).
+* ``(COMMAND, line)``: a console line from the cloud (INTERNAL ``dbg``), or ``"ota"`` for an
+  update over the air (INTERNAL ``ota``).
 """
 
 from errno import EAGAIN, ENOTCONN, ETIMEDOUT
@@ -275,15 +276,12 @@ class CloudLink:
             self._event = (REDIRECT, body)
             return
         if command == INTERNAL:  # never answered, as Blynk's firmware never answers it
-            if body[:4] == b"dbg\x00":
+            if body[:4] in (b"dbg\x00", b"ota\x00"):  # a console line; an update (not possible here)
                 try:
-                    self._event = (COMMAND, body[4:].decode().split("\x00")[0])
+                    line = body[4:].decode().split("\x00")[0]
                 except UnicodeError:
-                    pass
-            elif body[:4] == b"ota\x00":
-                # CircuitPython cannot flash itself over the air: say so, here and in the cloud.
-                self._log("update over the air requested; not supported on CircuitPython, copy new files over USB")
-                self.send(EVENT_LOG, ("sys_ota", "Update over the air is not supported on CircuitPython"), None)
+                    return
+                self._event = (COMMAND, line if body[0] == 0x64 else "ota")
             return  # acon, adis, rtc, meta...: news the device does not act on
         try:
             args = body.decode().split("\x00")

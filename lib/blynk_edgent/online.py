@@ -11,7 +11,6 @@ from micropython import const
 from blynk_edgent.backoff import Backoff
 from blynk_edgent.errors import CLOUD_DNS, CLOUD_TIMEOUT, CLOUD_TLS, CLOUD_TOKEN
 from blynk_edgent.link import ANSWER, BUFF_IN, COMMAND, FAILED, HEARTBEAT_MS, INTERNAL, OK, REDIRECT
-from blynk_edgent.version import RELEASED
 
 JOIN_TIMEOUT_S = 50  # one attempt to join the network, inside the radio (Blynk's WIFI_NET_CONNECT_TIMEOUT)
 CLOUD_TIMEOUT_S = 30  # one attempt to connect to the cloud, TCP and TLS (Blynk's TLS handshake gets 30 s)
@@ -21,6 +20,8 @@ BLYNK_LIBRARY_VERSION = "1.4.0"
 # The info message (protocol doc section 6.5): Blynk's keys in Blynk's order, joined by NUL
 _INFO = "mcu\0%s\0fw-type\0%s\0build\0%s\0blynk\0%s\0h-beat\0%d\0buff-in\0%d\0dev\0%s\0tmpl\0%s"
 _MONTHS = "JanFebMarAprMayJunJulAugSepOctNovDec"
+# The release as C's __DATE__ __TIME__: the build stamp where no program file has a date.
+RELEASED = "Dec  6 2026 00:00:00"
 
 # The login: its command, and the answers besides OK
 _HW_LOGIN = const(29)
