@@ -7,6 +7,7 @@ BUTTON = "button A"
 VIEWS = {
     "config-mode": {"state": "WAIT_CONFIG", "ap_ssid": AP, "button": BUTTON},
     "config-phone": {"state": "CONFIGURING", "ap_ssid": AP, "button": BUTTON},
+    "config-password": {"state": "WAIT_CONFIG", "ap_ssid": AP, "ap_password": "k7m2x9qh4d", "button": BUTTON},
     "config-failed": {
         "state": "WAIT_CONFIG",
         "ap_ssid": AP,

@@ -270,12 +270,8 @@ def test_bad_input_gets_clear_answers_and_changes_nothing(tmp_path: Path) -> Non
             else:
                 assert message in answer["msg"], (url, answer)
         assert get(portal(sim) + "/nope")[0] == 404
-        for probe in ("/generate_204", "/hotspot-detect.html", "/connecttest.txt", "/success.txt"):
-            request = urllib.request.Request(portal(sim) + probe)
-            opener = urllib.request.build_opener(_NoRedirect)
-            with pytest.raises(urllib.error.HTTPError) as redirect:
-                opener.open(request, timeout=5)
-            assert redirect.value.code == 302 and redirect.value.headers["Location"] == "http://192.168.4.1/"
+        for probe in PROBES:  # not a captive portal (the default, as Blynk's): probes are not ours
+            assert get(portal(sim) + probe)[0] == 404
         page = urllib.request.urlopen(portal(sim) + "/", timeout=5).read().decode()
         assert "<form" in page and "wifi_scan.json" in page and "http" not in page.split("<script>")[0].lower()
         assert (sim.options.state_dir / "nvm.bin").read_bytes() == before
@@ -361,7 +357,8 @@ def test_running_after_provisioning_holds_what_a_cold_boot_holds(tmp_path: Path,
         assert not {"blynk_edgent.settings", "blynk_edgent.profile", "blynk_edgent.store"} & set(in_config_mode)
         assert not [m for m in in_config_mode if m.startswith("blynk_edgent_boards")]  # the profile went too
         if device.native:
-            _captive_dns_answers(sim)
+            assert _dns_answer(sim, "Blynk.Setup")[-4:] == bytes((192, 168, 4, 1))
+            assert _dns_answer(sim, "example.com")[3] & 0x0F == 2  # SERVFAIL, as Blynk's firmware
 
         result = provision(sim, cloud, "--ssid", "HomeNet", "--password", HOME_PASSWORD)
         assert result.returncode == 0, result.stdout + result.stderr
@@ -385,15 +382,39 @@ def settled_modules(sim: Simulator) -> list[str]:
     return modules
 
 
-def _captive_dns_answers(sim: Simulator) -> None:
-    """The captive DNS answers every name with the access point."""
-    query = b"\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x07example\x03com\x00\x00\x01\x00\x01"
+def _dns_answer(sim: Simulator, name: str) -> bytes:
+    """The answer of the device's DNS to an A question for ``name``."""
+    query = b"\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00"
+    for label in name.split("."):
+        query += bytes((len(label),)) + label.encode()
+    query += b"\x00\x00\x01\x00\x01"
     host, port = sim.options.dns.split(":")  # type: ignore[union-attr]
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
         udp.settimeout(5)
         udp.sendto(query, (host, int(port)))
         answer = udp.recv(512)
-    assert answer[:2] == b"\x12\x34" and answer[-4:] == bytes((192, 168, 4, 1))
+    assert answer[:2] == b"\x12\x34"
+    return answer
+
+
+PROBES = ("/generate_204", "/hotspot-detect.html", "/connecttest.txt", "/success.txt")
+
+
+def test_as_a_captive_portal_every_name_and_probe_leads_to_the_page(tmp_path: Path) -> None:
+    """BLYNK_CAPTIVE_PORTAL = 1: what Blynk's firmware does with WIFI_CAPTIVE_PORTAL_ENABLE."""
+    code = NATIVE.circuitpy(tmp_path, tls=False, settings="BLYNK_CAPTIVE_PORTAL = 1\n")
+    with running_cloud() as cloud, running_sim(code, tmp_path / "state", cloud, dns=True) as sim:
+        wait_state(sim, "WAIT_CONFIG")
+        wait_portal(sim)
+        for name in ("example.com", "connectivitycheck.gstatic.com", "blynk.setup"):
+            assert _dns_answer(sim, name)[-4:] == bytes((192, 168, 4, 1)), name
+        for probe in PROBES:
+            opener = urllib.request.build_opener(_NoRedirect)
+            with pytest.raises(urllib.error.HTTPError) as redirect:
+                opener.open(urllib.request.Request(portal(sim) + probe), timeout=5)
+            assert redirect.value.code == 302 and redirect.value.headers["Location"] == "http://192.168.4.1/"
+        page = urllib.request.urlopen(portal(sim) + "/any/other/path", timeout=5).read().decode()
+        assert "<form" in page  # as Blynk's captive portal: every other path is the page
 
 
 def test_an_unsupported_board_stops_at_start_with_one_clear_message(tmp_path: Path) -> None:

@@ -61,6 +61,18 @@ def test_the_qr_code_on_screen_joins_the_access_point(layout: str) -> None:
     assert [code.text for code in found] == ["WIFI:T:nopass;S:Blynk Device-PYN6;;"]
 
 
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_an_access_point_password_is_on_screen_and_in_the_qr_code(layout: str) -> None:
+    import zxingcpp
+
+    from blynk_edgent.screen import content
+
+    found = zxingcpp.read_barcodes(render(layout, "config-password"))
+    assert [code.text for code in found] == ["WIFI:T:WPA;S:Blynk Device-PYN6;P:k7m2x9qh4d;;"]
+    lines = [text for text, _ in content(VIEWS["config-password"])[2]]
+    assert "Password: k7m2x9qh4d" in lines and not [line for line in lines if "Blynk app" in line]
+
+
 def test_qr_payload_escapes_the_network_name() -> None:
     from blynk_edgent.screen import wifi_qr_payload
 

@@ -14,9 +14,11 @@ Blynk's flow, with what no peer does added:
   the phone sees the attempt as it runs (when it is not dropped while the AP moves to the
   network's channel), and its success until it has read it.
 * A device that was already provisioned (config mode asked for by the cloud, or a failed
-  re-provisioning) goes back to its stored configuration after 10 minutes without a phone.
-  "Without a phone": none on the AP where the radio can count them; where it cannot (NINA),
-  no request for the board info for 2 minutes.
+  re-provisioning) goes back to its stored configuration 10 minutes after config mode opened,
+  whatever phones on the access point do: a phone that stays joined, keeps asking for the
+  board info or sends configurations that fail cannot hold it offline.
+* Options (the README's security section): a captive portal (``Edgent(captive_portal=True)``,
+  the setting ``BLYNK_CAPTIVE_PORTAL``) and an access-point password (``BLYNK_AP_PASSWORD``).
 
 This object serves the phone and says what the phone asked for; the device
 (:class:`~blynk_edgent.edgent.Edgent`) changes the state.
@@ -33,6 +35,8 @@ if TYPE_CHECKING:
     from blynk_edgent.config import Config
 
 IDLE_FALLBACK_MS = 10 * 60 * 1000
+PASSWORD_ALPHABET = "23456789abcdefghijkmnpqrstuvwxyz"  # 32 signs a reader cannot mistake
+PASSWORD_LENGTH = 10  # 50 bits
 PHONE_QUIET_MS = 2 * 60 * 1000  # a radio that cannot count AP clients: the phone is gone after this
 # After a test-join worked, the access point stays until a phone has read the outcome (and a
 # moment more for the answer to leave), at most SUCCESS_GRACE_MS: an ESP32's access point follows
@@ -58,6 +62,14 @@ class ConfigMode:
         self.attempt = {"phase": "idle"}  # the last attempt, as /board_info.json shows it
         self.scan_results = []
         self.ap_up = False
+        from blynk_edgent import settings
+
+        captive = device.captive_portal
+        # a captive portal: every name resolves here, probes and unknown paths get the page
+        self.captive = settings.flag("BLYNK_CAPTIVE_PORTAL", False) if captive is None else captive
+        password = settings.ap_password()
+        self._made_up = password == settings.RANDOM  # the log shows it: a board may have no screen
+        self.password = random_password() if self._made_up else password  # "": open
         self._fallback = False
         self._log = log
         self._ticks = clock
@@ -66,6 +78,9 @@ class ConfigMode:
         self._phone = False  # a phone asked for the board info since asked() last looked
         self._asked = None  # SWITCH_TO_STA, RESET_CONFIG or REBOOT, until asked() hands it over
         self._since = clock()  # when a phone last showed itself or left
+        # When config mode opened; a failed test-join reopens it without moving this, so that
+        # configurations sent to fail cannot hold the device either.
+        self._opened = self._since
         self._stations_checked = self._since
         self._closing_at = None  # after a test-join worked: when config mode is done
 
@@ -88,10 +103,11 @@ class ConfigMode:
             if not self.scan_results:
                 self.rescan()
             try:
-                radio.start_ap(self.ssid, "")  # open, as Blynk's: the app joins it without a password
+                radio.start_ap(self.ssid, self.password)  # open by default, as Blynk's: the app joins it so
             except (RuntimeError, OSError, ValueError) as error:
                 return "config mode: the access point did not start (%r); rebooting in 10 s" % (error,)
             self.ap_up = True
+            self.device.ap_password = self.password or None  # the screen shows it
         if self._server is None:
             from blynk_edgent.httpd import HTTPServer
             from blynk_edgent.portal import handle
@@ -101,10 +117,13 @@ class ConfigMode:
             from blynk_edgent.dns import CaptiveDNS
 
             try:
-                self._dns = CaptiveDNS(radio.pool, radio.ap_ip)
+                self._dns = CaptiveDNS(radio.pool, radio.ap_ip, self.captive)
             except (OSError, RuntimeError) as error:
                 self._log("config mode: no captive DNS (%r)" % (error,))
-        self._log("config mode: access point %r, portal http://%s/" % (self.ssid, radio.ap_ip))
+        secret = " (open)"
+        if self.password:
+            secret = " password %r" % self.password if self._made_up else " with its password"
+        self._log("config mode: access point %r%s, portal http://%s/" % (self.ssid, secret, radio.ap_ip))
         return None
 
     def close(self):
@@ -121,6 +140,7 @@ class ConfigMode:
             except (RuntimeError, OSError):
                 pass
             self.ap_up = False
+            self.device.ap_password = None
 
     def rescan(self):
         """Scan for networks; keep the 15 strongest, as Blynk does, each name once (a radio may
@@ -155,12 +175,15 @@ class ConfigMode:
 
         CONFIGURING once a phone asked for the board info, WAIT_CONFIG once it left, SWITCH_TO_STA
         for a configuration sent (:attr:`submitted`), RESET_CONFIG for ``/reset``, and, for a device
-        with a stored configuration, CONNECTING_NET after 10 minutes without a phone.
+        with a stored configuration, CONNECTING_NET 10 minutes after config mode opened.
         """
         asked = self._asked
         if asked is not None:
             self._asked = None
             return asked
+        if self._fallback and ticks_diff(now, self._opened) >= IDLE_FALLBACK_MS:
+            self._log("config mode: open for 10 minutes; back to the stored network")
+            return CONNECTING_NET
         if self._phone:
             self._phone = False
             if state == WAIT_CONFIG:
@@ -169,12 +192,7 @@ class ConfigMode:
             self._stations_checked = now
             clients = self.device.radio.ap_clients
             if clients == 0 or (clients is None and ticks_diff(now, self._since) >= PHONE_QUIET_MS):
-                if clients == 0:
-                    self._since = now  # the phone has left: the ten quiet minutes start now
                 return WAIT_CONFIG
-        if state == WAIT_CONFIG and self._fallback and ticks_diff(now, self._since) >= IDLE_FALLBACK_MS:
-            self._log("config mode: nobody came for 10 minutes; back to the stored network")
-            return CONNECTING_NET
         return None
 
     # -- the phone's requests, from the portal ---------------------------------------------------
@@ -227,3 +245,17 @@ class ConfigMode:
         self.trial = None
         self._closing_at = ticks_add(now, SUCCESS_GRACE_MS if self.ap_up else 0)
         self._log("config mode: the configuration works and is stored; running on it")
+
+
+def random_password():
+    """A new access-point password: :data:`PASSWORD_LENGTH` signs of :data:`PASSWORD_ALPHABET`
+    from the board's random source (``os.urandom``: its hardware generator where it has one)."""
+    try:
+        from os import urandom
+
+        raw = urandom(PASSWORD_LENGTH)
+    except (ImportError, NotImplementedError):
+        from random import getrandbits
+
+        raw = bytes([getrandbits(8) for _ in range(PASSWORD_LENGTH)])
+    return "".join([PASSWORD_ALPHABET[byte & 31] for byte in raw])

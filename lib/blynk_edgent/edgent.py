@@ -40,8 +40,10 @@ class Edgent:
     (``"Blynk"``), ``backoff_ms`` (first and longest wait between retries, ``(1000, 30000)``),
     ``led``, ``screen`` (False: leave that part of the board to the user), ``button`` (False:
     the same; or a :class:`~blynk_edgent.button.ResetButton` of your own), ``power_cycles``
-    (``(n, seconds)``: erase after n quick power-ons), ``log`` (default ``print``), ``clock``
-    (the millisecond ticks; default ``supervisor.ticks_ms``).
+    (``(n, seconds)``: erase after n quick power-ons), ``captive_portal`` (True: in config mode
+    every name resolves to the device and phones open its page by themselves; default False,
+    as Blynk's firmware, or the setting ``BLYNK_CAPTIVE_PORTAL``), ``log`` (default ``print``),
+    ``clock`` (the millisecond ticks; default ``supervisor.ticks_ms``).
     """
 
     def __init__(
@@ -60,6 +62,7 @@ class Edgent:
         button=True,
         screen=True,
         power_cycles=None,
+        captive_portal=None,
         log=None,
         clock=None,
     ):
@@ -86,6 +89,8 @@ class Edgent:
         self.button = start.button  # the reset button (a ResetButton), or None
         self.ap_ssid = start.ap_ssid  # the access point's name, "Blynk <template>-XXXX"
         self.vendor = vendor_prefix  # the first word of that name, which white-label apps look for
+        self.captive_portal = captive_portal  # None: as the setting BLYNK_CAPTIVE_PORTAL says
+        self.ap_password = None  # while config mode's access point has one (BLYNK_AP_PASSWORD)
         self.config = start.config  # the configuration in use
         self.from_settings = start.from_settings  # it is settings.toml's, used but never stored
         self._nvm = start.nvm

@@ -1,5 +1,5 @@
 """The portal's routes: the Blynk app's HTTP API (protocol doc section 3), the page for browsers,
-and the answers to phones' captive-portal probes.
+and, as a captive portal, the answers to phones' probes.
 
 Paths, parameter names, JSON keys and status codes are Blynk's; what is added (the attempt as it
 runs, ``last_error`` in words) comes after Blynk's keys and renames nothing.
@@ -11,7 +11,7 @@ JSON = "application/json"
 PAGE_FILE = "portal.html"
 
 # Phones and laptops probe these to find out whether a network needs a sign-in page. Anything
-# but the expected answer makes them open one; a redirect to the portal opens ours.
+# but the expected answer makes them open one; as a captive portal, a redirect opens ours.
 _PROBES = ("/generate_204", "/gen_204", "/hotspot-detect.html", "/connecttest.txt", "/ncsi.txt", "/success.txt",
            "/canonical.html", "/library/test/success.html", "/redirect")  # fmt: skip
 
@@ -53,13 +53,15 @@ def handle(mode, request, reply):
         mode.reboot_now()  # as Blynk's firmware: no answer, the connection just ends
     elif path in ("/", "/index.html"):
         page(reply)
+    elif path == "/favicon.ico":
+        reply.send(204, "image/x-icon", b"")
+    elif not mode.captive:  # as Blynk's firmware: probes and other paths are not ours
+        _error(reply, 404, "not found: " + path[:64])
     elif path in _PROBES:
         location = "http://%s/" % mode.device.radio.ap_ip
         reply.send(302, "text/html", '<a href="%s">Set up this device</a>' % location, "Location: %s\r\n" % location)
-    elif path == "/favicon.ico":
-        reply.send(204, "image/x-icon", b"")
-    else:
-        _error(reply, 404, "not found: " + path[:64])
+    else:  # Blynk's captive portal answers every other path with its page
+        page(reply)
 
 
 def device_uid():

@@ -25,8 +25,9 @@ GREY = 0xA0A0A0
 _RSSI_EVERY_MS = 10000
 
 
-def wifi_qr_payload(ssid):
-    """The text of a QR code that joins the open network ``ssid`` (the ``WIFI:`` scheme phones read)."""
+def wifi_qr_payload(ssid, password=None):
+    """The text of a QR code that joins the network ``ssid``, open or WPA with ``password`` (the
+    ``WIFI:`` scheme phones read)."""
 
     def escape(text):
         out = ""
@@ -34,6 +35,8 @@ def wifi_qr_payload(ssid):
             out += "\\" + char if char in '\\;,:"' else char
         return out
 
+    if password:
+        return "WIFI:T:WPA;S:%s;P:%s;;" % (escape(ssid), escape(password))
     return "WIFI:T:nopass;S:%s;;" % escape(ssid)
 
 
@@ -59,18 +62,18 @@ def content(view):
             None,
         )
     if state in ("WAIT_CONFIG", "CONFIGURING"):
-        lines = [
-            ("1. Join WiFi:", GREY),
-            (view["ap_ssid"], WHITE),
-            ("2. Open http://192.168.4.1", GREY),
-            ("   or use the Blynk app.", GREY),
-        ]
+        password = view.get("ap_password")
+        lines = [("1. Join WiFi:", GREY), (view["ap_ssid"], WHITE)]
+        if password:  # the Blynk app joins only an open access point: the page it is
+            lines += [("Password: " + password, WHITE), ("2. Open http://192.168.4.1", GREY)]
+        else:
+            lines += [("2. Open http://192.168.4.1", GREY), ("   or use the Blynk app.", GREY)]
         if code:
             lines.append(("Last try: " + view["problem"], RED))
             lines.append((view["remedy"], RED))
         elif state == "CONFIGURING":
             lines.append(("A phone is setting me up...", GREEN))
-        return "Set up WiFi", BLUE, lines, wifi_qr_payload(view["ap_ssid"])
+        return "Set up WiFi", BLUE, lines, wifi_qr_payload(view["ap_ssid"], password)
     if state == "RESET_CONFIG":
         return "Erasing", AMBER, [("Forgetting WiFi and token...", WHITE)], None
     if state in ("CONNECTING_NET", "SWITCH_TO_STA", "CONNECTING_CLOUD"):
@@ -151,6 +154,7 @@ class Screen:
             "ssid": device.config.ssid,
             "rssi": self._rssi,
             "ap_ssid": device.ap_ssid,
+            "ap_password": device.ap_password,
         }
         if device.last_error:
             from blynk_edgent import messages

@@ -101,3 +101,22 @@ def flag(key, default):
     if value is None:
         return default
     return value.lower() in "1 true yes on".split()
+
+
+RANDOM = "random"
+
+
+def ap_password():
+    """Return the access point's password the setting ``BLYNK_AP_PASSWORD`` asks for: "" (none,
+    as Blynk's: the Blynk app joins only an open access point), :data:`RANDOM` (a new one each
+    time config mode opens, shown on the screen and in the log), or a fixed one of 8 to 63
+    printable ASCII characters (WPA2's rule). Raises SettingsError for anything else."""
+    value = get("BLYNK_AP_PASSWORD", "")
+    if value == "" or value.lower() == RANDOM:
+        return value.lower()
+    if not 8 <= len(value) <= 63 or [char for char in value if not " " <= char <= "~"]:
+        raise SettingsError(
+            'BLYNK_AP_PASSWORD must be "random" or 8 to 63 printable ASCII characters (WPA2), got %d characters'
+            % len(value)
+        )
+    return value

@@ -21,6 +21,7 @@ class Start:
             template_id, template_name, firmware_version
         )
         self.tls = settings.flag("BLYNK_TLS", True) if tls is None else tls
+        settings.ap_password()  # a bad one is refused now, not when config mode opens
         if nvm is None:
             import microcontroller
 

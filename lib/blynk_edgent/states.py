@@ -41,10 +41,10 @@ NEXT = {
     # a configuration (NVM or settings.toml) / none / the board or its access point failed
     INIT: (CONNECTING_NET, WAIT_CONFIG, ERROR),
     # a phone asked for the board info / sent a configuration / the access point failed /
-    # nobody came for 10 minutes to a provisioned device: back to its stored network
+    # config mode was open 10 minutes on a provisioned device: back to its stored network
     WAIT_CONFIG: (CONFIGURING, SWITCH_TO_STA, RESET_CONFIG, ERROR, CONNECTING_NET),
-    # the phone left / sent a configuration
-    CONFIGURING: (WAIT_CONFIG, SWITCH_TO_STA, RESET_CONFIG, ERROR),
+    # the phone left / sent a configuration / config mode was open 10 minutes on a provisioned device
+    CONFIGURING: (WAIT_CONFIG, SWITCH_TO_STA, RESET_CONFIG, ERROR, CONNECTING_NET),
     SWITCH_TO_STA: (CONNECTING_NET, RESET_CONFIG, WAIT_CONFIG),
     # joined / a test-join failed (back to config mode, or ERROR when the access point cannot reopen)
     CONNECTING_NET: (CONNECTING_CLOUD, WAIT_CONFIG, RESET_CONFIG, ERROR),

@@ -257,6 +257,7 @@ class FakeRadio:
             raise RuntimeError("AP could not be started")
         self.ap_starts += 1
         self.ap = ssid
+        self.ap_password = password
 
     def stop_ap(self):
         self.ap = None
