@@ -268,3 +268,135 @@ def test_an_update_over_the_air_is_refused_with_an_event_and_the_device_stays_on
         {"code": "sys_ota", "description": "Update over the air is not supported on CircuitPython"}
     ]
     assert device.edgent.state == "RUNNING" and cloud.is_online(token)
+
+
+class DroppingCloud:
+    """A cloud that takes every login and then closes the connection at once; it notes the
+    device's clock at each login."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self.logins: list[int] = []
+        self._server = socket.create_server(("127.0.0.1", 0))
+        self.port = self._server.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                sock, _ = self._server.accept()
+            except OSError:
+                return
+            with sock:
+                sock.settimeout(5)
+                head = sock.recv(5)  # the login's header: command, id, length
+                if len(head) < 5:
+                    continue
+                self.logins.append(self.clock.now)
+                sock.sendall(bytes((0,)) + head[1:3] + (200).to_bytes(2, "big"))  # RESPONSE OK
+
+    def close(self) -> None:
+        self._server.close()
+
+
+def test_a_cloud_that_drops_every_login_is_tried_less_and_less_often(
+    cloud: RunningCloud, devices: list[Device]
+) -> None:
+    """Issue 14: the backoff was reset by every login, so a server that takes the login and
+    drops the link got a connection (a TLS handshake on hardware) every second, for ever."""
+    stored = Config(ssid="HomeNet", password=PASSWORD, token="T" * 32, host="127.0.0.1", port=80)
+    stored.provisioned = True
+    device = Device(cloud, stored)
+    devices.append(device)
+    dropping = DroppingCloud(device.clock)
+    try:
+        with device._lock:
+            device.edgent.config.port = dropping.port
+        device.wait(lambda: len(dropping.logins) >= 6, timeout=60)
+        gaps = [b - a for a, b in zip(dropping.logins, dropping.logins[1:], strict=False)]
+        assert gaps[-1] >= 8000, gaps  # 1 s before: the wait doubles with each short-lived link
+        assert gaps == sorted(gaps) or gaps[-1] > 2 * gaps[0], gaps
+    finally:
+        dropping.close()
+
+
+def test_a_link_that_stayed_up_a_minute_is_tried_again_at_once() -> None:
+    from blynk_edgent.link import CloudLink
+    from blynk_edgent.online import STABLE_MS, Online
+
+    clock = Clock()
+    link = CloudLink([].append, clock)
+    online = Online(None, link, (1000, 30000), [].append, clock)
+    waits = []
+    for _ in range(4):  # links lost a second after they started
+        link.opened_at = clock.now
+        clock.now += 1000
+        waits.append(online.lost(clock.now))
+    assert waits[-1] >= 8000 and link.flaps == 4
+    link.opened_at = clock.now
+    clock.now += STABLE_MS
+    assert online.lost(clock.now) <= 1000 and link.flaps == 0
+
+
+class StarvedRadio(LoopbackRadio):
+    """A radio whose status question runs out of memory ``failures`` times once the device runs
+    (a fragmented heap): an allocation anywhere in a poll can fail so."""
+
+    def __init__(self, failures: int) -> None:
+        super().__init__({"HomeNet": PASSWORD})
+        self.failures = failures
+        self.armed = False
+        self._connected = False
+
+    @property  # type: ignore[override]
+    def connected(self) -> bool:
+        if self.armed and self.failures:
+            self.failures -= 1
+            raise MemoryError("memory allocation failed, allocating 1024 bytes")
+        return self._connected
+
+    @connected.setter
+    def connected(self, value: bool) -> None:
+        self._connected = value
+
+
+def starved_device(cloud: RunningCloud, devices: list[Device], failures: int) -> tuple[Device, StarvedRadio, str]:
+    token = cloud.new_device()
+    stored = Config(ssid="HomeNet", password=PASSWORD, token=token, host=cloud.host, port=cloud.device_port)
+    stored.provisioned = True
+    device = Device(cloud, stored)
+    devices.append(device)
+    radio = StarvedRadio(failures)
+    with device._lock:  # the same network, on a radio that will run short
+        radio.join(stored)
+        device.edgent.radio = radio
+    return device, radio, token
+
+
+def test_running_out_of_memory_drops_the_link_and_the_device_comes_back(
+    cloud: RunningCloud, devices: list[Device]
+) -> None:
+    """Issue 14: nothing caught MemoryError; one failed allocation stopped code.py for good."""
+    device, radio, token = starved_device(cloud, devices, failures=2)
+    cloud.wait_online(token, timeout=10)
+    device.wait(lambda: device.edgent.state == "RUNNING")
+    logins = device.connected
+    radio.armed = True
+    device.wait(lambda: device.connected > logins, timeout=20)  # logged in again
+    assert device.error is None and device.edgent.state == "RUNNING"
+    dropped = [line for line in device.lines if "out of memory (1 in a row); cloud link dropped" in line]
+    assert len(dropped) == 2  # a poll between them went well
+
+
+def test_a_device_that_keeps_running_out_of_memory_reboots_and_says_why(
+    cloud: RunningCloud, devices: list[Device]
+) -> None:
+    device, radio, token = starved_device(cloud, devices, failures=1000)
+    cloud.wait_online(token, timeout=10)
+    device.wait(lambda: device.edgent.state == "RUNNING")
+    radio.armed = True
+    deadline = time.monotonic() + 10
+    while device.error is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert isinstance(device.error, SystemExit)  # microcontroller.reset()
+    assert "out of memory (5 in a row)" in device.lines[-2] and "rebooting now" in device.lines[-1]

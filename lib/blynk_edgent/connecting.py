@@ -109,9 +109,8 @@ class Connecting:
                 self._log("update over the air is not supported on CircuitPython; copy new files over USB")
                 self._link.send(EVENT_LOG, ("sys_ota", "Update over the air is not supported on CircuitPython"), None)
         elif kind == FAILED:
-            self._log("cloud link lost: %s" % value)
+            self._log("cloud link lost: %s; trying again in %d ms" % (value, self._get_online().lost(now)))
             self._set_error(CLOUD_TIMEOUT, value)
-            self._get_online().failed(now)
             self._enter(CONNECTING_CLOUD)
         elif kind == REDIRECT:
             self._enter(CONNECTING_CLOUD)
@@ -122,8 +121,8 @@ class Connecting:
     def network_lost(self, now):
         """RUNNING lost its network."""
         self._log("network %r lost" % self.device.config.ssid)
+        self._get_online().lost(now)
         self._link.close()
-        self._get_online().failed(now)
         self._enter(CONNECTING_NET)
 
     def reset(self, held=0):

@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 # tools (the simulator reports the device over it). Empty on a board.
 WATCHERS: list = []
 
+# Polls in a row that run out of memory before the device reboots (a fresh heap).
+MEMORY_ERRORS_MAX = 5
+
 
 class Edgent:
     """Blynk.Edgent for CircuitPython: provisioning, the cloud link, and status.
@@ -74,6 +77,7 @@ class Edgent:
         self._on_connected = []
         self._on_state_change = []
         self._checked = now  # when RUNNING last asked the radio
+        self._memory_errors = 0  # polls in a row that ran out of memory
 
         from blynk_edgent.startup import Start
 
@@ -153,21 +157,25 @@ class Edgent:
     def poll(self):
         """Do one slice of work and return; call it often (``run()`` does)."""
         now = self._ticks()
-        button = self.button
-        if button is not None:
-            held = button.poll(now)
-            if held:
-                self._connect().reset(held)
-        if self.state == "RUNNING":
-            self._run(now)
-        else:
-            self._connect().step(now)
-        if self._indicator is not None:
-            self._indicator.show(self.state, now)
-        if self._screen is not None:
-            self._screen.update(self, now)
-        if self._power_cycles is not None and self._power_cycles.poll(now):
-            self._power_cycles = None
+        try:
+            button = self.button
+            if button is not None:
+                held = button.poll(now)
+                if held:
+                    self._connect().reset(held)
+            if self.state == "RUNNING":
+                self._run(now)
+            else:
+                self._connect().step(now)
+            if self._indicator is not None:
+                self._indicator.show(self.state, now)
+            if self._screen is not None:
+                self._screen.update(self, now)
+            if self._power_cycles is not None and self._power_cycles.poll(now):
+                self._power_cycles = None
+            self._memory_errors = 0
+        except MemoryError:  # never an uncaught crash: code.py would stop until someone resets
+            self._out_of_memory()
 
     def run(self):
         """Poll forever."""
@@ -207,6 +215,18 @@ class Edgent:
         event = self._link.poll(now)
         if event is not None:  # a console command, or the link is lost: Connecting's business
             self._connect().link_event(event, now)
+
+    def _out_of_memory(self):
+        # An allocation failed (the heap is fragmented): drop the link, which the next poll
+        # finds lost and opens again, collect, and go on; a reboot, logged, when that does not help.
+        self._link.fail("out of memory")
+        import gc
+
+        gc.collect()
+        self._memory_errors += 1
+        self._log("out of memory (%d in a row); cloud link dropped, memory collected" % self._memory_errors)
+        if self._memory_errors >= MEMORY_ERRORS_MAX:
+            self.reboot()
 
     def _connect(self):
         # The part that runs every state but RUNNING, made when needed.

@@ -113,6 +113,8 @@ class CloudLink:
         self.logged_in = False  # the server accepted the login (set by whoever read its answer)
         self.redirect = None  # (host, port) a REDIRECT moved the link to; kept until reset()
         self.hotspot_reported = False  # the cloud has the access point's name (once a boot)
+        self.opened_at = 0  # when the link last started
+        self.flaps = 0  # links in a row that were lost within a minute of starting (connecting.py)
         self._log = log
         self._ticks = clock
         self._sock = None
@@ -121,9 +123,9 @@ class CloudLink:
         self._id = 0  # the last message id
         self._reply = 0  # while a handler runs: the id of the write it answers
         self._event = None  # what poll() reports next
-        # When the link started, last heard and sent, last pinged, and when the rate limit's
-        # second began; how many messages went out in that second, and what waits for the next.
-        self._opened = self._heard = self._told = self._pinged = self._window = 0
+        # When the link was last heard and sent, last pinged, and when the rate limit's second
+        # began; how many messages went out in that second, and what waits for the next.
+        self._heard = self._told = self._pinged = self._window = 0
         self._sent = 0
         self._pending = None
 
@@ -140,7 +142,7 @@ class CloudLink:
         self._sock = sock
         self._fill = self._id = self._reply = 0
         self._event = None
-        self._opened = self._heard = self._told = self._pinged = now
+        self.opened_at = self._heard = self._told = self._pinged = now
 
     def write(self, command, args):
         """Send one message now, outside the rate limit (the login, the info message); False
@@ -201,7 +203,8 @@ class CloudLink:
 
     # -- inside ----------------------------------------------------------------------------
 
-    def _fail(self, reason):
+    def fail(self, reason):
+        """Drop the connection; the next poll reports ``(FAILED, reason)``."""
         self.close()
         if self._event is None or self._event[0] != FAILED:
             self._event = (FAILED, reason)
@@ -213,7 +216,7 @@ class CloudLink:
             try:
                 item = next_frame(buf, self._fill)
             except ValueError as error:
-                self._fail("corrupt stream from the server: %s" % error)
+                self.fail("corrupt stream from the server: %s" % error)
                 return
             if item is not None:
                 size = item[3]
@@ -230,23 +233,23 @@ class CloudLink:
                 if code in _NO_DATA:
                     return
                 if code != ENOTCONN:
-                    self._fail("connection lost: %s" % error)
+                    self.fail("connection lost: %s" % error)
                     return
                 count = 0  # an ESP32's socket says the peer closed it this way (hardware-truth.md section 7)
             if not count:
-                self._fail("the server closed the connection")
+                self.fail("the server closed the connection")
                 return
             self._heard = now
             self._fill += count
 
     def _keep_alive(self, now):
         if not self.logged_in:
-            if ticks_diff(now, self._opened) > TIMEOUT_MS:
-                self._fail("no answer to the login")
+            if ticks_diff(now, self.opened_at) > TIMEOUT_MS:
+                self.fail("no answer to the login")
             return
         quiet = ticks_diff(now, self._heard)
         if quiet > HEARTBEAT_MS + 3 * TIMEOUT_MS:
-            self._fail("heartbeat lost: nothing heard for %d s" % (quiet // 1000))
+            self.fail("heartbeat lost: nothing heard for %d s" % (quiet // 1000))
             return
         if (quiet > HEARTBEAT_MS or ticks_diff(now, self._told) > HEARTBEAT_MS) and ticks_diff(
             now, self._pinged
@@ -328,5 +331,5 @@ class CloudLink:
             except OSError as error:
                 # EAGAIN, ETIMEDOUT: the socket is busy; wait for it, for a while
                 if not (error.args and error.args[0] in _NO_DATA) or ticks_diff(self._ticks(), now) > TIMEOUT_MS:
-                    self._fail("send failed: %s" % error)
+                    self.fail("send failed: %s" % error)
         self._told = now

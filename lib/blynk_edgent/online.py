@@ -9,6 +9,7 @@ and drops it once the device runs or config mode opens. Config mode alone never 
 from micropython import const
 
 from blynk_edgent.backoff import Backoff
+from blynk_edgent.clock import ticks_diff
 from blynk_edgent.errors import CLOUD_DNS, CLOUD_TIMEOUT, CLOUD_TLS, CLOUD_TOKEN
 from blynk_edgent.link import ANSWER, BUFF_IN, COMMAND, FAILED, HEARTBEAT_MS, INTERNAL, OK, REDIRECT
 
@@ -19,6 +20,8 @@ CLOUD_TIMEOUT_S = 30  # one attempt to connect to the cloud, TCP and TLS (Blynk'
 BLYNK_LIBRARY_VERSION = "1.4.0"
 # The info message (protocol doc section 6.5): Blynk's keys in Blynk's order, joined by NUL
 _INFO = "mcu\0%s\0fw-type\0%s\0build\0%s\0blynk\0%s\0h-beat\0%d\0buff-in\0%d\0dev\0%s\0tmpl\0%s"
+# A link up this long was a working one: the backoff starts afresh after losing it.
+STABLE_MS = 60000
 _MONTHS = "JanFebMarAprMayJunJulAugSepOctNovDec"
 # The release as C's __DATE__ __TIME__: the build stamp where no program file has a date.
 RELEASED = "Dec  6 2026 00:00:00"
@@ -116,6 +119,15 @@ class Online:
         """An attempt failed at ``now``: the next waits (``at_most`` ms if given); returns how
         long, in ms."""
         return self._backoff.failed(now, at_most)
+
+    def lost(self, now):
+        """The link (or the network under it) was lost at ``now``: the next attempt waits as if
+        every link lost within :data:`STABLE_MS` of starting had been a failed attempt, so that a
+        server that takes the login and then drops it is not tried every second. Returns the wait."""
+        link = self._link
+        link.flaps = link.flaps + 1 if ticks_diff(now, link.opened_at) < STABLE_MS else 0
+        self._backoff.attempts = link.flaps
+        return self._backoff.failed(now)
 
     def address(self):
         """The cloud the link opens to: the configuration's, unless a REDIRECT moved it."""
