@@ -1,8 +1,10 @@
 """A power-fail-safe configuration store on ``microcontroller.nvm``.
 
-CircuitPython's NVM is not atomic: on SAMD51 and ESP32 every assignment rewrites the whole
-8 KB block, and a new ESP32 NVM holds whatever the heap held. So each configuration is kept as
-a self-checking record, and, where the NVM holds two of them, in two slots used in turn.
+CircuitPython's NVM is not atomic, and every write erases first (hardware-truth.md section 11):
+SAMD51 erases its whole 8 KB block, RP2040 its 4 KB sector (unless every byte written is still
+erased), ESP32 runs ``nvs_erase_all`` before it stores the whole 8 KB blob again; a new ESP32 NVM
+reads zeros. So each configuration is kept as a self-checking record, and, where the NVM holds
+two of them, as two copies of it.
 
 Record (little-endian)::
 
@@ -16,17 +18,36 @@ Record (little-endian)::
 
 Layouts, chosen by the size of the NVM region:
 
-* **A/B** (512 bytes or more; SAMD51, ESP32-S2/S3, RP2040): a save writes the slot that does
-  not hold the newest valid record, in one slice assignment, then reads it back. A load takes
-  the valid record with the highest sequence number.
-  Guarantee: a save cut short while the record's bytes are written leaves the old
-  configuration. A cut while the chip erases a flash block that holds both slots (SAMD51 and
-  RP2040 erase the whole NVM block; ESP32 first erases the whole NVS blob) can leave neither,
-  and the device then loads "not provisioned" and asks to be set up again. In no case does a
-  load return a mixed or corrupted configuration, and it never raises.
+* **A/B** (512 bytes or more; SAMD51, ESP32-S2/S3, RP2040): slot A (bytes 0-255) and slot B
+  (256-508) hold the same record: a save writes both in one assignment, slot A first. A load
+  takes the valid record with the highest sequence number. Bytes 509-511 (:data:`COUNTER_AT`)
+  belong to no record: they hold the power-cycle count (:mod:`blynk_edgent.powercycle`); a save
+  leaves them, :meth:`ConfigStore.erase` clears them.
+  Why two equal copies rather than the newest and the one before: any write of the NVM, even
+  of the count, rewrites the whole block from its first byte, and a cut leaves the bytes
+  before it new and the rest erased. Had slot A kept an older (or an erased) configuration, a
+  cut between its end and the end of slot B would load that one again. With the same record in
+  both, whatever a cut leaves holds the current configuration, or no valid record.
+  Guarantees, for a cut at any byte of a save, an erase or a count (tests/pure/test_store.py,
+  tests/test_flash_wear.py):
+
+  - erase-first (every port): the outcome is the new image's, or, while the first record of
+    the image is not yet programmed, "not provisioned". No flash write can avoid that window:
+    the erase has removed everything before the first byte is programmed. A load never returns
+    a configuration older than the last one written, nor one that was erased.
+  - written in place (a model of the first write onto erased RP2040 flash, which only
+    programs): the old configuration until slot A holds the whole new record, then the new.
+    If slot A holds the newest record and slot B does not (only after such a cut), slot B is
+    written first, on its own.
+
+  After an erase neither slot holds a secret: both hold the record of a blank configuration.
+  (SAMD51 and RP2040 erase the old bytes; ESP32's NVS only marks the old blob erased, and its
+  flash keeps the bytes until NVS reuses the page: gone from ``nvm``, not yet from the chip.)
 * **Single slot** (256 to 511 bytes; SAMD21): the one record is overwritten in place.
   Guarantee: after a cut the device loads the old configuration (the cut came before any
   byte changed), the new one (after the last byte), or "not provisioned"; never a mix.
+
+In no case does a load return a mixed or corrupted configuration, and it never raises.
 """
 
 from blynk_edgent.config import DEFAULT_HOST, DEFAULT_PORT, Config
@@ -38,6 +59,10 @@ SCHEMA = 1
 SLOT_SIZE = 256
 HEADER_SIZE = 9
 CRC_SIZE = 4
+# The power-cycle count's 3 bytes, at the end of slot B (powercycle.AT says the same); a record
+# is never longer than what is left before them.
+COUNTER_AT = 2 * SLOT_SIZE - 3
+RECORD_MAX = COUNTER_AT - SLOT_SIZE
 
 LAYOUT_AB = "A/B"
 LAYOUT_SINGLE = "single"
@@ -150,9 +175,10 @@ def _fixed(raw, size, name):
     return raw[0] if size == 1 else _read_u16(raw, 0)
 
 
-def encode_record(config, sequence):
+def encode_record(config, sequence, payload=None):
     """Return the whole record for ``config`` with the given sequence number."""
-    payload = encode_fields(config)
+    if payload is None:
+        payload = encode_fields(config)
     head = MAGIC + bytes((SCHEMA,)) + _u16(sequence) + _u16(len(payload))
     body = head + payload
     return body + crc32_bytes(body)
@@ -170,7 +196,7 @@ def decode_record(slot):
             return None
         length = _read_u16(slot, 7)
         end = HEADER_SIZE + length
-        if end + CRC_SIZE > len(slot) or end + CRC_SIZE > SLOT_SIZE:
+        if end + CRC_SIZE > len(slot) or end + CRC_SIZE > RECORD_MAX:
             return None
         body = bytes(slot[0:end])
         if crc32_bytes(body) != bytes(slot[end : end + CRC_SIZE]):
@@ -225,10 +251,9 @@ class ConfigStore:
         self.slots = 2 if region >= 2 * SLOT_SIZE else 1
         self.layout = LAYOUT_AB if self.slots == 2 else LAYOUT_SINGLE
 
-    def _newest(self):
-        """Return ``(slot_index, sequence, payload, config)`` of the newest valid record, or None."""
-        # One slice read: on ESP32 every NVM access copies the whole 8 KB blob.
-        raw = self._nvm[self._offset : self._offset + self.slots * SLOT_SIZE]
+    def _newest(self, raw):
+        """Return ``(slot_index, sequence, payload, config)`` of the newest valid record in ``raw``
+        (the slots, read in one slice: on ESP32 every NVM access copies the whole 8 KB blob), or None."""
         best = None
         for index in range(self.slots):
             found = decode_record(raw[index * SLOT_SIZE : (index + 1) * SLOT_SIZE])
@@ -236,9 +261,12 @@ class ConfigStore:
                 best = (index, found[0], found[1], found[2])
         return best
 
+    def _raw(self):
+        return self._nvm[self._offset : self._offset + self.slots * SLOT_SIZE]
+
     def load(self):
         """Return the stored configuration, or a blank (not provisioned) one. Never raises."""
-        newest = self._newest()
+        newest = self._newest(self._raw())
         return Config() if newest is None else newest[3]
 
     def save(self, config):
@@ -247,23 +275,50 @@ class ConfigStore:
         Raises ValueError naming the field and its rule if any field is invalid, and then
         writes nothing. Raises StoreError if flash does not read back what was written.
         """
-        validate(config)
-        newest = self._newest()
-        sequence = 1
-        target = 0
-        if newest is not None:
-            if newest[2] == encode_fields(config):
-                return False  # flash wear: an equal record is not written again
-            sequence = (newest[1] + 1) & 0xFFFF
-            target = (newest[0] + 1) % self.slots
-        record = encode_record(config, sequence)
-        image = record + b"\xff" * (SLOT_SIZE - len(record))
-        start = self._offset + target * SLOT_SIZE
-        self._nvm[start : start + SLOT_SIZE] = image
-        if bytes(self._nvm[start : start + SLOT_SIZE]) != image:
-            raise StoreError("blynk_edgent: NVM did not read back the configuration just written")
-        return True
+        return self._store(validate(config), COUNTER_AT)
 
     def erase(self, last_error=0):
-        """Forget the network and the token (as a long button press does); keep ``last_error``."""
-        return self.save(Config(last_error=last_error))
+        """Forget the network and the token (as a long button press does); keep ``last_error``.
+
+        Both slots are overwritten with a blank configuration's record, in the same write as
+        the power-cycle count is cleared: no copy of the password or the token is left.
+        """
+        return self._store(Config(last_error=last_error), 2 * SLOT_SIZE)
+
+    def _store(self, config, end):
+        # Write the record of ``config`` into every slot (the A/B image ends at ``end``).
+        raw = self._raw()
+        newest = self._newest(raw)
+        payload = encode_fields(config)
+        sequence = 1
+        if newest is not None:
+            # An equal record keeps its number, so that an NVM that holds it already is not written.
+            sequence = newest[1] if newest[2] == payload else (newest[1] + 1) & 0xFFFF
+        record = encode_record(config, sequence, payload)
+        if len(record) > RECORD_MAX:
+            raise StoreError("blynk_edgent: the configuration's record is longer than a slot")
+        image = record + b"\xff" * (SLOT_SIZE - len(record))
+        if self.slots == 2:
+            image += image[: end - SLOT_SIZE]
+        if bytes(raw[: len(image)]) == image:
+            return False  # flash wear: what NVM holds already is not written again
+        if (
+            newest is not None
+            and newest[0] == 0
+            and self.slots == 2
+            and bytes(raw[:RECORD_MAX]) != bytes(raw[SLOT_SIZE : SLOT_SIZE + RECORD_MAX])
+        ):
+            # Slot A holds the only copy of the newest record (a write was cut): write slot B
+            # first, so that a cut in slot A's write still finds a whole record in slot B.
+            self._write(SLOT_SIZE, image[SLOT_SIZE:])
+            image = image[:SLOT_SIZE]
+            if bytes(raw[:SLOT_SIZE]) == image:
+                return True
+        self._write(0, image)
+        return True
+
+    def _write(self, at, data):
+        start = self._offset + at
+        self._nvm[start : start + len(data)] = data
+        if bytes(self._nvm[start : start + len(data)]) != data:
+            raise StoreError("blynk_edgent: NVM did not read back the configuration just written")
