@@ -1,15 +1,19 @@
-"""Property tests of the NVM store (hypothesis): random images, random values, random power cuts."""
+"""Property tests of the NVM store (hypothesis): random images, random values, random power cuts,
+in place and erase-first, through random runs of saves, erases and starts counted by the
+power-cycle reset."""
 
 from __future__ import annotations
 
 import string
 
+from flashcut import RecordingNVM, cut
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from blynk_edgent import store as record
 from blynk_edgent.config import Config
 from blynk_edgent.errors import CODES
+from blynk_edgent.powercycle import PowerCycles
 from blynk_edgent.store import ConfigStore
 from blynk_edgent.validate import validate
 from support import FakeNVM, PowerCut, fields
@@ -105,16 +109,98 @@ def test_random_values_are_refused_with_the_field_named_or_round_trip(config: Co
         assert fields(ConfigStore(nvm).load()) == fields(config)
 
 
-@settings(max_examples=150, deadline=None)
-@given(configs=st.lists(valid_configs, min_size=1, max_size=5), cut=st.integers(0, 300))
-def test_a_cut_in_any_save_of_a_sequence_leaves_old_or_new(configs: list[Config], cut: int) -> None:
+# What a run does: store a configuration, erase, or start the board (a quick power-on, one that
+# stays on, a soft reload that stays on).
+operations = st.one_of(
+    st.tuples(st.just("save"), valid_configs),
+    st.tuples(st.just("erase"), st.sampled_from(CODES)),
+    st.tuples(st.sampled_from(("power-on", "long power-on", "reload")), st.none()),
+)
+REASONS = {
+    "power-on": ("POWER_ON", "STARTUP"),
+    "long power-on": ("POWER_ON", "STARTUP"),
+    "reload": ("POWER_ON", "AUTO_RELOAD"),
+}
+
+
+def _run(nvm: FakeNVM, operation: tuple[str, object]) -> None:
+    kind, value = operation
+    if kind == "save":
+        ConfigStore(nvm).save(value)
+    elif kind == "erase":
+        assert isinstance(value, int)
+        ConfigStore(nvm).erase(value)
+    else:
+        counter = PowerCycles(nvm, (3, 10), lambda line: None, 0, REASONS[kind])
+        if kind != "power-on":
+            counter.poll(10_000)
+
+
+def _blank(config: Config) -> bool:
+    """Not provisioned: nothing but a last_error."""
+    return fields(config) == fields(Config(last_error=config.last_error))
+
+
+def _secrets(config: Config) -> list[bytes]:
+    return [text.encode() for text in (config.password, config.token) if text]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    run=st.lists(operations, min_size=1, max_size=10),
+    after=st.lists(st.sampled_from(("power-on", "long power-on", "reload")), max_size=4),
+    which=st.integers(0, 100),
+    k=st.integers(0, 1024),
+    blank=st.sampled_from((0xFF, 0x00)),
+)
+def test_an_erase_first_cut_anywhere_in_a_run_loads_what_the_write_stores_or_nothing(
+    run: list[tuple[str, object]], after: list[str], which: int, k: int, blank: int
+) -> None:
+    # Any write of the run, cut at any byte (erase-first): the load is what that write stores, or
+    # "not provisioned"; never an older configuration nor an erased one, and the raw NVM holds
+    # no secret but those of the configuration the write stores. The starts after the cut leave
+    # what it loaded (or erase it: three quick power-ons).
+    nvm = RecordingNVM(1024)
+    seen: list[Config] = []
+    for operation in run:
+        _run(nvm, operation)
+        if operation[0] == "save":
+            seen.append(operation[1])  # type: ignore[arg-type]
+    if not nvm.images:
+        return
+    image = nvm.images[which % len(nvm.images)]
+    intended = ConfigStore(FakeNVM(data=image)).load()
+    torn = cut(image, k, blank)
+    loaded = ConfigStore(torn).load()
+    assert fields(loaded) == fields(intended) or _blank(loaded)
+    kept = record.encode_fields(intended)  # what the write stores may hold a secret
+    for config in seen:
+        for secret in _secrets(config):
+            if secret not in kept:
+                assert secret not in bytes(torn.data), secret
+    for kind in after:
+        _run(torn, (kind, None))
+        now = ConfigStore(torn).load()
+        assert fields(now) == fields(loaded) or _blank(now)
+
+
+@settings(max_examples=300, deadline=None)
+@given(run=st.lists(operations, max_size=8), last=operations, cut_at=st.integers(0, 520))
+def test_a_cut_in_any_write_of_a_run_leaves_old_or_new(
+    run: list[tuple[str, object]], last: tuple[str, object], cut_at: int
+) -> None:
+    # Written in place (FakeNVM's cut_after): a save, an erase or a start's count, cut at any
+    # byte, leaves the configuration before it or after it.
     nvm = FakeNVM(4096)
-    for config in configs[:-1]:
-        ConfigStore(nvm).save(config)
+    for operation in run:
+        _run(nvm, operation)
     old = ConfigStore(nvm).load()
-    nvm.cut_after = cut
+    expected = FakeNVM(data=nvm.data)
+    _run(expected, last)
+    new = ConfigStore(expected).load()
+    nvm.cut_after = cut_at
     try:
-        ConfigStore(nvm).save(configs[-1])
+        _run(nvm, last)
     except PowerCut:
         pass
-    assert fields(ConfigStore(nvm).load()) in (fields(old), fields(configs[-1]))
+    assert fields(ConfigStore(nvm).load()) in (fields(old), fields(new))
