@@ -504,3 +504,28 @@ def test_watchdog_reset_reboots_with_reason_watchdog(tmp_path: Path) -> None:
         assert board.microcontroller.cpu.reset_reason == board.microcontroller.ResetReason.WATCHDOG
     with simulated_board(PICO, tmp_path) as board:
         assert board.microcontroller.cpu.reset_reason == board.microcontroller.ResetReason.POWER_ON
+
+
+def test_a_soft_reload_keeps_the_reset_reason_and_says_it_reloaded(tmp_path: Path) -> None:
+    # supervisor.reload() (and a file saved, Ctrl-D) runs code.py again without a hard reset:
+    # reset_reason stays the hard start's, run_reason is no longer STARTUP (CircuitPython main.c).
+    script = textwrap.dedent(
+        f"""
+        from pathlib import Path
+        from edgent_host.sim.testing import simulated_board
+        with simulated_board({PICO!r}, Path({str(tmp_path)!r})) as board:
+            board.supervisor.reload()
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=30, cwd=ROOT)
+    assert done.returncode == 75, done.stderr
+    with simulated_board(PICO, tmp_path) as board:
+        assert board.microcontroller.cpu.reset_reason == board.microcontroller.ResetReason.POWER_ON
+        assert board.supervisor.runtime.run_reason == board.supervisor.RunReason.SUPERVISOR_RELOAD
+    with simulated_board(PICO, tmp_path) as board:  # a power cycle: a hard start again
+        assert board.supervisor.runtime.run_reason == board.supervisor.RunReason.STARTUP
+
+
+def test_samd51_boards_cannot_say_why_they_started(tmp_path: Path) -> None:
+    with simulated_board("pyportal", tmp_path) as board:
+        assert board.microcontroller.cpu.reset_reason == board.microcontroller.ResetReason.UNKNOWN

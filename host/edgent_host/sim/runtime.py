@@ -34,6 +34,7 @@ _Cloud = TypeVar("_Cloud")
 
 REBOOT_EXIT = 75  # microcontroller.reset(): the supervisor starts the next boot at once
 RESET_REASON_FILE = "reset_reason"  # in the state folder: why the last boot ended, for the next one
+RUN_REASON_FILE = "run_reason"  # in the state folder: a soft reload's supervisor.runtime.run_reason
 
 
 def is_dotted_quad(name: str) -> bool:
@@ -175,18 +176,22 @@ class Runtime:
 
     # -- resets -------------------------------------------------------------------------------
 
-    def reboot(self, reason: str | None) -> NoReturn:
+    def reboot(self, reason: str | None, run_reason: str | None = None) -> NoReturn:
         """End this boot as a reset does; the next boot's ``microcontroller.cpu.reset_reason`` is
-        ``reason`` (None: leave it as it was, as a soft reload does)."""
+        ``reason`` (None: leave it as it was, as a soft reload does) and its
+        ``supervisor.runtime.run_reason`` ``run_reason`` (None: STARTUP, a hard start)."""
         if reason is not None:
             (self.state_dir / RESET_REASON_FILE).write_text(reason)
+        if run_reason is not None:
+            (self.state_dir / RUN_REASON_FILE).write_text(run_reason)
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(REBOOT_EXIT)
 
-    def take_reset_reason(self) -> str | None:
-        """Why the previous boot ended, if it said so (a power cut, SIGKILL here, says nothing)."""
-        path = self.state_dir / RESET_REASON_FILE
+    def take_reset_reason(self, file: str = RESET_REASON_FILE) -> str | None:
+        """Why the previous boot ended, if it said so (a power cut, SIGKILL here, says nothing);
+        with ``file`` RUN_REASON_FILE, the run reason a soft reload left."""
+        path = self.state_dir / file
         try:
             reason = path.read_text().strip()
             path.unlink()

@@ -69,6 +69,7 @@ class SimulatedBoard:
     wifi: ModuleType
     socketpool: ModuleType
     microcontroller: ModuleType
+    supervisor: ModuleType
     watchdog: ModuleType
     errno: ModuleType
     world_path: Path | None
@@ -82,7 +83,7 @@ class SimulatedBoard:
 
 
 # The modules simulated_board imports afresh for each board (they read the runtime on import).
-_FRESH = ("watchdog", "microcontroller", "wifi", "socketpool", "errno")
+_FRESH = ("watchdog", "microcontroller", "supervisor", "wifi", "socketpool", "errno")
 
 
 @contextmanager

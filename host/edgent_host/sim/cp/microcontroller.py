@@ -3,8 +3,9 @@
 
 ``cpu.reset_reason`` says why the previous boot ended: ``SOFTWARE`` after ``reset()``,
 ``WATCHDOG`` after the watchdog reset the board, ``POWER_ON`` after a power cycle (the
-supervisor's SIGKILL leaves no word). The NVM erases before it writes, as the board's flash does
-(``edgent_host.nvmfile``).
+supervisor's SIGKILL leaves no word); on atmel-samd boards always ``UNKNOWN``, as CircuitPython's
+``ports/atmel-samd/common-hal/microcontroller/Processor.c`` reports it. The NVM erases before it
+writes, as the board's flash does (``edgent_host.nvmfile``).
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ class _Processor:
 
 _runtime = runtime.current()
 _runtime.reset_reason = getattr(ResetReason, _runtime.take_reset_reason() or "", ResetReason.POWER_ON)
+if _runtime.board.port == "atmel-samd":
+    _runtime.reset_reason = ResetReason.UNKNOWN
 cpu = _Processor(_runtime.board.board_id, _runtime.reset_reason)
 nvm = (
     None

@@ -18,21 +18,31 @@ def ticks_ms() -> int:
     return (_START + elapsed) % _PERIOD
 
 
+class RunReason:
+    """Why code.py runs: a hard start, or a soft reload (CircuitPython's ``main.c``)."""
+
+    STARTUP = "STARTUP"
+    AUTO_RELOAD = "AUTO_RELOAD"
+    SUPERVISOR_RELOAD = "SUPERVISOR_RELOAD"
+    REPL_RELOAD = "REPL_RELOAD"
+
+
 class _Runtime:
     usb_connected = True
     serial_connected = True
     serial_bytes_available = 0
     autoreload = False
-    run_reason = "STARTUP"
+    run_reason = getattr(RunReason, _sim.current().take_reset_reason(_sim.RUN_REASON_FILE) or "", RunReason.STARTUP)
 
 
 runtime = _Runtime()
 
 
 def reload() -> None:
-    """Soft reload: run code.py again (the simulator starts a new boot; the reset reason stays)."""
+    """Soft reload: run code.py again (the simulator starts a new boot; the reset reason stays,
+    and the run reason is SUPERVISOR_RELOAD, as on a board)."""
     runtime_now = _sim.current()
-    runtime_now.reboot(runtime_now.reset_reason)
+    runtime_now.reboot(runtime_now.reset_reason, RunReason.SUPERVISOR_RELOAD)
 
 
 def get_setting(key: str, default: object = None) -> object:
