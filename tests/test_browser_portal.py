@@ -7,6 +7,7 @@ Screenshots are kept in out/test-artifacts/.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -35,25 +36,44 @@ CHROMIUM_FLAGS = [
 ]
 
 
+PHONE_URL = "http://192.168.4.1/"  # what a phone on the access point opens
+
+
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
+def playwright() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
         pytest.fail("Chromium is missing: `make setup` installs it (scripts/ensure-chromium.sh)")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+    with sync_playwright() as running:
+        yield running
+
+
+@contextmanager
+def phone_browser(playwright: object, portal: str, *names: str) -> Iterator[object]:
+    """Chromium as a phone on the device's access point: 192.168.4.1 (and ``names``, as a DNS
+    rebinding would make them) reach the simulated device's portal at ``portal``."""
+    rules = ",".join(f"MAP {name}:80 {portal}" for name in ("192.168.4.1", *names))
+    chromium = playwright.chromium.launch(  # type: ignore[attr-defined]
+        executable_path=CHROMIUM, args=[*CHROMIUM_FLAGS, f"--host-resolver-rules={rules}"]
+    )
+    try:
         yield chromium
+    finally:
         chromium.close()
 
 
-def test_page_provisions_the_device_and_shows_each_outcome(tmp_path: Path, browser: object) -> None:
+def test_page_provisions_the_device_and_shows_each_outcome(tmp_path: Path, playwright: object) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with running_cloud(tls=True) as cloud, running_sim(CODE, tmp_path / "state", cloud) as sim:
+    with (
+        running_cloud(tls=True) as cloud,
+        running_sim(CODE, tmp_path / "state", cloud) as sim,
+        phone_browser(playwright, sim.options.portal) as browser,
+    ):
         assert sim.wait_for(lambda s: s["state"] == "WAIT_CONFIG" and s["ap"], 20)
         token = cloud.new_device(name="From the browser")
         page = browser.new_page(viewport={"width": 420, "height": 900})  # type: ignore[attr-defined]
-        page.goto("http://%s/" % sim.options.portal)
+        page.goto(PHONE_URL)
         page.wait_for_selector('#nets div[data-ssid="HomeNet"]')
         assert page.text_content("#title") == "Set up Device"
         assert "Blynk Device-PYN6" in page.text_content("#sub")
@@ -84,13 +104,17 @@ def test_page_provisions_the_device_and_shows_each_outcome(tmp_path: Path, brows
         assert sim.snapshot()["boots"] == 1  # it runs on what it proved, without a reboot
 
 
-def test_on_a_plain_tcp_device_the_port_asked_for_is_the_one_stored(tmp_path: Path, browser: object) -> None:
+def test_on_a_plain_tcp_device_the_port_asked_for_is_the_one_stored(tmp_path: Path, playwright: object) -> None:
     code = NATIVE.circuitpy(tmp_path, tls=False)
-    with running_cloud(tls=False) as cloud, running_sim(code, tmp_path / "state", cloud) as sim:
+    with (
+        running_cloud(tls=False) as cloud,
+        running_sim(code, tmp_path / "state", cloud) as sim,
+        phone_browser(playwright, sim.options.portal) as browser,
+    ):
         assert sim.wait_for(lambda s: s["state"] == "WAIT_CONFIG" and s["ap"], 20)
         token = cloud.new_device(name="Plain")
         page = browser.new_page()  # type: ignore[attr-defined]
-        page.goto("http://%s/" % sim.options.portal)
+        page.goto(PHONE_URL)
         page.wait_for_selector('#port_ssl[name="port"]', state="attached")  # board_info said plain TCP
         assert page.input_value("#port_ssl") == "80"
         page.fill("#ssid", "HomeNet")
@@ -105,3 +129,49 @@ def test_on_a_plain_tcp_device_the_port_asked_for_is_the_one_stored(tmp_path: Pa
         assert sim.snapshot()["boots"] == 1  # it runs on what it proved, without a reboot
     stored = ConfigStore(NVMFile(tmp_path / "state" / "nvm.bin")).load()
     assert (stored.provisioned, stored.port) == (True, 8080)
+
+
+def test_a_page_of_another_site_cannot_change_the_device(tmp_path: Path, playwright: object) -> None:
+    """Issue 14: a page served under another name that resolves to the device (DNS rebinding),
+    or any site's page sending requests to 192.168.4.1, could reconfigure, erase or reboot it."""
+    token = "Stored0123456789abcdefghijklmnop"
+    nvm = {"ssid": "HomeNet", "password": "correct horse battery", "token": token}
+    with (
+        running_cloud(tls=True, tokens=[token]) as cloud,
+        running_sim(CODE, tmp_path / "state", cloud, nvm=nvm) as sim,
+        phone_browser(playwright, sim.options.portal, "rebound.example", "evil.example") as browser,
+    ):
+        assert sim.wait_for(lambda s: s["state"] == "RUNNING", 20)
+        cloud.wait_online(token)
+        cloud.send_internal(token, "dbg", "config start")  # config mode, with something to lose
+        assert sim.wait_for(lambda s: s["state"] == "WAIT_CONFIG" and s["ap"], 20)
+        stored = (tmp_path / "state" / "nvm.bin").read_bytes()
+        page = browser.new_page()  # type: ignore[attr-defined]
+        # The attacker's name now resolves to the device: its script reads its own origin.
+        page.goto("http://rebound.example/")
+        answers = page.evaluate(
+            """async () => {
+                const out = [];
+                for (const path of ["/reset", "/reboot", "/config?ssid=Evil&pass=12345678&blynk=" + "E".repeat(32)]) {
+                    const answer = await fetch(path);
+                    out.push([answer.status, (await answer.json()).reason]);
+                }
+                return out;
+            }"""
+        )
+        assert [status for status, _ in answers] == [403, 403, 403], answers
+        assert all("rebound.example" in reason for _, reason in answers), answers
+        # Another site's page sends to the device's own address (a form, an image, no-cors).
+        page.goto("http://evil.example/")
+        page.evaluate(
+            """async () => {
+                for (const path of ["/reset", "/reboot"]) {
+                    await fetch("http://192.168.4.1" + path, {mode: "no-cors"}).catch(() => null);
+                }
+            }"""
+        )
+        page.close()
+        assert (tmp_path / "state" / "nvm.bin").read_bytes() == stored
+        snapshot = sim.snapshot()
+        assert snapshot["boots"] == 1 and snapshot["state"] in ("WAIT_CONFIG", "CONFIGURING")
+        assert "RESET_CONFIG" not in "\n".join(sim.log_lines())

@@ -52,7 +52,8 @@ def get(url: str, timeout: float = 10, retry: bool = True) -> tuple[int, Any]:
     give_up = time.monotonic() + (PHONE_RETRY_S if retry else 0)
     while True:
         try:
-            with urllib.request.urlopen(url, timeout=timeout) as answer:
+            request = urllib.request.Request(url, headers={"Host": "192.168.4.1"})  # as a phone names it
+            with urllib.request.urlopen(request, timeout=timeout) as answer:
                 body = answer.read()
                 status = answer.status
             break

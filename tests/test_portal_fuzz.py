@@ -38,7 +38,7 @@ while True:
     edgent.poll()
 """
 
-STATUS = (200, 204, 302, 400, 404, 405, 408, 413, 431, 500, 503)
+STATUS = (200, 204, 302, 400, 403, 404, 405, 408, 413, 429, 431, 500, 503)
 
 
 @pytest.fixture(scope="module")
@@ -138,6 +138,37 @@ requests = st.one_of(
 )
 
 
+# Requests that would change the device, sent by what is not the device's own page or app: a
+# page under another name (DNS rebinding), a form of another site. Each must be refused (403).
+VALID_CONFIG = f"/config?ssid=HomeNet&pass=correct+horse+battery&blynk={TOKEN}"
+foreign_headers = st.one_of(
+    st.sampled_from(["evil.example", "192.168.4.1.nip.io", "192.168.4.1:8080", "localhost", "blynk.setup.evil"]).map(
+        lambda h: f"Host: {h}\r\n"
+    ),
+    st.sampled_from(["http://evil.example", "null", "https://192.168.4.1", "http://192.168.4.1:81", "file://"]).map(
+        lambda o: f"Host: 192.168.4.1\r\nOrigin: {o}\r\n"
+    ),
+    st.sampled_from(["cross-site", "same-site"]).map(lambda f: f"Host: blynk.setup\r\nSec-Fetch-Site: {f}\r\n"),
+    st.sampled_from(["http://evil.example/", "https://192.168.4.1/", "http://192.168.4.1.evil/x"]).map(
+        lambda r: f"Host: 192.168.4.1\r\nReferer: {r}\r\n"
+    ),
+    st.text(string.ascii_letters + string.digits + ".-", min_size=1, max_size=40)
+    .filter(lambda h: h.lower() not in ("192.168.4.1", "blynk.setup") and not h.lower().startswith("blynk-device"))
+    .map(lambda h: f"Host: {h}\r\n"),
+)
+foreign = st.tuples(
+    st.sampled_from([VALID_CONFIG, VALID_CONFIG + "&save=1", "/reset", "/reboot"]), foreign_headers
+).map(lambda t: f"GET {t[0]} HTTP/1.1\r\n{t[1]}\r\n".encode())
+
+
+def _answered(answer: bytes) -> int:
+    head = answer.split(b"\r\n", 1)[0]
+    assert head.startswith(b"HTTP/1.1 "), answer[:200]
+    status = int(head.split(b" ")[1])
+    assert status in STATUS, head
+    return status
+
+
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 @given(request=requests)
 def test_portal_survives_malformed_requests(device: tuple[Simulator, bytes], request: bytes) -> None:
@@ -145,9 +176,73 @@ def test_portal_survives_malformed_requests(device: tuple[Simulator, bytes], req
     host, port = sim.options.portal.split(":")
     answer = exchange((host, int(port)), request)
     if answer:  # closing without an answer is fine for a request that never completed
-        head = answer.split(b"\r\n", 1)[0]
-        assert head.startswith(b"HTTP/1.1 "), answer[:200]
-        assert int(head.split(b" ")[1]) in STATUS, head
+        _answered(answer)
+
+
+@settings(max_examples=max(50, EXAMPLES // 20), deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@given(request=foreign)
+def test_changes_from_another_site_are_refused(device: tuple[Simulator, bytes], request: bytes) -> None:
+    sim, _ = device
+    host, port = sim.options.portal.split(":")
+    answer = exchange((host, int(port)), request)
+    assert _answered(answer) == 403, (request, answer[:300])
+
+
+@settings(max_examples=max(20, EXAMPLES // 200), deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@given(
+    first=targets.filter(_harmless),
+    second=st.one_of(
+        targets.filter(_harmless).map(lambda t: f"GET {t} HTTP/1.1\r\n\r\n".encode()), st.binary(max_size=80)
+    ),
+)
+def test_pipelined_requests_get_the_first_answer(device: tuple[Simulator, bytes], first: str, second: bytes) -> None:
+    sim, _ = device
+    host, port = sim.options.portal.split(":")
+    request = f"GET {first} HTTP/1.1\r\nHost: 192.168.4.1\r\n\r\n".encode() + second
+    _answered(exchange((host, int(port)), request))
+
+
+def test_non_reading_and_slow_clients_leave_the_portal_serving(device: tuple[Simulator, bytes]) -> None:
+    """Clients that send a request and never read the answer, and clients that send a byte a
+    moment, while a phone asks for the board info: the phone is answered within 3 s each time."""
+    import threading
+    import time
+
+    sim, _ = device
+    host, port = sim.options.portal.split(":")
+    address = (host, int(port))
+    stop = threading.Event()
+
+    def crowd(kind: str) -> None:
+        while not stop.is_set():
+            try:
+                with socket.create_connection(address, timeout=5) as sock:
+                    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)
+                    if kind == "non-reading":
+                        sock.sendall(b"GET / HTTP/1.1\r\nHost: 192.168.4.1\r\n\r\n")
+                        stop.wait(4)
+                    else:
+                        for byte in b"GET /board_info.json HTTP/1.1\r\n\r\n":
+                            if stop.wait(0.3):
+                                break
+                            sock.send(bytes((byte,)))
+            except OSError:
+                stop.wait(0.1)
+
+    threads = [threading.Thread(target=crowd, args=(k,), daemon=True) for k in ["non-reading"] * 2 + ["slow"] * 8]
+    for thread in threads:
+        thread.start()
+    try:
+        time.sleep(1)
+        for _ in range(5):
+            started = time.monotonic()
+            answer = exchange(address, b"GET /board_info.json HTTP/1.1\r\nHost: 192.168.4.1\r\n\r\n")
+            assert _answered(answer) == 200 and time.monotonic() - started < 3
+            time.sleep(0.5)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(10)
 
 
 def test_after_the_fuzz_the_portal_still_answers(device: tuple[Simulator, bytes]) -> None:
@@ -156,7 +251,7 @@ def test_after_the_fuzz_the_portal_still_answers(device: tuple[Simulator, bytes]
     answer = exchange((host, int(port)), b"GET /board_info.json HTTP/1.1\r\n\r\n")
     body = json.loads(answer.split(b"\r\n\r\n", 1)[1])
     assert body["ssid"] == "Blynk Device-PYN6" and body["state"] in ("WAIT_CONFIG", "CONFIGURING")
-    # a client that sends nothing gets 408 after 10 s, and others are served meanwhile
+    # a client that sends nothing gets 408 after 5 s, and others are served meanwhile
     with socket.create_connection((host, int(port)), timeout=15) as idle:
         idle.sendall(b"GET / HT")
         served = exchange((host, int(port)), b"GET /wifi_scan.json HTTP/1.1\r\n\r\n")

@@ -112,8 +112,9 @@ class Demo:
 
 
 def http(url: str, timeout: float = 15) -> Any:
-    """GET ``url`` and parse its JSON."""
-    with urllib.request.urlopen(url, timeout=timeout) as answer:
+    """GET ``url`` as a phone on the device's access point names it, and parse its JSON."""
+    request = urllib.request.Request(url, headers={"Host": "192.168.4.1"})
+    with urllib.request.urlopen(request, timeout=timeout) as answer:
         return json.loads(answer.read())
 
 

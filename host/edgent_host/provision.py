@@ -24,6 +24,8 @@ from blynk_edgent import messages
 from edgent_host.cloud.devices import redact
 
 DEFAULT_DEVICE = "http://192.168.4.1"
+# The device takes changes only from what names it as a phone on its access point does.
+DEVICE_HOST = "192.168.4.1"
 DEFAULT_CLOUD_API = "https://blynk.cloud"
 
 
@@ -58,9 +60,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     cmd.set_defaults(run=run)
 
 
-def _http(method: str, url: str, body: Any = None, timeout: float = 5) -> tuple[int, bytes]:
+def _http(method: str, url: str, body: Any = None, timeout: float = 5, host: str | None = None) -> tuple[int, bytes]:
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(url, data=data, method=method)
+    if host is not None:
+        request.add_header("Host", host)
     if data is not None:
         request.add_header("Content-Type", "application/json")
     try:
@@ -80,7 +84,7 @@ def _json(status: int, body: bytes, what: str) -> Any:
 def board_info(device: str, timeout: float = 5) -> dict[str, Any]:
     """The device's ``/board_info.json``."""
     try:
-        status, body = _http("GET", device.rstrip("/") + "/board_info.json", timeout=timeout)
+        status, body = _http("GET", device.rstrip("/") + "/board_info.json", timeout=timeout, host=DEVICE_HOST)
     except (urllib.error.URLError, OSError) as error:
         raise ProvisionError(
             f'no device at {device} ({error}). Join the device\'s access point ("Blynk <template>-XXXX") first.'
@@ -129,7 +133,7 @@ def provision(args: argparse.Namespace, say: Any = print) -> None:
     if info.get("last_error"):
         say("its last attempt failed: " + explain(int(info["last_error"])))
     if args.list_networks:
-        status, body = _http("GET", args.device.rstrip("/") + "/wifi_scan.json", timeout=30)
+        status, body = _http("GET", args.device.rstrip("/") + "/wifi_scan.json", timeout=30, host=DEVICE_HOST)
         for net in _json(status, body, "scan"):
             say(f"  {net['ssid']!r:34} {net['rssi']:4} dBm  ch {net['ch']:2}  {net['sec']}")
         if not args.ssid:
@@ -154,7 +158,9 @@ def provision(args: argparse.Namespace, say: Any = print) -> None:
     if args.save:
         params["save"] = "1"
     try:
-        status, body = _http("GET", args.device.rstrip("/") + "/config?" + urlencode(params), timeout=10)
+        status, body = _http(
+            "GET", args.device.rstrip("/") + "/config?" + urlencode(params), timeout=10, host=DEVICE_HOST
+        )
     except (urllib.error.URLError, OSError) as error:
         raise ProvisionError(f"sending the configuration failed: {error}") from None
     answer = _json(status, body, "config")

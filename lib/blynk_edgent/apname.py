@@ -65,3 +65,13 @@ def ap_ssid(template_name, chip_id_bytes, prefix=DEFAULT_PREFIX):
     if len(ssid.encode("utf-8")) > SSID_MAX_BYTES:
         raise ValueError("prefix: too long for a 32-byte SSID")
     return ssid
+
+
+def host_name(ap_ssid):
+    """The station's host name: Blynk's is the access point's name with dashes for spaces; what a
+    host name cannot hold (hardware-truth.md section 10: letters, digits, inner dashes, 63 at most)
+    becomes a dash too."""
+    name = ""
+    for char in ap_ssid:
+        name += char if ("a" <= char <= "z" or "A" <= char <= "Z" or "0" <= char <= "9") else "-"
+    return name.strip("-")[:63].rstrip("-") or "Blynk"

@@ -37,6 +37,9 @@ if TYPE_CHECKING:
 IDLE_FALLBACK_MS = 10 * 60 * 1000
 PASSWORD_ALPHABET = "23456789abcdefghijkmnpqrstuvwxyz"  # 32 signs a reader cannot mistake
 PASSWORD_LENGTH = 10  # 50 bits
+# What the portal may make the device store (a /config, whose outcome is stored, or a /reset):
+# this many in any minute, whatever it is sent; each rewrites a whole flash block.
+WRITES_PER_MINUTE = 4
 PHONE_QUIET_MS = 2 * 60 * 1000  # a radio that cannot count AP clients: the phone is gone after this
 # After a test-join worked, the access point stays until a phone has read the outcome (and a
 # moment more for the answer to leave), at most SUCCESS_GRACE_MS: an ESP32's access point follows
@@ -68,6 +71,11 @@ class ConfigMode:
         # a captive portal: every name resolves here, probes and unknown paths get the page
         self.captive = settings.flag("BLYNK_CAPTIVE_PORTAL", False) if captive is None else captive
         password = settings.ap_password()
+        from blynk_edgent.apname import host_name
+
+        name = host_name(self.ssid).lower()
+        # What a phone on the access point calls the device: who may change it (portal.py).
+        self.names = (device.radio.ap_ip, "blynk.setup", name, name + ".local")
         self._made_up = password == settings.RANDOM  # the log shows it: a board may have no screen
         self.password = random_password() if self._made_up else password  # "": open
         self._fallback = False
@@ -83,6 +91,7 @@ class ConfigMode:
         self._opened = self._since
         self._stations_checked = self._since
         self._closing_at = None  # after a test-join worked: when config mode is done
+        self._writes = []  # when the portal's last WRITES_PER_MINUTE writes were asked for
 
     # -- opening and closing -------------------------------------------------------------------
 
@@ -202,6 +211,19 @@ class ConfigMode:
         CONFIGURING, with no test-join and no earlier request waiting."""
         return self.device.state in CONFIG_MODE and self._asked is None and self.trial is None
 
+    def write_wait(self):
+        """0 when the portal may ask for one more NVM write now, else the seconds until it may
+        (at most :data:`WRITES_PER_MINUTE` in any minute)."""
+        writes = self._writes
+        if len(writes) < WRITES_PER_MINUTE:
+            return 0
+        left = 60000 - ticks_diff(self._ticks(), writes[0])
+        return 0 if left <= 0 else (left + 999) // 1000
+
+    def _wrote(self):
+        # The portal asked for a write: note when, keeping the last WRITES_PER_MINUTE.
+        self._writes = self._writes[1 - WRITES_PER_MINUTE :] + [self._ticks()]
+
     def configuring(self):
         """A phone asked for the board info: it is configuring the device (or, after a test-join
         worked, has read that it did: config mode may end)."""
@@ -216,6 +238,7 @@ class ConfigMode:
             "config mode: trying network %r, cloud %s:%d%s"
             % (config.ssid, config.host, config.port, " (stored first, save=1)" if save_first else "")
         )
+        self._wrote()
         self.attempt = {"phase": "joining", "ssid": config.ssid}
         self.submitted = config
         self.save_first = save_first
@@ -224,6 +247,7 @@ class ConfigMode:
 
     def reset(self):
         """``/reset``: forget the configuration and stay in config mode."""
+        self._wrote()
         self.attempt = {"phase": "idle"}
         self._asked = RESET_CONFIG
 

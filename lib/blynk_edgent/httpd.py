@@ -47,10 +47,12 @@ _REASONS = {
     204: "No Content",
     302: "Found",
     400: "Bad Request",
+    403: "Forbidden",
     404: "Not Found",
     405: "Method Not Allowed",
     408: "Request Timeout",
     413: "Content Too Large",
+    429: "Too Many Requests",
     431: "Request Header Fields Too Large",
     500: "Internal Server Error",
     503: "Service Unavailable",
@@ -73,21 +75,28 @@ class HTTPError(Exception):
         self.status = status
 
 
-class Request:
-    """One parsed request: ``method``, ``path``, ``query`` (text after ``?``) and ``body`` (text)."""
+# The headers a route may ask about (who is asking): kept, by lower-case name; others are skipped.
+KEPT_HEADERS = ("host", "origin", "referer", "sec-fetch-site")
 
-    def __init__(self, method, path, query, body):
+
+class Request:
+    """One parsed request: ``method``, ``path``, ``query`` (text after ``?``), ``body`` (text) and
+    ``headers`` (those of :data:`KEPT_HEADERS` it had, by lower-case name)."""
+
+    def __init__(self, method, path, query, body, headers):
         self.method = method
         self.path = path
         self.query = query
         self.body = body
+        self.headers = headers
 
 
 def parse_head(head):
-    """Return ``(method, target, content_length)`` from the bytes of a request head.
+    """Return ``(method, target, content_length, headers)`` from the bytes of a request head.
 
-    Raises HTTPError with the status to answer. Only the request line and Content-Length
-    matter here; other headers are checked for shape and skipped.
+    Raises HTTPError with the status to answer. Besides the request line and Content-Length,
+    the headers of :data:`KEPT_HEADERS` are kept (a dict, by lower-case name; the first of a
+    repeated one); others are checked for shape and skipped.
     """
     try:
         text = bytes(head).decode("utf-8")
@@ -101,20 +110,24 @@ def parse_head(head):
     if method not in ("GET", "POST", "HEAD"):
         raise HTTPError(405, "method %s not allowed" % method[:16])
     length = 0
+    headers = {}
     for line in lines[1:]:
         if not line:
             continue
         name, sep, value = line.partition(":")
         if not sep or not name or " " in name:
             raise HTTPError(400, "bad header line")
-        if name.lower() == "content-length":
+        name = name.lower()
+        if name in KEPT_HEADERS and name not in headers:
+            headers[name] = value.strip()
+        elif name == "content-length":
             value = value.strip()
             if not value.isdigit() or len(value) > 6:
                 raise HTTPError(400, "bad Content-Length")
             length = int(value)
             if length > BODY_MAX:
                 raise HTTPError(413, "body over %d bytes" % BODY_MAX)
-    return method, parts[1], length
+    return method, parts[1], length, headers
 
 
 def response_head(status, content_type, length, extra=""):
@@ -295,7 +308,7 @@ class HTTPServer:
                 return
             if head_end + 4 > HEAD_MAX:  # else its body might not fit in the buffer
                 raise HTTPError(431, "request head over %d bytes" % HEAD_MAX)
-            method, target, length = parse_head(memoryview(buf)[:head_end])
+            method, target, length, headers = parse_head(memoryview(buf)[:head_end])
             body_start = head_end + 4
             if fill < body_start + length:
                 if late:
@@ -315,7 +328,7 @@ class HTTPServer:
         path, _, query = target.partition("?")
         reply = _Reply(client, method == "HEAD")
         try:
-            self._handler(Request(method, path, query, body), reply)
+            self._handler(Request(method, path, query, body, headers), reply)
         except Exception as error:  # a bug in a route must not stop the device: log it, answer 500
             if reply.sent:
                 if self._log:

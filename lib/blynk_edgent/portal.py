@@ -34,9 +34,49 @@ def _busy(reply):
     _error(reply, 503, "busy trying the last configuration; ask /board_info.json")
 
 
+def _too_many(reply, seconds):
+    # The device's flash is spared: a change it would store waits (RFC 6585's status).
+    from blynk_edgent.configmode import WRITES_PER_MINUTE
+
+    _error(
+        reply,
+        429,
+        "too many changes: the device stores at most %d a minute; try again in %d s" % (WRITES_PER_MINUTE, seconds),
+    )
+
+
+def foreign(mode, request):
+    """Why a request that would change the device does not come from a page of the device (or
+    an app) on its access point, or None. A page of another site (DNS rebinding, a form or a
+    script sending to 192.168.4.1) names another Host, Origin or Referer, or its browser says the
+    site is not this one (Sec-Fetch-Site, sent by browsers to secure origins only)."""
+    headers = request.headers
+    for name in ("host", "origin", "referer"):
+        value = headers.get(name)
+        if value is None:  # an app or a tool that does not say; a browser always sends Host
+            continue
+        bare = value.lower()
+        if name != "host":
+            if not bare.startswith("http://"):
+                return "%s %s is not this device" % (name.capitalize(), value[:64])
+            bare = bare[7:].split("/")[0]
+        if bare.endswith(":80"):
+            bare = bare[:-3]
+        if bare not in mode.names:
+            return "%s %s is not this device" % (name.capitalize(), value[:64])
+    if headers.get("sec-fetch-site", "none") not in ("same-origin", "none"):
+        return "a page of another site sent it"
+    return None
+
+
 def handle(mode, request, reply):
     """Answer one request for config mode ``mode``."""
     path = request.path
+    if path in ("/config", "/reset", "/reboot"):
+        reason = foreign(mode, request)
+        if reason is not None:
+            reply.send(403, JSON, json.dumps({"status": "error", "msg": "Forbidden", "reason": reason}))
+            return
     if path == "/board_info.json":
         mode.configuring()
         reply.send(200, JSON, board_info(mode))
@@ -47,6 +87,10 @@ def handle(mode, request, reply):
     elif path in ("/reset", "/reboot") and not mode.accepting():
         _busy(reply)
     elif path == "/reset":
+        wait = mode.write_wait()
+        if wait:
+            _too_many(reply, wait)
+            return
         reply.send(200, JSON, '{"status":"ok","msg":"Configuration reset"}')
         mode.reset()
     elif path == "/reboot":
@@ -221,6 +265,10 @@ def configure(mode, request, reply):
         return
     if not mode.accepting():
         _busy(reply)
+        return
+    wait = mode.write_wait()
+    if wait:
+        _too_many(reply, wait)
         return
     message = "Configuration saved" if save_first else "Trying to connect..."
     reply.send(200, JSON, '{"status":"ok","msg":"%s"}' % message)

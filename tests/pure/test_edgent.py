@@ -49,9 +49,9 @@ class Board:
             self.edgent.poll()
             self.clock.now += step
 
-    def ask(self, path, body=""):
+    def ask(self, path, body="", headers="Host: 192.168.4.1\r\n"):
         """A phone's request to the portal; returns the status and the body of the answer."""
-        phone = self.radio.phone(path, body)
+        phone = self.radio.phone(path, body, headers)
         self.run(10)
         return phone.status_and_body()
 
@@ -256,6 +256,99 @@ def test_reset_erases_and_stays_in_config_mode():
     assert raises(SystemExit, board.ask, "/reboot")
 
 
+def test_the_portal_asks_for_few_flash_writes_whatever_it_is_sent():
+    """Issue 14: alternating /config and /reset rewrote the NVM block without limit (907 writes
+    in 10 s); now at most WRITES_PER_MINUTE changes a minute reach the store, and the phone is
+    told why and when to try again."""
+    from blynk_edgent.configmode import WRITES_PER_MINUTE
+
+    board = Board(FakeRadio(join_codes=[722] * 100))
+    edgent = board.start()
+    answers = []
+    for _ in range(20):  # a phone (or an attacker) floods for a minute
+        answers.append(board.ask("/config?" + config_query(password="wrong password")))
+        board.run(SWITCH_TO_STA_MS + 100)
+        answers.append(board.ask("/reset"))
+        board.run(500)
+    assert edgent.state in states.CONFIG_MODE
+    taken = [a for a in answers if a[0] == 200]
+    refused = [a for a in answers if a[0] == 429]
+    assert len(taken) == WRITES_PER_MINUTE and len(taken) + len(refused) == len(answers)
+    body = json.loads(refused[0][1])
+    assert "at most 4 a minute" in body["msg"] and "try again in" in body["msg"]
+    assert board.nvm.writes <= WRITES_PER_MINUTE
+    board.run(60000, step=1000)  # a minute later the phone may change it again
+    assert board.ask("/reset")[0] == 200
+
+
+def test_reset_is_refused_during_a_test_join_and_the_button_closes_its_link():
+    """Issue 14: /reset during a test-join left the trial's cloud link open and the next
+    configuration was never tried. Now /reset waits (503) for the outcome; a 10 s hold of the
+    button, which always wins, closes the trial's link first."""
+    radio = FakeRadio()
+    board = Board(radio)
+    edgent = board.start()
+    board.ask("/config?" + config_query())
+    board.run(SWITCH_TO_STA_MS + 100)
+    assert edgent.state in (states.CONNECTING_NET, states.CONNECTING_CLOUD)
+    status, body = board.ask("/reset")
+    assert status == 503 and "busy trying the last configuration" in body
+    board.run(1000)
+    assert edgent.state == states.CONNECTING_CLOUD and radio.connected
+    board.released = False
+    board.run(10500, step=100)
+    board.released = True
+    board.run(100)
+    assert board.logged("erasing the configuration") and not radio.connected
+    assert edgent.state in states.CONFIG_MODE and not board.stored().provisioned
+
+
+def test_only_the_device_s_own_pages_and_apps_may_change_it():
+    """Issue 14: Host and Origin were ignored, so a page served under another name (DNS
+    rebinding, a form posting to 192.168.4.1) could reconfigure, erase or reboot the device."""
+    board = Board(FakeRadio(join_codes=[722] * 10), stored=HOME)
+    edgent = board.start()
+    edgent.reset_config()  # config mode, with something stored to lose
+    board.run(20)
+    board.ask("/config?" + config_query(password="wrong password"))
+    board.run(SWITCH_TO_STA_MS + 100)
+    assert edgent.state in states.CONFIG_MODE
+    before = bytes(board.nvm.data)
+    foreign = [
+        "Host: evil.example\r\n",
+        "Host: 192.168.4.1:8080\r\n",
+        "Host: 192.168.4.1\r\nOrigin: http://evil.example\r\n",
+        "Host: 192.168.4.1\r\nOrigin: null\r\n",
+        "Host: 192.168.4.1\r\nOrigin: https://192.168.4.1\r\n",
+        "Host: 192.168.4.1\r\nSec-Fetch-Site: cross-site\r\n",
+        "Host: blynk.setup\r\nSec-Fetch-Site: same-site\r\n",
+        "Host: 192.168.4.1\r\nReferer: http://evil.example/page.html\r\n",
+        "Host: 192.168.4.1\r\nReferer: https://192.168.4.1/\r\n",
+    ]
+    for headers in foreign:
+        for path in ("/config?" + config_query(), "/reset", "/reboot"):
+            status, body = board.ask(path, headers=headers)
+            answer = json.loads(body)
+            assert (status, answer["msg"]) == (403, "Forbidden"), (headers, path, body)
+            assert "not this device" in answer["reason"] or "another site" in answer["reason"]
+    board.run(1000)
+    assert bytes(board.nvm.data) == before and edgent.state in states.CONFIG_MODE
+    assert board.ask("/board_info.json", headers="Host: evil.example\r\n")[0] == 200  # reading is harmless
+    own = [
+        "",  # an app that names no host (HTTP/1.0)
+        "Host: 192.168.4.1:80\r\nOrigin: http://192.168.4.1\r\nSec-Fetch-Site: same-origin\r\n",
+        "Host: 192.168.4.1\r\nReferer: http://192.168.4.1/?from=page\r\n",
+        "Host: Blynk.Setup\r\n",
+        "Host: blynk-device-pyn6.local\r\nSec-Fetch-Site: none\r\n",
+    ]
+    for headers in own:
+        status, body = board.ask("/config?" + config_query(password="wrong password"), headers=headers)
+        assert status == 200, (headers, body)
+        board.run(SWITCH_TO_STA_MS + 100)
+        assert edgent.state in states.CONFIG_MODE
+        board.run(20000, step=500)  # within the flash's four changes a minute
+
+
 def test_start_up_and_what_led_to_config_mode_drop_their_modules():
     board = Board(FakeRadio(join_codes=(722,)))
     board.start()
@@ -302,7 +395,7 @@ def test_the_portal_lists_each_network_once_at_its_strongest():
 
 
 def test_the_station_is_named_as_blynk_names_it_within_what_a_host_name_may_hold():
-    from blynk_edgent.online import hostname
+    from blynk_edgent.apname import host_name as hostname
 
     assert hostname("Blynk Device-PYN6") == "Blynk-Device-PYN6"
     assert hostname("Blynk Caf\u00e9 Lamp_2-ABCD") == "Blynk-Caf--Lamp-2-ABCD"

@@ -13,9 +13,20 @@ def head(text):
 
 
 def test_get_and_post_heads():
-    assert parse_head(head("GET /config?ssid=a HTTP/1.1\nHost: 192.168.4.1")) == ("GET", "/config?ssid=a", 0)
-    assert parse_head(head("POST /config HTTP/1.0\nContent-Length: 12\nX-A: b")) == ("POST", "/config", 12)
-    assert parse_head(head("HEAD / HTTP/1.1")) == ("HEAD", "/", 0)
+    host = {"host": "192.168.4.1"}
+    assert parse_head(head("GET /config?ssid=a HTTP/1.1\nHost: 192.168.4.1")) == ("GET", "/config?ssid=a", 0, host)
+    assert parse_head(head("POST /config HTTP/1.0\nContent-Length: 12\nX-A: b")) == ("POST", "/config", 12, {})
+    assert parse_head(head("HEAD / HTTP/1.1")) == ("HEAD", "/", 0, {})
+
+
+def test_who_is_asking_is_kept_the_first_of_each_by_lower_case_name():
+    text = "POST /reset HTTP/1.1\nHOST: Blynk.Setup \nOrigin: http://evil.example\nhost: 192.168.4.1"
+    text += "\nSec-Fetch-Site: cross-site\nCookie: a=b"
+    assert parse_head(head(text))[3] == {
+        "host": "Blynk.Setup",
+        "origin": "http://evil.example",
+        "sec-fetch-site": "cross-site",
+    }
 
 
 def test_bad_heads_get_their_status():
