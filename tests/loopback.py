@@ -7,6 +7,7 @@ and answers as the native backend does (``OSError(EAGAIN)`` from a non-blocking 
 from __future__ import annotations
 
 import socket
+from collections.abc import Iterator
 from typing import Any
 
 from blynk_edgent.config import Config
@@ -74,14 +75,15 @@ class LoopbackRadio:
         self.ap_clients: int | None = None
         self.joins: list[str] = []
 
-    def join(self, config: Config, timeout_s: int = 15, hostname: str | None = None) -> int:
+    def join(self, config: Config, timeout_s: int = 15, hostname: str | None = None) -> Iterator[int]:
+        """Join at once: the outcome is the iterator's only item (a radio's join is a slice per poll)."""
         self.joins.append(config.ssid)
         if config.ssid not in self.networks:
-            return 720
+            return iter((720,))
         if self.networks[config.ssid] != config.password:
-            return 722
+            return iter((722,))
         self.connected, self.ssid = True, config.ssid
-        return 0
+        return iter((0,))
 
     def leave(self) -> None:
         self.connected, self.ssid = False, None

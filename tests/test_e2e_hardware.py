@@ -287,3 +287,36 @@ def test_a_phone_that_stops_sending_first_gets_its_answer_on_an_esp32(tmp_path: 
         head, _, body = answer.partition(b"\r\n\r\n")
         assert head.startswith(b"HTTP/1.") and b" 200 " in head.split(b"\r\n")[0], answer[:200]
         assert json.loads(body)["ssid"] == NATIVE.ap_ssid
+
+
+# -- issue 14: the test-join in slices --------------------------------------------------------
+
+
+@pytest.mark.parametrize("device", [NINA1, PICO_W], ids=lambda d: d.name)
+def test_the_device_keeps_blinking_while_a_slow_router_lets_it_in(tmp_path: Path, device: Device) -> None:
+    """Before: a join was one call inside the radio (connect_AP's loop, one connect() of 50 s), so
+    for a router that takes 30 s the LED, the screen and the button froze for 30 s. Now NINA's
+    join is status queries a poll apart, and a Pico W's one 8 s connect() whose join goes on in
+    the background while the loop runs."""
+    world = world_file(tmp_path, home={"join_s": 30})
+    with (
+        running_cloud(tls=True) as cloud,
+        running_sim(device.code, tmp_path / "state", cloud, world=world, board=device.board) as sim,
+    ):
+        wait_state(sim, "WAIT_CONFIG")
+        wait_portal(sim)
+        token = cloud.new_device()
+        status, _ = get(config_url(sim, ssid="HomeNet", **{"pass": HOME_PASSWORD}, blynk=token))
+        assert status == 200
+        wait_state(sim, "CONNECTING_NET", timeout=20)
+        time.sleep(10)  # past a Pico W's first connect() call
+        colours = set()
+        deadline = time.monotonic() + 8
+        while time.monotonic() < deadline:
+            snapshot = sim.snapshot()
+            assert snapshot["state"] == "CONNECTING_NET"  # still joining the 30 s router
+            colours.add(snapshot["led"])
+            time.sleep(0.05)
+        assert len(colours) >= 2, colours  # it blinks: the loop runs
+        cloud.wait_online(token, timeout=JOIN_TIMEOUT_S)
+        assert sim.wait_for(lambda s: s["state"] == "RUNNING", 30)

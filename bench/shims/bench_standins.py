@@ -145,7 +145,7 @@ class Radio:
     def join(self, config, timeout_s, hostname):
         self.connected = True
         self.ssid = config.ssid
-        return 0
+        return iter((0,))
 
     def leave(self):
         self.connected = False

@@ -8,9 +8,10 @@ and drops it once the device runs or config mode opens. Config mode alone never 
 
 from micropython import const
 
+from blynk_edgent.apname import host_name
 from blynk_edgent.backoff import Backoff
 from blynk_edgent.clock import ticks_diff
-from blynk_edgent.errors import CLOUD_DNS, CLOUD_TIMEOUT, CLOUD_TLS, CLOUD_TOKEN
+from blynk_edgent.errors import CLOUD_DNS, CLOUD_TIMEOUT, CLOUD_TLS, CLOUD_TOKEN, NETWORK_GENERIC
 from blynk_edgent.link import ANSWER, BUFF_IN, COMMAND, FAILED, HEARTBEAT_MS, INTERNAL, OK, REDIRECT
 
 JOIN_TIMEOUT_S = 50  # one attempt to join the network, inside the radio (Blynk's WIFI_NET_CONNECT_TIMEOUT)
@@ -49,16 +50,6 @@ def build_stamp():
         month = _MONTHS[3 * when[1] - 3 : 3 * when[1]]
         return "%s %2d %d %02d:%02d:%02d" % (month, when[2], when[0], when[3], when[4], when[5])
     return RELEASED
-
-
-def hostname(ap_ssid):
-    """The station's host name: Blynk's is the access point's name with dashes for spaces; what a
-    host name cannot hold (hardware-truth.md section 10: letters, digits, inner dashes, 63 at most)
-    becomes a dash too."""
-    name = ""
-    for char in ap_ssid:
-        name += char if ("a" <= char <= "z" or "A" <= char <= "Z" or "0" <= char <= "9") else "-"
-    return name.strip("-")[:63].rstrip("-") or "Blynk"
 
 
 class CloudError(Exception):
@@ -107,6 +98,7 @@ class Online:
         self.device = device
         self._link = link
         self._backoff = Backoff(backoff_ms[0], backoff_ms[1])
+        self._joining = None  # the radio's join while one is under way
         self._log = log
         self._ticks = clock
 
@@ -135,23 +127,36 @@ class Online:
         return self._link.redirect or (config.host, config.port)
 
     def join(self, now, afresh):
-        """Join the configured network (blocks inside the radio for at most JOIN_TIMEOUT_S).
-        Returns None when the next attempt is not due yet, else 0 (joined) or the ``last_error``
-        code. ``afresh``: join even when the radio is on that network already."""
+        """Join the configured network, a slice per call (the radio's join is an iterator, at most
+        JOIN_TIMEOUT_S in all). Returns None while under way or until the next attempt is due,
+        else 0 (joined) or the ``last_error`` code. ``afresh``: join even when the radio is on
+        that network already."""
         device = self.device
         radio = device.radio
         config = device.config
-        # CircuitPython may have joined already (CIRCUITPY_WIFI_SSID); a configuration on trial
-        # is always joined afresh, or a wrong password would pass unnoticed.
-        if not afresh and radio.connected and radio.ssid == config.ssid:
-            code = 0
-        elif not self._backoff.due(now):
-            return None
-        else:
+        joining = self._joining
+        if joining is None:
+            # CircuitPython may have joined already (CIRCUITPY_WIFI_SSID); a configuration on
+            # trial is always joined afresh, or a wrong password would pass unnoticed.
+            if not afresh and radio.connected and radio.ssid == config.ssid:
+                return self._joined(0)
+            if not self._backoff.due(now):
+                return None
             self._log("joining network %r" % config.ssid)
-            code = radio.join(config, JOIN_TIMEOUT_S, hostname(device.ap_ssid))
+            joining = self._joining = radio.join(config, JOIN_TIMEOUT_S, host_name(device.ap_ssid))
+        try:
+            code = next(joining)
+        except StopIteration:  # a join that ended without saying how: the radio failed
+            code = NETWORK_GENERIC
+        if code is None:
+            return None
+        self._joining = None
+        return self._joined(code)
+
+    def _joined(self, code):
         if not code:
-            self._log("network %r joined, address %s, signal %s dBm" % (config.ssid, radio.ip, radio.rssi))
+            radio = self.device.radio
+            self._log("network %r joined, address %s, signal %s dBm" % (self.device.config.ssid, radio.ip, radio.rssi))
             self._backoff.reset()
         return code
 

@@ -93,7 +93,8 @@ class ESP32SPIRadio:
         return None if info is None else info.ssid
 
     def join(self, config, timeout_s=15, hostname=None):
-        """Join the network of ``config``; return 0, or the ``last_error`` code of the failure."""
+        """Join the network of ``config`` within ``timeout_s``, a slice at a time: an iterator that
+        yields None while under way, then 0 or the ``last_error`` code of the failure."""
         from blynk_edgent.radio_esp32spi_setup import join
 
         return join(self.esp, self.nina3, config, timeout_s, hostname)

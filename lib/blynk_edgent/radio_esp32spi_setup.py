@@ -73,7 +73,11 @@ def _associated(esp, ssid):
 
 
 def join(esp, nina3, config, timeout_s, hostname):
-    """Join ``config``'s network; return 0 or the ``last_error`` code, as soon as the firmware knows.
+    """Join ``config``'s network within ``timeout_s``, a slice per call: a generator that yields
+    None while the join is under way, then 0 or the ``last_error`` code, as soon as the firmware
+    knows. The firmware joins by itself once asked (``WiFi.begin`` returns at once), so a slice is
+    one status query (a few ms, one every 50 ms at most); the request itself and, at the end of
+    a failed join, a scan (up to 5 s) are the longest.
 
     The status is ambiguous (hardware-truth.md sections 12, 13): 1.x reads WL_NO_SSID_AVAIL (1)
     while any join is under way, ends an unknown network in WL_CONNECT_FAILED (4), and a wrong WPA2
@@ -97,35 +101,44 @@ def join(esp, nina3, config, timeout_s, hostname):
         else:
             esp.wifi_set_network(ssid)
     except (OSError, RuntimeError):
-        return NETWORK_GENERIC
-    start = ticks_ms()
+        yield NETWORK_GENERIC
+        return
+    start = asked = ticks_ms()
     asking = True  # whether the firmware can say why (1.7.x cannot: asked once, then not again)
     refused = False  # the network dropped us at least once during this attempt
     while ticks_diff(ticks_ms(), start) < timeout_s * 1000:
+        if ticks_diff(ticks_ms(), asked) < 50:
+            yield None
+            continue
+        asked = ticks_ms()
+        code = None
         try:
             status = esp.status
         except (OSError, RuntimeError):
-            return NETWORK_GENERIC
+            status = code = NETWORK_GENERIC
         if status == _WL_CONNECTED:
-            return 0
-        if status == _WL_NO_SSID_AVAIL and nina3:
-            return NETWORK_NOT_FOUND  # on 3.x this is the end of the attempt, not its start
-        if status in (_WL_CONNECT_FAILED, _WL_DISCONNECTED):
+            code = 0
+        elif status == _WL_NO_SSID_AVAIL and nina3:
+            code = NETWORK_NOT_FOUND  # on 3.x this is the end of the attempt, not its start
+        elif status in (_WL_CONNECT_FAILED, _WL_DISCONNECTED):
             refused = True
             reason = _reason(esp) if asking else None
             asking = reason is not None
             if reason == _REASON_NO_AP:
-                return NETWORK_NOT_FOUND
-            if reason in _REASONS_AUTH:
-                return NETWORK_AUTH
-            if status == _WL_CONNECT_FAILED:
-                return NETWORK_AUTH if _in_range(esp, nina3, ssid) else NETWORK_NOT_FOUND
-        time.sleep(0.05)
+                code = NETWORK_NOT_FOUND
+            elif reason in _REASONS_AUTH:
+                code = NETWORK_AUTH
+            elif status == _WL_CONNECT_FAILED:
+                code = NETWORK_AUTH if _in_range(esp, nina3, ssid) else NETWORK_NOT_FOUND
+        yield code
+        if code is not None:
+            return
     if _associated(esp, ssid):
-        return NETWORK_NO_IP
-    if not _in_range(esp, nina3, ssid):
-        return NETWORK_NOT_FOUND
-    return NETWORK_AUTH if refused else NETWORK_TIMEOUT
+        yield NETWORK_NO_IP
+    elif not _in_range(esp, nina3, ssid):
+        yield NETWORK_NOT_FOUND
+    else:
+        yield NETWORK_AUTH if refused else NETWORK_TIMEOUT
 
 
 def _in_range(esp, nina3, ssid):

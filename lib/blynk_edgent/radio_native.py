@@ -4,8 +4,8 @@ Every radio backend offers the same small interface, so the rest of the library 
 which one it drives: join a network with a failure reason, sockets and TLS, the MAC address, and
 for config mode a scan and an access point.
 
-``join()`` blocks inside ``wifi.radio.connect`` for at most its timeout: CircuitPython has no
-non-blocking join on these boards.
+``join()`` is a generator: a slice per poll, each one ``wifi.radio.connect`` call (CircuitPython
+has no non-blocking join on these boards; radio_native_setup.join says how long one lasts).
 """
 
 
@@ -90,10 +90,8 @@ class NativeRadio:
         return self._joined("ssid")
 
     def join(self, config, timeout_s, hostname=None):
-        """Join the network of ``config``; return 0, or the ``last_error`` code of the failure.
-
-        Blocks inside ``wifi.radio.connect`` for at most ``timeout_s``.
-        """
+        """Join the network of ``config`` within ``timeout_s``, a slice at a time: an iterator that
+        yields None while under way, then 0 or the ``last_error`` code of the failure."""
         from blynk_edgent.radio_native_setup import join
 
         return join(self.radio, config, timeout_s, hostname, self.esp32_chip_id)

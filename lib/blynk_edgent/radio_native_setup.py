@@ -4,6 +4,7 @@ Kept apart from the radio's core so a running device does not hold them in RAM: 
 methods import this module when they are called.
 """
 
+from blynk_edgent.clock import ticks_diff, ticks_ms
 from blynk_edgent.errors import NETWORK_AUTH, NETWORK_GENERIC, NETWORK_NO_IP, NETWORK_NOT_FOUND, NETWORK_TIMEOUT
 
 
@@ -25,7 +26,8 @@ def tls_context():
 def join_error(error):
     """Return the ``last_error`` code for an exception from ``wifi.radio.connect``.
 
-    "Unknown failure 1" is the deadline passing (a Pico W: espressif waits on instead, see join):
+    "Unknown failure 1" is the deadline passing (a Pico W: espressif waits on instead, see join);
+    at the end of the join's time (the join goes on after a call's deadline there):
     the network was found and did not refuse the password, so the likely cause is a router that
     let the station in and gave it no address (723). A router slower than the join's time looks
     the same from here (README, port matrix).
@@ -58,14 +60,26 @@ def security_name(authmodes, auth_mode_type):
     return "unknown"
 
 
-def join(radio, config, timeout_s, hostname, espressif=False):
-    """Join the network of ``config`` with ``wifi.radio``; return 0 or the ``last_error`` code.
+# An ESP32's connect() timeout only ends its retries (hardware-truth.md section 5): with this
+# one, a call is one attempt, and the next poll makes the next.
+ESP_SLICE_S = 1
+# The CYW43's connect() restarts the join at every call, and the join goes on after its timeout
+# (ports/raspberrypi/common-hal/wifi/Radio.c): one call, as long as the port's default, hears the
+# network's refusals; later slices only look at the link.
+CYW43_FIRST_S = 8
 
-    On an ESP32 (``espressif``), ``connect`` waits until the station has an address or is
-    disconnected, whatever its timeout: a router that lets it in but never answers DHCP would hold
-    it for ever (hardware-truth.md section 5). The board's watchdog, in RAISE mode, ends that wait
-    ``WATCHDOG_MARGIN_S`` after the timeout (it interrupts the wait as Ctrl-C does), which is 723.
-    Where the program uses the watchdog itself, it is left alone, and the wait is unbounded.
+
+def join(radio, config, timeout_s, hostname, espressif=False):
+    """Join the network of ``config`` with ``wifi.radio`` in slices, within ``timeout_s``: a
+    generator that yields None while the join is under way, then 0 or the ``last_error`` code.
+
+    Python cannot run inside ``connect()``, so each slice is one call (CircuitPython has no
+    non-blocking join): on an ESP32 (``espressif``) one attempt (``connect`` waits until the
+    station has an address or is disconnected, whatever its timeout); on a Pico W one call of
+    CYW43_FIRST_S, then looks at the link. A router that lets an ESP32 in but never answers DHCP
+    would hold it for ever (hardware-truth.md section 5): the board's watchdog, in RAISE mode,
+    ends that wait ``WATCHDOG_MARGIN_S`` after the join's time (it interrupts the wait as Ctrl-C
+    does), which is 723. Where the program uses the watchdog itself, it is left alone.
     """
     if hostname:
         try:
@@ -85,13 +99,36 @@ def join(radio, config, timeout_s, hostname, espressif=False):
                 ipv4_dns=IPv4Address(dns) if dns else None,
             )
         except (ValueError, OSError, RuntimeError):
-            return NETWORK_NO_IP
+            yield NETWORK_NO_IP
+            return
     else:
         try:
             radio.start_dhcp()
         except (OSError, RuntimeError, AttributeError):
             pass
-    dog, fired = _arm_watchdog(timeout_s + WATCHDOG_MARGIN_S) if espressif else (None, _NotArmedError)
+    start = ticks_ms()
+    limit = timeout_s * 1000
+    while espressif:
+        left_s = max(1, (limit - ticks_diff(ticks_ms(), start)) // 1000)
+        code = _connect(radio, config, ESP_SLICE_S, left_s + WATCHDOG_MARGIN_S)
+        if code in (0, NETWORK_NOT_FOUND, NETWORK_AUTH, NETWORK_NO_IP) or ticks_diff(ticks_ms(), start) >= limit:
+            yield code
+            return
+        yield None  # the next attempt at the next poll
+    code = _connect(radio, config, min(CYW43_FIRST_S, timeout_s), 0)
+    if code == NETWORK_NO_IP:  # the call's time is up: the join goes on without it
+        while ticks_diff(ticks_ms(), start) < limit:
+            if _has_address(radio):
+                code = 0
+                break
+            yield None
+    yield code
+
+
+def _connect(radio, config, timeout_s, watchdog_s):
+    # One connect() call: 0 or the last_error code. ``watchdog_s``: how long the board's watchdog
+    # lets it wait at most (0: not armed).
+    dog, fired = _arm_watchdog(watchdog_s) if watchdog_s else (None, _NotArmedError)
     try:
         radio.connect(config.ssid, config.password, timeout=timeout_s)
     except ConnectionError as error:

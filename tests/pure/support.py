@@ -243,7 +243,7 @@ class FakeRadio:
         code = self.join_codes.pop(0) if len(self.join_codes) > 1 else self.join_codes[0]
         self.connected = code == 0
         self.ssid = config.ssid if self.connected else None
-        return code
+        return iter((code,))  # at once: the radio's join is an iterator of slices
 
     def leave(self):
         self.connected = False
@@ -265,16 +265,12 @@ class FakeRadio:
     def ssl_context(self):
         return None
 
-    def phone(self, path, body=""):
-        """A phone on the access point asks the portal for ``path`` (a POST when there is a body);
-        returns its connection, which holds the answer once the device has polled."""
+    def phone(self, path, body="", headers="Host: 192.168.4.1\r\n"):
+        """A phone on the access point asks the portal for ``path`` (a POST when there is a body)
+        with ``headers`` (lines ending in CRLF); returns its connection, which holds the answer
+        once the device has polled."""
         method = "POST" if body else "GET"
-        request = "%s %s HTTP/1.1\r\nHost: 192.168.4.1\r\nContent-Length: %d\r\n\r\n%s" % (
-            method,
-            path,
-            len(body),
-            body,
-        )
+        request = "%s %s HTTP/1.1\r\n%sContent-Length: %d\r\n\r\n%s" % (method, path, headers, len(body), body)
         connection = PhoneConnection(request.encode())
         self.pool.waiting.append(connection)
         return connection
