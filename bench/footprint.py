@@ -30,6 +30,9 @@ from blynk_edgent.config import Config  # noqa: E402
 from blynk_edgent.store import ConfigStore  # noqa: E402
 from edgent_host import mpwasm  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "bench"))
+import field  # noqa: E402
+
 LIB = ROOT / "lib"
 PACKAGE = LIB / "blynk_edgent"
 README = ROOT / "bench" / "README.md"
@@ -507,6 +510,7 @@ def measure() -> dict[str, object]:
         "peers": peers,
         "scenarios": scenarios,
         "before_commit": BEFORE_COMMIT if before else None,
+        "field": field.measure(),
     }
 
 
@@ -539,6 +543,8 @@ def table(results: dict[str, object]) -> str:
         limit = row.get("budget")
         verdict = "" if limit is None else f"{limit:,}: {'met' if row['heap'] <= limit else 'NOT MET'}"
         lines.append(f"| {row['scenario']} | {row['what']} | {row['heap']:,} | {was} | {verdict} |")
+    if "field" in results:
+        lines += field.table(results["field"])  # type: ignore[arg-type]
     return "\n".join(lines)
 
 
