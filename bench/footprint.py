@@ -308,8 +308,9 @@ def stage() -> Path:
     nvm = bytearray(b"\xff" * 512)
     ConfigStore(nvm).save(PROVISIONED)
     (tree / "shims" / "nvm-provisioned.bin").write_bytes(bytes(nvm))
-    # The EAGAIN the stand-ins raise: the library compares errno by name (stage_before differs).
-    (tree / "shims" / "bench_errno.py").write_text("from errno import EAGAIN\n")
+    # The EAGAIN the stand-ins raise: the library compares errno by name (stage_before differs);
+    # and whether a radio's join is an iterator of slices (since issue 14) or one outcome.
+    (tree / "shims" / "bench_errno.py").write_text("from errno import EAGAIN\nJOIN_SLICES = True\n")
     (tree / "peers").mkdir()
     site = Path(metadata.distribution("blynklib").locate_file(""))
     for _label, _dist, _module, files, _measured in PEERS:
@@ -415,7 +416,7 @@ def stage_before() -> Path | None:
     archive = subprocess.run(["git", "-C", str(ROOT), "archive", BEFORE_COMMIT, "lib"], capture_output=True, check=True)
     subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
     # That library compared errno with Linux's literal numbers; its stand-ins raise those.
-    (tree / "shims" / "bench_errno.py").write_text("EAGAIN = 11\n")
+    (tree / "shims" / "bench_errno.py").write_text("EAGAIN = 11\nJOIN_SLICES = False\n")
     return tree
 
 
