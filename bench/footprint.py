@@ -199,11 +199,12 @@ BEFORE_IMPORTS = {
     "running mode, ESP32 co-processor": _BEFORE_CORE + "\nimport blynk_edgent.radio_esp32spi",
 }
 BEFORE_REAL = ("running mode after a boot, native radio", "config mode")
-# The memory budget (issue 12): bytes, or a factor of the figure before.
+# The memory budget (issue 12): bytes, or a factor of the figure before. Issue 14 raised the two
+# that its features must live in (bench/README.md, "What the figures decided", says for what).
 BUDGETS: dict[str, float] = {
     "running mode, without the radio": 12000,
-    "running mode after a boot, native radio": 20000,
-    "config mode": 1.1,
+    "running mode after a boot, native radio": 21500,
+    "config mode": 44000,
 }
 
 # What the NVM of the "after a boot" scenario holds, written by the library's store.

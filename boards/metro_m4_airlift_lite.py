@@ -1,7 +1,7 @@
 """Adafruit Metro M4 Express AirLift (Lite): SAMD51 with an ESP32 (NINA) on board, a NeoPixel.
 
-Its only button is RESET: wire a button from D2 to GND for the reset hold, or use the
-power-cycle trigger.
+Its only button is RESET: wire a button from D2 to GND for the reset hold (the power-cycle
+trigger does nothing on a SAMD51: README, "No button?").
 """
 
 import board

@@ -1,7 +1,8 @@
 """Adafruit PyPortal: SAMD51 with an ESP32 (NINA) on board, a 320x240 screen, a NeoPixel.
 
 It has no user button (only a touchscreen): set up again with `dbg config erase` from the cloud,
-`/reset` in config mode, or the power-cycle trigger (README: "No button?").
+or `/reset` in config mode. The power-cycle trigger does nothing on a SAMD51, which cannot tell a
+power-on from another start (README: "No button?").
 """
 
 import board
