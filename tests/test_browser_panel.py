@@ -21,7 +21,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from test_browser_portal import ARTIFACTS  # noqa: E402
-from test_browser_portal import browser as browser  # noqa: E402 - the shared Chromium fixture
+from test_browser_portal import browser as browser  # noqa: E402 - the shared Chromium fixtures
+from test_browser_portal import playwright as playwright  # noqa: E402
 
 TOKEN = "PANELtoken0123456789abcdefghijkl"
 CODE = HERE.parent / "examples" / "wio_terminal" / "code.py"

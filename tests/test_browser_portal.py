@@ -49,6 +49,14 @@ def playwright() -> Iterator[object]:
         yield running
 
 
+@pytest.fixture(scope="module")
+def browser(playwright: object) -> Iterator[object]:
+    """Chromium on the host, for pages the host serves (the virtual board's panel)."""
+    chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)  # type: ignore[attr-defined]
+    yield chromium
+    chromium.close()
+
+
 @contextmanager
 def phone_browser(playwright: object, portal: str, *names: str) -> Iterator[object]:
     """Chromium as a phone on the device's access point: 192.168.4.1 (and ``names``, as a DNS
