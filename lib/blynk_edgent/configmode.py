@@ -56,6 +56,8 @@ class ConfigMode:
     """Config mode of ``device`` (an :class:`~blynk_edgent.edgent.Edgent`, whose public fields the
     portal shows), logging with ``log`` and timed by ``clock`` (the millisecond ticks)."""
 
+    writes_per_minute = WRITES_PER_MINUTE  # what the portal says when it refuses one more
+
     def __init__(self, device, log, clock):
         self.device = device
         self.ssid = device.ap_ssid

@@ -34,15 +34,10 @@ def _busy(reply):
     _error(reply, 503, "busy trying the last configuration; ask /board_info.json")
 
 
-def _too_many(reply, seconds):
+def _too_many(mode, reply, seconds):
     # The device's flash is spared: a change it would store waits (RFC 6585's status).
-    from blynk_edgent.configmode import WRITES_PER_MINUTE
-
-    _error(
-        reply,
-        429,
-        "too many changes: the device stores at most %d a minute; try again in %d s" % (WRITES_PER_MINUTE, seconds),
-    )
+    text = "too many changes: the device stores at most %d a minute; try again in %d s"
+    _error(reply, 429, text % (mode.writes_per_minute, seconds))
 
 
 def foreign(mode, request):
@@ -89,7 +84,7 @@ def handle(mode, request, reply):
     elif path == "/reset":
         wait = mode.write_wait()
         if wait:
-            _too_many(reply, wait)
+            _too_many(mode, reply, wait)
             return
         reply.send(200, JSON, '{"status":"ok","msg":"Configuration reset"}')
         mode.reset()
@@ -268,7 +263,7 @@ def configure(mode, request, reply):
         return
     wait = mode.write_wait()
     if wait:
-        _too_many(reply, wait)
+        _too_many(mode, reply, wait)
         return
     message = "Configuration saved" if save_first else "Trying to connect..."
     reply.send(200, JSON, '{"status":"ok","msg":"%s"}' % message)
