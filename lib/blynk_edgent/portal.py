@@ -46,19 +46,19 @@ def foreign(mode, request):
     script sending to 192.168.4.1) names another Host, Origin or Referer, or its browser says the
     site is not this one (Sec-Fetch-Site, sent by browsers to secure origins only)."""
     headers = request.headers
-    for name in ("host", "origin", "referer"):
+    for name, title in (("host", "Host"), ("origin", "Origin"), ("referer", "Referer")):
         value = headers.get(name)
         if value is None:  # an app or a tool that does not say; a browser always sends Host
             continue
         bare = value.lower()
         if name != "host":
             if not bare.startswith("http://"):
-                return "%s %s is not this device" % (name.capitalize(), value[:64])
+                return "%s %s is not this device" % (title, value[:64])
             bare = bare[7:].split("/")[0]
         if bare.endswith(":80"):
             bare = bare[:-3]
         if bare not in mode.names:
-            return "%s %s is not this device" % (name.capitalize(), value[:64])
+            return "%s %s is not this device" % (title, value[:64])
     if headers.get("sec-fetch-site", "none") not in ("same-origin", "none"):
         return "a page of another site sent it"
     return None
