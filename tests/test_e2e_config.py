@@ -6,6 +6,7 @@ cloud, and the phone played by `edgent provision` and by plain HTTP requests to 
 from __future__ import annotations
 
 import json
+import shutil
 import socket
 import subprocess
 import sys
@@ -31,6 +32,8 @@ from edgent_host.sim.supervisor import Simulator
 from edgent_host.sim.testing import running_sim
 from edgent_host.sim.world import DEFAULT_WORLD
 from support import fields
+
+ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = pytest.mark.slow
 
@@ -434,3 +437,26 @@ def test_an_unsupported_board_stops_at_start_with_one_clear_message(tmp_path: Pa
         assert "adafruit_esp32spi/" not in log  # nothing got as far as a driver
         with pytest.raises(RuntimeError, match="the device is off"):
             sim.modules()  # a stopped board answers nothing, and the panel says so
+
+
+@pytest.mark.parametrize(
+    "device", [NATIVE, NINA1, Device("pico-w", "pico_w", "raspberry_pi_pico_w")], ids=lambda d: d.name
+)
+def test_the_simpletest_runs_unchanged_on_every_kind_of_board(tmp_path: Path, device: Device) -> None:
+    """examples/blynk_edgent_simpletest.py, copied as code.py beside a board's settings.toml, is
+    provisioned and trades V1 on a native ESP32-S3, an AirLift board and a Pico W."""
+    drive = tmp_path / "drive"
+    shutil.copytree(ROOT / "examples" / device.example, drive)
+    shutil.copy(ROOT / "examples" / "blynk_edgent_simpletest.py", drive / "code.py")
+    with (
+        running_cloud(tls=True) as cloud,
+        running_sim(drive / "code.py", tmp_path / "state", cloud, dns=device.native, **device.sim_options()) as sim,
+    ):
+        wait_state(sim, "WAIT_CONFIG")
+        wait_portal(sim)
+        token = cloud.new_device()
+        result = provision(sim, cloud, "--ssid", "HomeNet", "--password", HOME_PASSWORD, "--token", token)
+        assert result.returncode == 0, result.stdout + result.stderr
+        cloud.wait_online(token, timeout=40)
+        cloud.update(token, "V1", "42")
+        assert device.v1_reached(sim, "42")
