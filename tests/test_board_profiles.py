@@ -4,6 +4,7 @@ each names its radio, LED, button and display; unsupported boards say why."""
 from __future__ import annotations
 
 import ast
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -124,3 +125,79 @@ def test_a_board_without_native_wifi_or_a_profile_says_which_profile_is_missing(
     no_radio_named = types.SimpleNamespace(NAME="A board without a profile")  # as generic_native on it
     with pytest.raises(RuntimeError, match="has no WiFi of its own and no board profile saying where its radio is"):
         Edgent("TMPL4abcd123", "Device", "0.1.0", board=no_radio_named, nvm=bytearray(b"\xff" * 8192))
+
+
+# Where a profile is looked for on CIRCUITPY: the user's lib/blynk_edgent_boards/ first, then the ones the
+# bundle carries in lib/blynk_edgent/boards/ (`circup install blynk_edgent`), under CPython and MicroPython.
+ORDER_SCRIPT = """
+import sys
+sys.path.insert(0, LIB)
+from blynk_edgent import profile
+assert profile.__file__.startswith(LIB), profile.__file__  # the copy, not the repository's
+for name in ("both", "bundled_only", "users_only", None):
+    try:
+        found = profile.load(name)
+        print(name, found.NAME if found is not None else "none at all")
+    except ValueError as error:
+        print(name, "ValueError", error)
+try:
+    profile.load("broken")
+except ImportError as error:
+    print("broken ImportError", "adafruit_not_here" in str(error))
+except ValueError:
+    print("broken not there")
+"""
+
+
+def profile_layout(lib: Path, users: bool, bundled: bool) -> None:
+    """``lib`` as CIRCUITPY/lib: the library, with bundled profiles and a user's folder of profiles."""
+    shutil.copytree(ROOT / "lib" / "blynk_edgent", lib / "blynk_edgent", ignore=shutil.ignore_patterns("__pycache__"))
+    if bundled:
+        (lib / "blynk_edgent" / "boards").mkdir()
+        bundle = {"__init__": "", "both": "bundled", "bundled_only": "bundled", "generic_native": "generic"}
+        for name, text in bundle.items():
+            (lib / "blynk_edgent" / "boards" / f"{name}.py").write_text(f"NAME = {text!r}\n" if text else "")
+    if users:
+        (lib / "blynk_edgent_boards").mkdir()
+        users_own = {"__init__": "", "both": "mine", "users_only": "mine"}
+        for name, text in users_own.items():
+            (lib / "blynk_edgent_boards" / f"{name}.py").write_text(f"NAME = {text!r}\n" if text else "")
+        (lib / "blynk_edgent_boards" / "broken.py").write_text("import adafruit_not_here\n")
+
+
+def run_order_script(lib: Path, implementation: str) -> list[str]:
+    if implementation == "cpython":
+        command = [sys.executable, "-c", ORDER_SCRIPT.replace("LIB", repr(str(lib)))]
+    else:
+        from edgent_host.nodejs import node_executable
+
+        script = lib.parent / "order.py"
+        script.write_text(ORDER_SCRIPT.replace("LIB", repr("/lib")))
+        command = [node_executable(), str(ROOT / "tests" / "micropython" / "run.mjs"), str(script), f"{lib}=/lib"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=lib.parent)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout.splitlines()
+
+
+@pytest.mark.parametrize("implementation", ["cpython", "micropython"])
+def test_a_users_profile_wins_over_the_bundled_one(implementation: str, tmp_path: Path) -> None:
+    profile_layout(tmp_path / "lib", users=True, bundled=True)
+    assert run_order_script(tmp_path / "lib", implementation) == [
+        "both mine",  # the user's, not the bundle's of the same name
+        "bundled_only bundled",
+        "users_only mine",
+        "None generic",  # off a board: generic_native, from the bundle
+        "broken ImportError True",  # a profile that is there but cannot load says why, not "no profile"
+    ]
+
+
+@pytest.mark.parametrize(("users", "bundled"), [(False, True), (True, False), (False, False)])
+def test_profiles_from_either_place_alone(users: bool, bundled: bool, tmp_path: Path) -> None:
+    profile_layout(tmp_path / "lib", users=users, bundled=bundled)
+    lines = run_order_script(tmp_path / "lib", "cpython")
+    missing = "ValueError board: no profile named '%s' in blynk_edgent_boards or blynk_edgent.boards"
+    assert lines[0] == ("both mine" if users else "both bundled" if bundled else "both " + missing % "both")
+    assert lines[1] == ("bundled_only bundled" if bundled else "bundled_only " + missing % "bundled_only")
+    assert lines[2] == ("users_only mine" if users else "users_only " + missing % "users_only")
+    # Off a board with no generic_native anywhere: no profile at all (start-up then says which is missing).
+    assert lines[3] == ("None generic" if bundled else "None none at all")

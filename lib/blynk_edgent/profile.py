@@ -1,5 +1,10 @@
-"""Board profiles (``boards/`` in the repository, ``blynk_edgent_boards`` on CIRCUITPY): which
-radio, status LED, reset button and screen a board has, and setting them up for an Edgent.
+"""Board profiles (``boards/`` in the repository): which radio, status LED, reset button and
+screen a board has, and setting them up for an Edgent.
+
+On CIRCUITPY a profile is looked for in ``lib/blynk_edgent_boards/`` first (the user's own, and
+where ``edgent deploy`` copies them), then in ``lib/blynk_edgent/boards/`` (the ones the bundle
+carries, which ``circup install blynk_edgent`` brings and ``circup update`` replaces): a profile
+of the user's wins over the bundled one of the same name.
 
 The profile is the running board's (``board.board_id``) unless one is named; a board without a
 profile of its own gets ``generic_native``, which fits boards with native WiFi; on any other
@@ -9,19 +14,23 @@ stay, the profile module is dropped (:mod:`blynk_edgent.memory`).
 
 import sys
 
-PACKAGE = "blynk_edgent_boards"
+PACKAGE = "blynk_edgent_boards"  # the user's own profiles: looked in first
+BUNDLED = "blynk_edgent.boards"  # the profiles inside the library, as the bundle installs it
+PACKAGES = (PACKAGE, BUNDLED)
 
 
 def _find(name):
-    """The profile module called ``name``, or None when there is none."""
-    full = PACKAGE + "." + name
-    try:
-        __import__(full)
-    except ImportError as error:
-        if PACKAGE in str(error):
-            return None  # no such profile (or no profiles copied at all)
-        raise  # the profile is there, but something it imports is not
-    return sys.modules[full]
+    """The profile module called ``name`` (the user's, else the bundled one), or None when there is none."""
+    for package in PACKAGES:
+        full = package + "." + name
+        try:
+            __import__(full)
+        except ImportError as error:
+            if package in str(error):
+                continue  # no such profile there (or no such folder at all)
+            raise  # the profile is there, but something it imports is not
+        return sys.modules[full]
+    return None
 
 
 def board_id():
@@ -44,7 +53,7 @@ def load(choice=None):
     if choice is None or isinstance(choice, str):
         found = _find(choice or board_id() or "generic_native")
         if found is None and choice is not None:
-            raise ValueError("board: no profile named %r in %s" % (choice, PACKAGE))
+            raise ValueError("board: no profile named %r in %s or %s" % (choice, PACKAGE, BUNDLED))
         found = found or _find("generic_native")
     if getattr(found, "UNSUPPORTED", None):
         raise RuntimeError(found.UNSUPPORTED)
