@@ -4,11 +4,14 @@ real circup, offline, from a bundle built out of the pinned packages installed i
 from __future__ import annotations
 
 import ast
+import http.server
 import os
 import re
+import socket
 import subprocess
 import sys
 import textwrap
+import threading
 from importlib import metadata
 from pathlib import Path
 
@@ -330,3 +333,80 @@ def test_every_example_folder_in_the_table_exists() -> None:
     for folder in {*files.EXAMPLE_BOARDS, *files.EXAMPLE_FOLDERS.values(), files.DEFAULT_EXAMPLE}:
         assert (ROOT / "examples" / folder / "code.py").is_file(), folder
         assert (ROOT / "examples" / folder / "settings.toml").is_file(), folder
+
+
+# Without the network: deploy finds out before circup does, and installs from the offline bundle, saying so.
+
+
+def refused_port() -> int:
+    """A local port nobody listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_without_github_deploy_uses_the_offline_bundle_and_says_so(tmp_path: Path, circup_data: Path) -> None:
+    drive = make_drive(tmp_path, "metro_m4_airlift_lite")
+    # Every HTTPS request, deploy's and circup's, goes to a proxy that refuses the connection.
+    proxy = f"http://127.0.0.1:{refused_port()}"
+    env = {"PATH": PLAIN_PATH, "HOME": str(tmp_path), "LANG": "C.UTF-8", "HTTPS_PROXY": proxy}
+    command = [str(EDGENT), "deploy", "--path", str(drive), "--circup-data", str(circup_data)]
+    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stderr == ""
+    said = [line for line in result.stdout.splitlines() if "github.com" in line]
+    assert said == [
+        f"device libraries: github.com cannot be reached (connection refused, through the proxy {proxy}), so "
+        "circup cannot fetch Adafruit's bundle: using the offline bundle instead, as --offline does"
+    ]
+    assert "with circup --offline" in result.stdout and "Installed 'adafruit_esp32spi'" in result.stdout
+    assert (drive / "lib" / "adafruit_esp32spi" / "adafruit_esp32spi.py").is_file()
+
+
+@pytest.fixture
+def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.mark.usefixtures("no_proxy")
+def test_github_unreachable_says_why_in_a_few_words() -> None:
+    assert devicelibs.github_unreachable(f"http://127.0.0.1:{refused_port()}/", timeout=5) == "connection refused"
+    assert devicelibs.github_unreachable("https://name.invalid/", timeout=5) == (
+        "its name does not resolve: no DNS, or no network"
+    )
+    with socket.socket() as silent:  # accepts the connection, never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        port = silent.getsockname()[1]
+        assert devicelibs.github_unreachable(f"http://127.0.0.1:{port}/", timeout=0.3) == "no answer within 0.3 s"
+
+
+@pytest.mark.usefixtures("no_proxy")
+def test_any_answer_means_reachable() -> None:
+    class NotFound(http.server.BaseHTTPRequestHandler):
+        def do_HEAD(self) -> None:
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    with http.server.HTTPServer(("127.0.0.1", 0), NotFound) as server:
+        thread = threading.Thread(target=server.handle_request)
+        thread.start()
+        assert devicelibs.github_unreachable(f"http://127.0.0.1:{server.server_address[1]}/", timeout=5) is None
+        thread.join(5)
+
+
+def test_circup_losing_github_is_one_line_not_a_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    drive = make_drive(tmp_path, "metro_m4_airlift_lite")
+    monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{refused_port()}")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # online circup's own data folder: not the user's
+    monkeypatch.setenv("HOME", str(tmp_path))
+    requirement = next(r for r in devicelibs.read_requirements() if r.module == "adafruit_esp32spi")
+    with pytest.raises(DeployError) as raised:
+        devicelibs.install(drive, [requirement], False, tmp_path / "unused")
+    assert str(raised.value) == (
+        "circup did not install adafruit_esp32spi (it lost GitHub: ProxyError); deploy again, or with --offline"
+    )

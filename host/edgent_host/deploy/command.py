@@ -3,8 +3,9 @@
 Checks the drive's ``boot_out.txt`` against the profile, then puts on the drive: ``lib/blynk_edgent``
 (as .mpy when a CircuitPython mpy-cross is on PATH), ``lib/blynk_edgent_boards`` (the profile and
 generic_native), the board's example ``code.py`` and ``settings.toml`` (a user's own are kept unless
-``--force``), and the device libraries the board needs and its firmware lacks, with circup. A refusal
-exits with status 2, a failure with 1; each is one line on stderr saying why and what to do.
+``--force``), and the device libraries the board needs and its firmware lacks, with circup (from the
+offline bundle, saying so, when github.com cannot be reached). A refusal exits with status 2, a failure
+with 1; each is one line on stderr saying why and what to do.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--offline",
         action="store_true",
         help="install the device libraries at the tested versions from a bundle built from the pinned PyPI "
-        "packages, without circup going online (default: circup uses Adafruit's current bundle)",
+        "packages, without circup going online (default: circup uses Adafruit's current bundle, or this one "
+        "when github.com cannot be reached)",
     )
     deploy.add_argument(
         "--circup-data",
@@ -149,8 +151,21 @@ def _device_libraries(
         _say(f"device libraries: {_names(shown)} already in lib/; circup not needed")
         return
     shown = [f"{r.module} {r.version}" for r in missing]
+    unreachable = None if offline else devicelibs.github_unreachable()
+    if unreachable is not None:
+        _say(
+            f"device libraries: github.com cannot be reached ({unreachable}), so circup cannot fetch Adafruit's "
+            "bundle: using the offline bundle instead, as --offline does"
+        )
+        offline = True
     if offline:
-        source = devicelibs.offline_bundle(circup_data, requirements, boot.major, mpy)
+        otherwise = ", or deploy without --offline" if unreachable is None else ", then deploy again"
+        try:
+            source = devicelibs.offline_bundle(circup_data, requirements, boot.major, mpy, otherwise)
+        except DeployError as failure:
+            if unreachable is None:
+                raise
+            raise DeployError(f"github.com cannot be reached ({unreachable}), and {failure}") from None
         bundle = circup_data.resolve()
         where = bundle.relative_to(ROOT).as_posix() if bundle.is_relative_to(ROOT) else str(bundle)
         _say(f"device libraries: installing {_names(shown)} with circup --offline, bundle in {where} ({source})")

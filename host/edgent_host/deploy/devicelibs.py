@@ -1,6 +1,7 @@
 """The device libraries blynk_edgent needs (``requirements-device.txt``), installed with circup.
 
-Online, circup takes them from Adafruit's current bundle. Offline, circup gets a bundle made here
+Online, circup takes them from Adafruit's current bundle; when github.com cannot be reached, deploy
+says so and goes offline by itself. Offline, circup gets a bundle made here
 from the pinned PyPI packages (``../shared/docs/host-tooling.md`` section 7): their files come from
 this venv, where they are installed at those versions and checked against pip's RECORD hashes, or
 else from ``pip download``; the bundle sits in a private circup data folder (``XDG_DATA_HOME``)
@@ -15,9 +16,13 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
+import urllib.error
+import urllib.parse
+import urllib.request
 import zipfile
 from dataclasses import dataclass
 from importlib import metadata
@@ -64,6 +69,10 @@ OFFLINE_TAG = "1.0.0+edgent"
 BUNDLE_REPO = "adafruit/Adafruit_CircuitPython_Bundle"
 STAMP = "edgent-bundle.json"
 CIRCUP_TIMEOUT = 600
+# Online, circup asks GitHub for the latest CircuitPython and bundle releases before anything else, and ends in
+# a traceback when it cannot: deploy asks first, the same way (HTTPS, through HTTPS_PROXY when set).
+GITHUB = f"https://github.com/{BUNDLE_REPO}/releases/latest"
+REACH_TIMEOUT = 10.0
 
 
 @dataclass(frozen=True)
@@ -161,6 +170,38 @@ def on_drive(drive: Path, module: str) -> str | None:
     return None
 
 
+def _why_unreachable(reason: object, timeout: float) -> str:
+    """A network failure in a few words."""
+    if isinstance(reason, socket.gaierror):
+        return "its name does not resolve: no DNS, or no network"
+    if isinstance(reason, TimeoutError):  # socket.timeout too
+        return f"no answer within {timeout:g} s"
+    if isinstance(reason, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(reason, OSError) and reason.strerror:
+        return reason.strerror[0].lower() + reason.strerror[1:]
+    return str(reason) or type(reason).__name__
+
+
+def github_unreachable(url: str = GITHUB, timeout: float = REACH_TIMEOUT) -> str | None:
+    """None when ``url`` answers at all (any HTTP status will do), else why not, in a few words."""
+    request = urllib.request.Request(url, method="HEAD", headers={"User-Agent": "edgent-deploy"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout):
+            return None
+    except urllib.error.HTTPError:
+        return None  # it answered
+    except urllib.error.URLError as error:
+        why = _why_unreachable(error.reason, timeout)
+    except (OSError, ValueError) as error:  # a timeout or a reset after connecting
+        why = _why_unreachable(error, timeout)
+    parts = urllib.parse.urlsplit(url)
+    proxy = urllib.request.getproxies().get(parts.scheme)
+    return (
+        f"{why}, through the proxy {proxy}" if proxy and not urllib.request.proxy_bypass(parts.hostname or "") else why
+    )
+
+
 def circup_command() -> list[str]:
     """How to run circup: the one beside this Python (the venv's), else the one on PATH."""
     beside = Path(sys.executable).parent / "circup"
@@ -199,8 +240,9 @@ def _from_venv(requirement: Requirement) -> dict[str, bytes] | None:
     return files or None
 
 
-def _from_pip(requirements: list[Requirement], wheels: Path) -> dict[str, dict[str, bytes]]:
-    """The module files of ``requirements`` from their wheels, fetched by ``pip download`` (pip's cache first)."""
+def _from_pip(requirements: list[Requirement], wheels: Path, otherwise: str) -> dict[str, dict[str, bytes]]:
+    """The module files of ``requirements`` from their wheels, fetched by ``pip download`` (pip's cache first);
+    ``otherwise`` ends the message when that fails: what else the user may do."""
     wheels.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary", ":all:", "--quiet"]
     command += ["--disable-pip-version-check", "--timeout", "15", "--retries", "1", "--dest", str(wheels)]
@@ -210,7 +252,7 @@ def _from_pip(requirements: list[Requirement], wheels: Path) -> dict[str, dict[s
         raise DeployError(
             f"cannot build the offline bundle: {', '.join(r.pin for r in requirements)} not installed in this venv "
             f"and pip download failed ({last[-1] if last else result.returncode}): run .venv/bin/pip install -r "
-            "requirements-dev.txt -c constraints.txt once while online, or deploy without --offline"
+            f"requirements-dev.txt -c constraints.txt once while online{otherwise}"
         )
     found = {}
     for requirement in requirements:
@@ -236,10 +278,17 @@ def _bundle_lib(circup_data: Path, platform: str) -> Path:
     return circup_data / "adafruit" / f"{name}-{platform}" / f"{name}-{folder}-{OFFLINE_TAG}" / "lib"
 
 
-def offline_bundle(data_dir: Path, requirements: list[Requirement], major: int, mpy: MpyCross | None) -> str:
+def offline_bundle(
+    data_dir: Path,
+    requirements: list[Requirement],
+    major: int,
+    mpy: MpyCross | None,
+    otherwise: str = ", or deploy without --offline",
+) -> str:
     """Make ``data_dir`` (circup's XDG_DATA_HOME) hold a bundle of ``requirements``, compiled for CircuitPython
     ``major`` too when there is a CircuitPython ``mpy`` (else circup falls back to the .py files); return
-    where its files came from. A bundle already built for the same pins is kept as it is."""
+    where its files came from. A bundle already built for the same pins is kept as it is. ``otherwise`` ends
+    the message of a failure to fetch what this venv lacks."""
     stamp = {"requirements": [r.pin for r in requirements], "mpy": [major, mpy.version] if mpy else None}
     circup_data = data_dir / "circup"
     try:
@@ -254,7 +303,7 @@ def offline_bundle(data_dir: Path, requirements: list[Requirement], major: int, 
             sources[requirement.pin] = files
     missing = [r for r in requirements if r.pin not in sources]
     if missing:
-        sources.update(_from_pip(missing, data_dir / "wheels"))
+        sources.update(_from_pip(missing, data_dir / "wheels", otherwise))
     data_dir.mkdir(parents=True, exist_ok=True)
     # Built beside and swapped in whole, so an interrupted build never leaves a half bundle behind.
     building = Path(tempfile.mkdtemp(prefix=".circup-", dir=data_dir))
@@ -320,5 +369,9 @@ def install(drive: Path, requirements: list[Requirement], offline: bool, data_di
     if result.returncode != 0 or missing:
         detail = output[-1].strip() if output else f"exit status {result.returncode}"  # a traceback's last line
         hint = "" if offline else "; without the network, deploy with --offline"
+        lost = re.match(r"requests\.exceptions\.(\w+)", detail)
+        if lost and not offline:  # the network went after deploy found GitHub there
+            detail = f"it lost GitHub: {lost.group(1)}"
+            hint = "; deploy again, or with --offline"
         raise DeployError(f"circup did not install {', '.join(missing) or 'everything'} ({detail}){hint}")
     return output
