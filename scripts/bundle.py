@@ -51,6 +51,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LIBRARY = "blynk_edgent"
 BOARDS = ROOT / "boards"
 EXAMPLES = ROOT / "examples"
+REQUIREMENTS = ROOT / "requirements-device.txt"
 # Where the releases are to be published: the bundle JSON names it, and circup's bundle of that name
 # (``circup bundle-add blynk-edgent/CircuitPython_Blynk_Edgent``) downloads the zips named after it.
 REPO = "blynk-edgent/CircuitPython_Blynk_Edgent"
@@ -172,7 +173,7 @@ def requirement_names() -> list[str]:
     """The device libraries, by PyPI name, one a line as circup and the tool read requirements.txt."""
     from edgent_host.deploy import devicelibs
 
-    return [requirement.pypi for requirement in devicelibs.read_requirements()]
+    return [requirement.pypi for requirement in devicelibs.read_requirements(REQUIREMENTS)]
 
 
 def pyproject(description: str) -> str:
@@ -199,7 +200,7 @@ def stage(where: Path, version: str) -> Path:
     if repo.exists():
         shutil.rmtree(repo)  # the previous build's staged copy, nothing else of the folder
     package = repo / LIBRARY
-    for name, source in files.library_files():  # what deploy copies: the modules and portal.html
+    for name, source in files.library_files(ROOT / "lib" / LIBRARY):  # what deploy copies: modules, portal.html
         (package.parent / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, package.parent / name)
     version_py = package / "version.py"
@@ -337,7 +338,7 @@ def circup_data(out: Path, version: str, data_dir: Path, mpy_target: str | None)
     circup keeps the bundles it downloads, with this one named in its local bundle list (``circup bundle-add``'s)."""
     from edgent_host.deploy import devicelibs
 
-    devicelibs.offline_bundle(data_dir, devicelibs.read_requirements(), 10, None)  # the .py libraries
+    devicelibs.offline_bundle(data_dir, devicelibs.read_requirements(REQUIREMENTS), 10, None)  # the .py libraries
     circup = data_dir / "circup"
     owner = REPO.split("/")[0]
     platforms = {"py": f"{PREFIX}-py-{version}.zip"}

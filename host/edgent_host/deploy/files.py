@@ -192,14 +192,15 @@ def find_mpy_cross(major: int) -> tuple[MpyCross | None, list[str]]:
     return None, notes
 
 
-def library_files() -> Iterator[tuple[str, Path]]:
-    """The library's files, as (path below lib/, source): its modules and the data files it reads."""
-    for path in sorted(LIBRARY.rglob("*")):
-        relative = path.relative_to(LIBRARY)
+def library_files(library: Path = LIBRARY) -> Iterator[tuple[str, Path]]:
+    """The library's files, as (path below lib/, source): its modules and the data files it reads
+    (``library``: the package's folder; scripts/bundle.py passes its own checkout's)."""
+    for path in sorted(library.rglob("*")):
+        relative = path.relative_to(library)
         if "__pycache__" in relative.parts or any(part.startswith(".") for part in relative.parts):
             continue
         if path.is_file() and (path.suffix == ".py" or path.suffix in DATA_SUFFIXES):
-            yield f"{LIBRARY.name}/{relative.as_posix()}", path
+            yield f"{library.name}/{relative.as_posix()}", path
 
 
 def deploy_library(writer: DriveWriter, mpy: MpyCross | None) -> None:
