@@ -85,7 +85,7 @@ def git_version() -> str | None:
 
 def stage(into: Path, version: str) -> None:
     """Copy what the two builds read into ``into``, in the repository's layout, at ``version``."""
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", "build")
+    ignore = shutil.ignore_patterns(".*", "__pycache__", "*.pyc", "*.egg-info", "build")
     for name in STAGED_FILES:
         if (ROOT / name).is_file():
             (into / name).parent.mkdir(parents=True, exist_ok=True)

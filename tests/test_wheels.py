@@ -64,7 +64,8 @@ def wheels(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Wheel]:
 
 def _device_files() -> set[str]:
     # Every file of lib/blynk_edgent: its modules and what it reads at run time (portal.html).
-    library = {f"blynk_edgent/{p.name}" for p in (ROOT / "lib" / "blynk_edgent").iterdir() if p.is_file()}
+    folder = ROOT / "lib" / "blynk_edgent"
+    library = {f"blynk_edgent/{p.name}" for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")}
     profiles = {f"blynk_edgent/boards/{p.name}" for p in (ROOT / "boards").glob("*.py")}
     return library | profiles | {"blynk_edgent/boards/__init__.py"}
 
