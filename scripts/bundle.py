@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+# SPDX-License-Identifier: MIT
 """Build, offline, what a CircuitPython Community Bundle release of blynk_edgent carries (``make bundle``).
 
     .venv/bin/python scripts/bundle.py [--mpy-cross PATH] [--out DIR] [--circup-data DIR]
@@ -44,6 +46,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -52,6 +55,8 @@ LIBRARY = "blynk_edgent"
 BOARDS = ROOT / "boards"
 EXAMPLES = ROOT / "examples"
 REQUIREMENTS = ROOT / "requirements-device.txt"
+# The device library's distribution metadata: the bundle JSON's description comes from it.
+DEVICE_PYPROJECT = ROOT / "packaging" / "device" / "pyproject.toml"
 # Where the releases are to be published: the bundle JSON names it, and circup's bundle of that name
 # (``circup bundle-add blynk-edgent/CircuitPython_Blynk_Edgent``) downloads the zips named after it.
 REPO = "blynk-edgent/CircuitPython_Blynk_Edgent"
@@ -176,6 +181,15 @@ def requirement_names() -> list[str]:
     return [requirement.pypi for requirement in devicelibs.read_requirements(REQUIREMENTS)]
 
 
+def description() -> str:
+    """The device distribution's one-line description (a short one of our own when it has none)."""
+    try:
+        found = tomllib.loads(DEVICE_PYPROJECT.read_text())["project"]["description"]
+    except (OSError, KeyError, tomllib.TOMLDecodeError):
+        found = None
+    return found if isinstance(found, str) and found else "Blynk.Edgent WiFi provisioning for CircuitPython"
+
+
 def pyproject(description: str) -> str:
     return (
         "# Staged by scripts/bundle.py for circuitpython-build-tools, which takes the first package below and\n"
@@ -231,7 +245,7 @@ def stage(where: Path, version: str) -> Path:
             (repo / "examples" / relative).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(example, repo / "examples" / relative)
     (repo / "requirements.txt").write_text("".join(name + "\n" for name in requirement_names()))
-    (repo / "pyproject.toml").write_text(pyproject("Blynk.Edgent WiFi provisioning for CircuitPython"))
+    (repo / "pyproject.toml").write_text(pyproject(description()))
     for args in (
         ("init", "-q", "-b", "main"),
         ("add", "-A"),

@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+# SPDX-License-Identifier: MIT
 """`make bundle` (scripts/bundle.py): circuitpython-build-tools' zips and JSON, made offline from a staged copy, and
 the real circup installing them, offline, into fake CIRCUITPY drives, with the device libraries they require."""
 
@@ -120,7 +122,7 @@ def test_the_zips_and_json_are_the_tools_own(built: tuple[Path, Path, str]) -> N
             "path": "lib/blynk_edgent",
             "dependencies": [],
             "external_dependencies": sorted(requirements.split()),
-            "pypi_description": "Blynk.Edgent WiFi provisioning for CircuitPython",
+            "pypi_description": load_script().description(),
         }
     }
 
