@@ -10,7 +10,7 @@ own, tagged with the version):
 
     pyproject.toml        [tool.setuptools] packages = ["blynk_edgent"]: the tool's package
     requirements.txt      the device libraries (requirements-device.txt's, by PyPI name) for circup
-    blynk_edgent/         lib/blynk_edgent, version.py carrying the version
+    blynk_edgent/         lib/blynk_edgent, version.py and __init__.py carrying the version
     blynk_edgent/boards/  boards/*.py: one ``circup install blynk_edgent`` brings the profiles too
     examples/             examples/
 
@@ -392,7 +392,9 @@ def main(argv: list[str] | None = None) -> int:
         else:
             version, source = release_version()
         dirty = _git(ROOT, "status", "--porcelain", "--", "lib", "boards", "examples", "requirements-device.txt")
-        note = "; the working tree's changes to them are in the bundle" if dirty.stdout.strip() else ""
+        note = ""
+        if dirty.stdout.strip():
+            note = "; the bundle holds uncommitted changes to lib/, boards/ or examples/, its version does not say so"
         print(f"{SAY}version {version} ({source}){note}", flush=True)
         repo = stage(args.stage.resolve(), version)
         print(f"{SAY}staged {repo}", flush=True)
@@ -401,6 +403,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{SAY}{path}")
         if mpy_target is None:
             print(f"{SAY}no .mpy zip: pass CircuitPython's mpy-cross (MPY_CROSS=... / --mpy-cross) for one")
+        elif not re.fullmatch(r"\d+\.\d+\.\d+", version):
+            # circup finds a .mpy's version by the first "X.Y.Z" string followed by a NUL byte in it.
+            print(f"{SAY}note: circup reads a .mpy library's version only when it is X.Y.Z, as a tag's release is")
         if args.circup_data is not None:
             circup_data(args.out.resolve(), version, args.circup_data.resolve(), mpy_target)
             print(f"{SAY}circup: XDG_DATA_HOME={args.circup_data} circup --offline --path CIRCUITPY install {LIBRARY}")
