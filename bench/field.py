@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Config mode under load, as issue 14 holds it: the figures the heap table cannot give.
 
 Measured on the host (CPython) with the library's own code, since they are about what the code

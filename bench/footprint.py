@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """``make bench``: what each module of blynk_edgent costs a board, beside the peers, measured here.
 
 For every module of ``lib/blynk_edgent``: its source bytes, its ``.mpy`` bytes (MicroPython's

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Adafruit Feather ESP32-S3 TFT: native WiFi, a 240x135 screen, a NeoPixel, the BOOT button."""
 
 import board

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Arduino MKR WiFi 1010: SAMD21 (32 KB RAM) with a u-blox NINA-W102. No CircuitPython build exists.
 
 CircuitPython has no board definition for it (the port was closed: "i do not think samd21 can

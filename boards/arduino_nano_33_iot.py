@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Arduino Nano 33 IoT: SAMD21 (32 KB RAM) with a u-blox NINA-W102. Not supported by stock CircuitPython.
 
 The pins are right (the NINA module sits on its own SPI pins), so a build that can run it only

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Arduino Nano RP2040 Connect: RP2040 with a u-blox NINA-W102 on its own SPI bus, an LED.
 
 No user button: wire one from D2 to GND for the reset hold, or use the power-cycle trigger.

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Any board with native WiFi (ESP32-S2/S3/C3/C6, Pico W) that has no profile of its own.
 
 The status LED is the NeoPixel if there is one, else board.LED; the reset button is board.BUTTON

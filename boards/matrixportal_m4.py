@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Adafruit MatrixPortal M4: SAMD51 with an ESP32 (NINA), a NeoPixel, UP and DOWN buttons.
 
 The RGB matrix is driven by the user's code, not used for the status: the NeoPixel shows it.

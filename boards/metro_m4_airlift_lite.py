@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Adafruit Metro M4 Express AirLift (Lite): SAMD51 with an ESP32 (NINA) on board, a NeoPixel.
 
 Its only button is RESET: wire a button from D2 to GND for the reset hold (the power-cycle

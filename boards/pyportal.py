@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Adafruit PyPortal: SAMD51 with an ESP32 (NINA) on board, a 320x240 screen, a NeoPixel.
 
 It has no user button (only a touchscreen): set up again with `dbg config erase` from the cloud,

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Adafruit PyPortal Titano: a PyPortal with a 480x320 screen."""
 
 import board

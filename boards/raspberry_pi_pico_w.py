@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Raspberry Pi Pico W: native WiFi (CYW43), an LED on the CYW43.
 
 The Pico W has no user button (BOOTSEL is not exposed to CircuitPython): wire one from GP15 to

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Seeed Wio Terminal with an Adafruit AirLift (ESP32, NINA firmware) on its 40-pin header.
 
 CircuitPython cannot drive the Wio's own RTL8720DN, so WiFi comes from an AirLift breakout wired

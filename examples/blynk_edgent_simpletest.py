@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """blynk_edgent simple test: runs unchanged on every supported board.
 
 Copy it to CIRCUITPY as code.py, with settings.toml holding your template (BLYNK_TEMPLATE_ID,

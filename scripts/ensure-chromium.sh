@@ -1,4 +1,9 @@
 #!/usr/bin/env bash
+
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 # The browser tests drive Debian's Chromium with Playwright (Playwright's own browser download
 # needs a network this project does not assume). Install it with apt when it is missing.
 set -euo pipefail

@@ -1,4 +1,9 @@
 #!/usr/bin/env bash
+
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 # Create the virtual environment, even on a Debian whose Python lacks the venv module
 # (python3-venv is a separate package there): install it with apt when we may.
 set -euo pipefail
@@ -27,4 +32,4 @@ if ! "$python" -m venv "$venv" 2>/dev/null; then
     exit 1
   fi
 fi
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade "pip>=24" "setuptools>=68" wheel
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade "pip>=24" "setuptools>=77" wheel

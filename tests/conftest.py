@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Puts the device library and the hardware stand-ins on sys.path for the pure tests."""
 
 import os

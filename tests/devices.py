@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The simulated devices the end-to-end tests run on: a native-WiFi ESP32-S3, and an AirLift board
 (the real adafruit_esp32spi on the emulated ESP32) with each NINA firmware line."""
 

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """A radio for a real Edgent in the test process: the networks it joins are a dict, its sockets are
 real loopback sockets, and its access point's port 80 is a free loopback port a phone (urllib,
 with ``Host: 192.168.4.1``) reaches. It stands in only for the radio, which cannot exist here,

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Every screen the device shows, as views for :func:`blynk_edgent.screen.content`, for the
 reference pictures (tests/screens/) and the README."""
 

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Slow, silent and non-reading clients against the portal's HTTP server on real loopback sockets.
 
 What tests/test_portal_slow_clients.py holds the server to, and what the bench reports:

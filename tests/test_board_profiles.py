@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Board profiles: each type-checks against its own board's stub, so a misspelt pin fails here;
 each names its radio, LED, button and display; unsupported boards say why."""
 

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The virtual board in a real browser (Debian's Chromium driven by Playwright): hold the reset
 button on the page for 10 s and watch the device's screen change to config mode.
 

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The page for browsers, in real headless Chromium (Debian's, driven by Playwright), against a
 simulated device in config mode: pick a network from the list, submit, read the outcome.
 

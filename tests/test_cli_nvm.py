@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The `edgent` command's NVM and AP-name tools, and the file-backed NVM the simulator uses."""
 
 from __future__ import annotations

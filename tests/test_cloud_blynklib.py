@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The local cloud against clients nobody here wrote: BlynkLib 0.2.0 and blynklib 0.2.6 from PyPI.
 
 Both are driven from the test's thread by calling their ``run()`` in a polling loop, so nothing

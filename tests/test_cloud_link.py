@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The cloud link against a server played by the test, over real loopback sockets, on a virtual clock:
 first :class:`~blynk_edgent.link.CloudLink` itself, then a real Edgent (its radio a loopback stand-in)
 running over it.

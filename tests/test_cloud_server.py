@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The local cloud (`edgent cloud`): the real server on loopback ports, driven through real sockets.
 
 Raw frames play the device; the HTTP API plays the app and the test. See edgent_host/cloud/testing.py.

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """`make demo` (`edgent demo`): the whole story end to end, exit 0, screens and a log left behind."""
 
 from __future__ import annotations

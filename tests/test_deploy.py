@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """`edgent deploy` on fake CIRCUITPY folders: the real command (a subprocess of the venv's `edgent`) and the
 real circup, offline, from a bundle built out of the pinned packages installed in the venv."""
 

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Device code must run on CircuitPython: it compiles with mpy-cross and imports nothing CPython-only."""
 
 from __future__ import annotations

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The shape of the device library, read from its source: no import circle (imports inside
 functions included), no object reaching into another's private fields, every field set in its
 class's ``__init__``, and one module that frees memory."""

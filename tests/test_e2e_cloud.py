@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """End to end on loopback: the local cloud and a simulated board running an example's code.py
 unchanged: a native-WiFi ESP32-S3, and a PyPortal whose ESP32 co-processor (NINA firmware 1.7.7
 and 3.3.0) runs under the real adafruit_esp32spi.

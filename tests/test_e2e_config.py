@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Config mode end to end: a simulated board running an example's code.py (a native ESP32-S3, and
 a PyPortal whose ESP32 runs NINA 1.7.7 or 3.3.0 under the real adafruit_esp32spi), the local
 cloud, and the phone played by `edgent provision` and by plain HTTP requests to the portal.

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The hard world end to end: each test is one way real boards are harsher than the simulator was
 (../shared/docs/hardware-truth.md, section numbers below), and says what failed before the
 simulator learned it and the library survived it. The phone is plain HTTP to the portal, or

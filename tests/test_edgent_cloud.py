@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """A real Edgent against the local cloud (in this process, over loopback), with a phone on its
 access point asking the real portal over HTTP: what happens once the cloud answers. The radio is
 a loopback stand-in (tests/loopback.py); the clock is virtual, moved on by the loop that polls.

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Issue 14, bounded flash wear: every cut point of every NVM write the power-cycle reset and the
 store make, on the boards' NVM sizes (RP2040 4 KB, SAMD51 and ESP32 8 KB), in the erase-first
 model (tests/pure/flashcut.py), with erased flash read as 0xFF and as zeros (ESP32).

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The portal's HTTP server on real loopback sockets (CPython's socket module as the pool)."""
 
 from __future__ import annotations

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The pure tests again, under real MicroPython 1.27 (the WebAssembly build from npm, run by Node.js).
 
 Every test function pytest finds in tests/pure must have passed there too, so nothing is skipped

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The NINA firmware emulator (edgent_host.sim.nina) driven by the real adafruit_esp32spi, unchanged.
 
 Each test gets a simulated AirLift board in this process: a sim Runtime (a world file, the local

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Fuzzing the running portal: over 10,000 malformed requests (hypothesis) to a simulated device in
 config mode. It must answer each with a clear status or close, keep serving, and leave the stored
 configuration as it was.

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The portal's HTTP server among clients that do not play along, on real loopback sockets with a
 board's send buffer (tests/slow_clients.py): no poll() lasts 50 ms, a real request is answered
 within 3 s, and every client that reads gets its whole answer.

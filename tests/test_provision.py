@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """`edgent provision` against a stand-in for the device's portal: what counts as success, and the exit statuses.
 
 The stand-in answers /board_info.json and /config as lib/blynk_edgent/portal.py does; the flow with the

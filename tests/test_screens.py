@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Every screen, in the three layouts, compared pixel for pixel with the reference pictures in
 tests/screens/ (rendered by Blinka's displayio, as the simulator does).
 

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """settings.toml's fixed configuration: the port follows BLYNK_TLS, and a bad value names its key.
 
 CircuitPython reads settings.toml through ``os.getenv``; here ``os.getenv`` answers from a dict.

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The simulator's CircuitPython modules offer only what a board has, called as a board calls it,
 and report what the code set (a static address).
 

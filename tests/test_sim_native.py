@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The simulator's native WiFi is never kinder than the real ports (../shared/docs/hardware-truth.md
 sections 1-11, and the watchdog the library uses against section 5).
 

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Property tests of the NVM store (hypothesis): random images, random values, random power cuts,
 in place and erase-first, through random runs of saves, erases and starts counted by the
 power-cycle reset."""

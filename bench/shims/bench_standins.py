@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Stand-ins for the scenarios that run a real Edgent: a radio that joins at once, a cloud that
 accepts the login, a phone on the access point, and the NVM images a board would hold.
 

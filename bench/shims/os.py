@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """MicroPython's ``os`` plus ``uname()``, which BlynkLib calls at import and the WASI build lacks."""
 
 from uos import *  # noqa: F403

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Blynk.Edgent on a native-WiFi ESP32-S3 board (Adafruit Feather ESP32-S3).
 
 V0 gets the uptime in seconds every 5 seconds; writing V1 from the Blynk app switches board.LED

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Blynk.Edgent on an Adafruit Feather ESP32-S3 TFT: native WiFi; the screen shows every step.
 
 V0 gets the uptime in seconds every 5 seconds; writing V1 from the Blynk app switches the LED.

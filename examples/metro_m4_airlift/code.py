@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Blynk.Edgent on an AirLift board (Metro M4 AirLift, MatrixPortal M4): an ESP32 on board.
 
 The NeoPixel blinks Blynk's patterns. V0 gets the uptime in seconds every 5 s; V1 from the app

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Blynk.Edgent on an Arduino Nano RP2040 Connect: its NINA-W102 (an ESP32) on SPI1.
 
 The LED blinks Blynk's patterns. Wire a button from D2 to GND to hold for a reset; without

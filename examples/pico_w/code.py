@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Blynk.Edgent on a Raspberry Pi Pico W or Pico 2 W: native WiFi, the LED on the CYW43.
 
 The LED blinks Blynk's patterns. Wire a button from GP15 to GND to hold for a reset; without

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Blynk.Edgent on an Adafruit PyPortal (or PyPortal Titano): an ESP32 on board, a screen, a NeoPixel.
 
 The screen shows every step; the NeoPixel blinks Blynk's patterns. The PyPortal has no user

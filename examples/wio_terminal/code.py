@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Blynk.Edgent on a Seeed Wio Terminal with an Adafruit AirLift on its 40-pin header.
 
 The screen shows every step of provisioning and connecting; the LED blinks Blynk's patterns;

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """``HOST:PORT`` on the command line, one set of rules for every host tool."""
 
 from __future__ import annotations

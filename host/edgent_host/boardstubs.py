@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """CircuitPython's board definitions as circuitpython-stubs ships them: one ``board`` stub per board.
 
 The simulator reads a board's pins and functions from it, ``edgent deploy`` whether it has a display.

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The ``edgent`` command: one entry point for the host tools.
 
 Each subcommand lives in its own module and registers its arguments here.

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """``edgent demo`` (``make demo``): the whole story on loopback, in under a minute.
 
 A local Blynk cloud and a simulated Wio Terminal with an AirLift (the real adafruit_esp32spi on

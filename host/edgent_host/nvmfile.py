@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """An NVM image in a file that behaves like CircuitPython's ``microcontroller.nvm``.
 
 The simulator gives it to device code as ``microcontroller.nvm``, and ``edgent nvm`` uses it to

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """``edgent nvm`` and ``edgent apname``: read and seed NVM images, and compute a device's AP name.
 
 ``edgent nvm write`` is the factory-seeding path: it writes a CRC-checked record, exactly as the

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """``edgent provision``: the phone's side of provisioning, from a laptop joined to the device's AP.
 
 It does what the Blynk app does: reads the board info, lists networks when asked, gets a token

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Blynk.Edgent for CircuitPython: WiFi provisioning, a power-fail-safe NVM store and the Blynk cloud link.
 
 ``from blynk_edgent import Edgent`` is all a ``code.py`` needs. ``Edgent`` imports the rest when

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The access point's name, as classic Blynk.Edgent builds it: ``"<prefix> <template name>-<suffix>"``.
 
 The Blynk app finds devices by this pattern. The 4-character suffix is derived from the chip's

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """When to try again: capped exponential backoff with jitter, counted on the poll's clock.
 
 Every failed attempt doubles the wait from ``first_ms`` up to ``cap_ms``; the wait actually

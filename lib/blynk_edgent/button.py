@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The reset button (protocol doc section 5.2): held for 10 s or more and released, it erases the
 configuration and enters config mode.
 

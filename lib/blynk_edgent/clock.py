@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Millisecond ticks as ``supervisor.ticks_ms()`` gives them, and arithmetic that survives their wrap.
 
 The ticks wrap at 2**29 (about 6.2 days), and CircuitPython starts them so that the first wrap

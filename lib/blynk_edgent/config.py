@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The device configuration: its fields and their defaults.
 
 A running device keeps this class, so it holds the fields and nothing else (about 0.7 KB of

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Config mode: the access point, its portal, and the test-join of what the phone sends.
 
 Blynk's flow, with what no peer does added:

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Every state but RUNNING: config mode's outcome, connecting (joining the network and logging in
 to the cloud, which :mod:`~blynk_edgent.online` does), what a failure leads to, erasing, and ERROR
 (Blynk's ``ConfigMode.h``).

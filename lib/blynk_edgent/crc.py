@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """CRC-32 (the zlib/Ethernet one), on every CircuitPython build.
 
 Full builds have ``binascii.crc32`` in C. Small builds (SAMD21) have neither ``binascii`` nor

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The DNS of config mode, as Blynk's firmware runs it (protocol doc section 2.3).
 
 By default only ``blynk.setup`` resolves, to the access point (192.168.4.1), and every other

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The :class:`Edgent` object: what a ``code.py`` uses, and the device while it runs.
 
 Shaped like Blynk.Edgent's own firmware (``BlynkEdgent.h``): one state variable (the states and

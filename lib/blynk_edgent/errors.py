@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The ``last_error`` codes of Blynk.Edgent.
 
 Codes and names follow Blynk's own (classic ConfigStore.h and the newer BlynkInject.h), so the

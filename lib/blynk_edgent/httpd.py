@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """A small HTTP/1.1 server for config mode, on any socketpool, that never blocks the loop.
 
 Chosen over adafruit_httpserver by measurement (bench/README.md): importing that costs about

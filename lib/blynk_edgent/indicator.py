@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The status LED: Blynk.Edgent's patterns (protocol doc section 5.1), timed by the poll clock.
 
 A pattern is a tuple. ``("beat", colour, times)`` lights the colour for ``times[0]`` ms, is dark

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Status LED drivers: each shows ``(colour, level)`` from :func:`blynk_edgent.indicator.sample`.
 
 A single-colour LED uses ``level`` (0-255): a PWM pin dims it, a plain digital pin is lit from

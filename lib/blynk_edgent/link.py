@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Blynk's device protocol (protocol doc section 6): its frames, and the link to Blynk.Cloud that
 speaks it while it is up: it reads and answers what the server sends, hands virtual-pin writes to
 their handlers, keeps the heartbeat, and sends what the device writes within Blynk's rate limit.

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The one place that frees memory: which of our modules a device keeps, and dropping the rest.
 
 Start-up (settings, the board profile, the NVM store's rules), connecting and config mode (the

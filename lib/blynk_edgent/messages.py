@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """What each ``last_error`` code means in plain words, and what the user can do about it.
 
 Kept apart from :mod:`blynk_edgent.errors` so that a running device pays for these strings only

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Getting online: joining the network, opening the link to Blynk.Cloud and logging in
 (protocol doc sections 1.5 and 6.5), with capped backoff between attempts.
 

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The portal's routes: the Blynk app's HTTP API (protocol doc section 3), the page for browsers,
 and, as a captive portal, the answers to phones' probes.
 

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """A reset for boards without a button: power the board on N times, each for less than M seconds.
 
 Off by default: ``Edgent(power_cycles=(5, 10))`` erases the configuration (and enters config

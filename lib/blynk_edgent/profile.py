@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Board profiles (``boards/`` in the repository): which radio, status LED, reset button and
 screen a board has, and setting them up for an Edgent.
 

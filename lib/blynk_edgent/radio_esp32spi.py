@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The radio on boards whose WiFi is an ESP32 co-processor running NINA firmware (AirLift boards,
 PyPortal, Metro M4 AirLift, MatrixPortal, Nano RP2040 Connect, a Wio Terminal with an AirLift),
 through ``adafruit_esp32spi`` (version 10 or later, whose socketpool can bind, listen and accept).

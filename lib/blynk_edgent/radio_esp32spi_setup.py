@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Joining, scanning and the access point for :class:`~blynk_edgent.radio_esp32spi.ESP32SPIRadio`.
 
 Written against ``adafruit_esp32spi``'s lower calls rather than its ``connect_AP``,

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The radio on boards with WiFi in the chip (ESP32-S2/S3, Pico W): ``wifi``, ``socketpool``, ``ssl``.
 
 Every radio backend offers the same small interface, so the rest of the library does not care

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Joining, scanning and the access point's helpers for :class:`~blynk_edgent.radio_native.NativeRadio`.
 
 Kept apart from the radio's core so a running device does not hold them in RAM: the core's

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The status on a board's screen: what is happening and what to do, in words, with a QR code
 that joins the access point in config mode.
 

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Reading ``settings.toml``: the template, the firmware version, and an optional fixed configuration.
 
 CircuitPython's ``os.getenv`` reads ``/settings.toml``; before 10.2 it returned ints for integer

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Start-up (protocol doc section 1.3): what a device finds when it powers on: its template and
 firmware version, the board and its parts (radio, reset button, status LED, screen), the stored
 configuration (or a fixed one in settings.toml), and the name of its access point.

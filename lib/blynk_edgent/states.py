@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Blynk.Edgent's states (protocol doc section 1.1) and where each may go: the device's whole life
 on one page.
 

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """A power-fail-safe configuration store on ``microcontroller.nvm``.
 
 CircuitPython's NVM is not atomic, and every write erases first (hardware-truth.md section 11):

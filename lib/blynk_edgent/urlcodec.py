@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Decoding what a browser or the Blynk app sends: query strings and form bodies, strictly.
 
 Every failure is a ValueError whose message says what was wrong, so the portal can answer it:

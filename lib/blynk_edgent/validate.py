@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The rules that make a configuration value valid.
 
 The same rules serve the NVM store (nothing invalid is ever written, nothing invalid found in

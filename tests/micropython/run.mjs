@@ -1,3 +1,7 @@
+// SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+//
+// SPDX-License-Identifier: MIT
+
 // Runs one Python script under MicroPython 1.27 for WebAssembly (npm
 // @micropython/micropython-webassembly-pyscript), with host folders copied into its
 // in-memory file system first (this build has no NODEFS).

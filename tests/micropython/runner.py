@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 # Runs every test_* function of the pure test modules under MicroPython and prints one line per
 # test ("PASS module.name" / "FAIL module.name: error") and a final "RESULT passed failed".
 # run.mjs copies: tests/pure -> /t, tests/shims -> /shims, tests/micropython -> /mp, lib -> /lib.

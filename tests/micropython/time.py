@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """MicroPython's ``time`` plus the ``monotonic`` functions CircuitPython has (MicroPython only)."""
 
 from utime import *  # noqa: F403

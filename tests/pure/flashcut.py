@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Power cuts in the erase-first flash model (hardware-truth.md section 11), for the pure tests.
 
 On the boards every NVM write erases the whole block (SAMD51 ``flash_write``: 8 KB; RP2040

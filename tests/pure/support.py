@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Helpers for the pure tests, which run both under pytest (CPython) and under MicroPython.
 
 Only what both have is used here: no pytest import, no typing, no f-string tricks.

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The access-point name: the test vectors of blynk-edgent-protocol.md section 2.1."""
 
 from blynk_edgent import apname

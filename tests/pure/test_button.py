@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The reset button on a virtual clock: debounce, the 10 s hold on release, feedback for the LED."""
 
 from blynk_edgent.button import ResetButton

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Tick arithmetic across the 2**29 wrap of supervisor.ticks_ms()."""
 
 from blynk_edgent.clock import ticks_add, ticks_diff

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Field rules: each invalid value is refused with the field and the rule named."""
 
 from blynk_edgent import validate as cfg

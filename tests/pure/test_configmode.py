@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Config mode's own timers on a virtual clock: the way back to the stored network for a device
 that was already provisioned (the device acts on what ``asked()`` returns; test_edgent.py runs
 the rest through a real Edgent)."""

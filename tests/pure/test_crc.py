@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """CRC-32: the C path (binascii) and the fallback for small builds agree with zlib's values."""
 
 from blynk_edgent.crc import crc32, crc32_bytes

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Config mode's DNS: ``blynk.setup`` gets 192.168.4.1 and other names SERVFAIL, as Blynk's
 firmware answers; as a captive portal every A question gets 192.168.4.1; anything malformed
 gets nothing."""

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The device's state machine on a real Edgent, built with stand-ins only for what needs hardware
 (the radio and its sockets, the NVM, the button's pin) and a virtual clock; a phone on the access
 point talks to the real portal. The cloud cannot be reached here (no name resolves): what

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """last_error codes: Blynk's numbers, each with words and a next step."""
 
 from blynk_edgent import errors, messages

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The portal's HTTP server: the request head and the response head; answers sent a slice per poll,
 connections that do not play along closed, on sockets and a clock the tests hold."""
 

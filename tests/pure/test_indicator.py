@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The status LED's timeline on a virtual clock, to the millisecond (protocol doc section 5.1)."""
 
 from blynk_edgent import indicator as ind

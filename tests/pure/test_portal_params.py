@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """/config parameters: Blynk's names in, a validated Config out, the parameter named when wrong."""
 
 from blynk_edgent.portal import parse_config

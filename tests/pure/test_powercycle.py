@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The reset for boards without a button: N quick power-ons in a row erase the configuration.
 
 Only power-ons count, each costs as few NVM writes as can be, and a power cut at any byte of any

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Blynk frames: the byte layouts of blynk-edgent-protocol.md section 6, and cutting a stream into frames."""
 
 from blynk_edgent.link import frame, next_frame

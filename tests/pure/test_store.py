@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The NVM store: layouts, blank and random NVM, no-op saves, refusals, and power cuts at every byte."""
 
 from flashcut import RecordingNVM, cut, cuts, holds

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Query strings and form bodies: full percent- and plus-decoding, UTF-8, and clear refusals."""
 
 from blynk_edgent.urlcodec import parse_query, unquote

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Stand-in for CircuitPython's ``microcontroller``: an erased 8 KB NVM."""
 
 nvm = bytearray(b"\xff" * 8192)

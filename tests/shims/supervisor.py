@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Stand-in for CircuitPython's ``supervisor``: ticks_ms from the host clock."""
 
 try:

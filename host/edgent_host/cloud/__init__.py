@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """``edgent cloud``: a local Blynk-compatible cloud on asyncio, for development and tests.
 
 - :mod:`.frames`: the binary protocol's frames (shared by the server and test clients);

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """``python -m edgent_host.cloud``: the same as ``edgent cloud``, without loading the other ``edgent`` tools."""
 
 from __future__ import annotations

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The local cloud's own certificate authority, so devices can talk TLS to it as they do to blynk.cloud.
 
 A directory (``edgent cloud --ca DIR``, default ``out/cloud-ca``) holds:

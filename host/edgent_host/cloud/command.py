@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """``edgent cloud``: run the local Blynk-compatible cloud until SIGINT or SIGTERM.
 
 On start it prints one line per listener, with the real bound ports, for scripts and tests to parse::

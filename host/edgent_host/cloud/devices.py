@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The devices the local cloud knows: token, template, pin values, info, metadata, events, connection.
 
 Everything here is touched only from the server's event loop, so it needs no locks.

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Frames of the Blynk binary protocol: codes, encoding and decoding (shared by the server and test clients).
 
 A frame is a 5-byte big-endian header ``!BHH`` (command, message id, length) and a body of

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The local cloud's HTTP side: Blynk's device HTTP API, and ``/emulator`` endpoints for the app and tests.
 
 Blynk's documented API (answers as the real cloud gives them):

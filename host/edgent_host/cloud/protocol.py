@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The server side of the Blynk binary protocol: one :class:`DeviceSession` per device connection.
 
 What a session does with each frame from the device (protocol doc section 6):

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The local cloud as one object: the device protocol listener and the HTTP API over one device registry.
 
 Usage (inside an event loop)::

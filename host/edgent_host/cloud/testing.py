@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The local cloud for tests: :func:`running_cloud` runs it in a background thread on free loopback ports.
 
 Example::

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """``edgent deploy``: put blynk_edgent, a board profile, an example and the device libraries on CIRCUITPY.
 
 - :mod:`.drive`: what ``boot_out.txt`` says about the board, the board profiles, and the checks

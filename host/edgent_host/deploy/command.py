@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """``edgent deploy --path CIRCUITPY [--board PROFILE] [--force] [--offline]``.
 
 Checks the drive's ``boot_out.txt`` against the profile, then puts on the drive: ``lib/blynk_edgent``

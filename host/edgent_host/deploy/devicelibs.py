@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The device libraries blynk_edgent needs (``requirements-device.txt``), installed with circup.
 
 Online, circup takes them from Adafruit's current bundle; when github.com cannot be reached, deploy

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """What the drive's ``boot_out.txt`` says, the board profiles, and the checks before anything is written.
 
 CircuitPython writes ``boot_out.txt`` at every start::

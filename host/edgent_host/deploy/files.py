@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """Copying blynk_edgent, its board profiles, ``code.py`` and ``settings.toml`` to the drive.
 
 Every file is compared with what the drive holds and written only when its bytes differ: a

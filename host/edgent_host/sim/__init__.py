@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The simulator: a CircuitPython board on CPython, running a ``code.py`` unchanged.
 
 ``supervisor.py`` runs one device process per boot and serves the panel; ``device.py`` is that

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The boards the simulator can be: their pins (from circuitpython-stubs), NVM, radio, LED and buttons.
 
 Pin names come from the per-board stubs that ship in ``circuitpython-stubs``, so a simulated

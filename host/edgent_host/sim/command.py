@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """``edgent sim``: run an example's ``code.py`` on a simulated board until Ctrl-C."""
 
 from __future__ import annotations

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """One boot of a simulated board: install CircuitPython's modules, then run ``code.py`` unchanged.
 
 Started by the supervisor (``edgent sim``) as its own process, so every reboot starts a fresh

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """A display for the simulator and the screen tests: displayio (Blinka's) on a bus that goes
 nowhere, read back pixel by pixel into a PNG (../shared/docs/host-tooling.md section 5).
 

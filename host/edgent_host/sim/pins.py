@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The board's pins in the simulator: ``microcontroller.Pin`` and how a driver takes one.
 
 Kept out of the CircuitPython stand-ins so that ``claim`` (the simulator's own bookkeeping)

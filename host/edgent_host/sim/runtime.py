@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """What the simulated CircuitPython modules of one device process share: the board, the world,
 the addresses loopback stands in for, the pins, and the channel to the supervisor.
 

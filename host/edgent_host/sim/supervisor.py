@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The simulator's supervisor: boots the device (a process per boot) and serves the panel.
 
 The panel is the board's outside: ``GET /`` the panel page, and over HTTP JSON ``GET /api/state``

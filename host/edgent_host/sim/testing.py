@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """A simulated device for tests and the demo: :func:`running_sim` boots it and yields the Simulator.
 
 Example::

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The WiFi networks around a simulated device, from a JSON world file that may change while it runs.
 
 ``{"networks": [{"ssid", "password", "security", "rssi", "channel", "bssid", "internet"}]}``;

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """CircuitPython's hardware modules for the simulator, each as its real counterpart behaves.
 
 Signatures, values and errors follow CircuitPython 10 (checked against ``circuitpython-stubs``):

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """``board`` for the simulated board: ``board_id``, exactly the pins its stub lists, and ``SPI()`` where
 the stub has it (as on the board, a singleton on SCK/MOSI/MISO)."""
 

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """``busio`` for the simulator: CircuitPython's SPI bus, whose bytes reach an emulated ESP32 (``sim/nina``).
 
 As CircuitPython 10 (``shared-bindings/busio/SPI.c``): the clock, MOSI and MISO pins are claimed

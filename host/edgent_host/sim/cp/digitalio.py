@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """``digitalio`` for the simulator: outputs are seen by the panel, inputs are driven by it."""
 
 from __future__ import annotations

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """``errno`` as CircuitPython has it: newlib's numbers, not Linux's.
 
 CircuitPython builds with ``MICROPY_USE_INTERNAL_ERRNO = 0`` (``py/mpconfig.h``), so ``MP_Exxx`` are

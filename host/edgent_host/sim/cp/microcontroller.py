@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """``microcontroller`` for the simulator: the NVM (a file in the state folder), ``reset()``, ``cpu``,
 ``watchdog``, ``Pin``.
 

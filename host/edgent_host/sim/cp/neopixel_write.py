@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """``neopixel_write`` for the simulator: the colour bytes a NeoPixel was sent."""
 
 from __future__ import annotations

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """``pwmio`` for the simulator: the duty cycle a PWM LED shows."""
 
 from __future__ import annotations

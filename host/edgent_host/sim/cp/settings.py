@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """``os.getenv`` and ``supervisor.get_setting`` over the example's ``settings.toml``, as CircuitPython 10.2+.
 
 CircuitPython reads ``/settings.toml`` at the root of CIRCUITPY (here: the folder of code.py) on

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """``socketpool`` for the simulator: CircuitPython's sockets over real loopback sockets.
 
 What the device sees is CircuitPython's API: ``recv_into`` and no ``recv``; ``OSError`` with

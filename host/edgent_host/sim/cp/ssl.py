@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """``ssl`` for the simulator: CircuitPython's TLS client over the simulated sockets.
 
 ``create_default_context()`` trusts what the board's certificate bundle would: here the local

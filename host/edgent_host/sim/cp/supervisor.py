@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """``supervisor`` for the simulator: ``ticks_ms`` (wrapping as CircuitPython's do), ``runtime``, ``reload``."""
 
 from __future__ import annotations

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """``watchdog`` for the simulator: the board's watchdog timer, ``microcontroller.watchdog``.
 
 As CircuitPython 10 has it (``shared-bindings/watchdog/``, checked against ``circuitpython-stubs``):

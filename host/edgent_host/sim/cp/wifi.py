@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """``wifi`` for the simulator: a radio that sees the networks of the world file.
 
 As CircuitPython's (``shared-bindings/wifi/Radio.c`` and each port's ``common-hal/wifi/``), on

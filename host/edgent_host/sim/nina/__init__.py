@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """An ESP32 co-processor running NINA firmware, emulated at the SPI level, for AirLift boards.
 
 The real ``adafruit_esp32spi`` runs on top of it unchanged: the simulated ``busio.SPI`` clocks

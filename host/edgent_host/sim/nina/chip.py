@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The ESP32 as the host's pins see it: chip select, the ready ("BUSY") line, RESET, GPIO0, SPI.
 
 The SPI slave follows nina-fw's ``SPIS.cpp`` and ``sketch.ino.cpp``:

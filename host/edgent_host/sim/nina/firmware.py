@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """nina-fw's CommandHandler: one command frame in, one reply frame out.
 
 Each handler reads its parameters where nina-fw's does (``CommandHandler.cpp``, 1.x and 3.x,

@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The three NINA firmware lines the emulator can be, and every behaviour in which they differ.
 
 Sources: ../shared/docs/circuitpython-platform.md section 2 ("the doc") and

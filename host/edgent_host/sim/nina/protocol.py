@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The SPI framing between ``adafruit_esp32spi`` and NINA firmware, and the numbers both sides use.
 
 A command (``ESP_SPIcontrol._send_command``): START ``0xE0``, the command code with the reply

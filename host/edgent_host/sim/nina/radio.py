@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The ESP32's WiFi as NINA firmware drives it: station, soft AP, scan, addresses and names.
 
 Backed by the world file exactly as ``sim/cp/wifi.py`` is: the networks are the world's (re-read

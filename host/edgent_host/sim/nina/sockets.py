@@ -1,3 +1,7 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
 """The firmware's numbered sockets, over real loopback sockets.
 
 nina-fw keeps, per slot, a socket type (``socketTypes[]``, NO_MODE when free) and one object of
