@@ -1,0 +1,138 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
+"""The UART link to the Wio Terminal's RTL8720DN: start the chip, check its firmware, and call its
+eRPC functions with a deadline (issue 15 groundwork; the radio backend is to come).
+
+From ../shared/docs/rtl8720-erpc.md sections 1 and 4: ``busio.UART(board.RTL_MOSI,
+board.RTL_MISO, baudrate=614400)`` for firmware 2.1.2 and later (1843200 before), no flow
+control; ``board.RTL_PWR`` is the chip's enable, pulsed low at least 100 ms, then at least
+120 ms before it listens; no handshake: ``rpc_system_ack`` until it echoes, then
+``rpc_system_version``. The firmware never answers a frame it cannot take, so every call waits
+at most its deadline; events (service 19, oneway) may come before any reply and are kept in
+:attr:`RTLLink.events` for whoever cares.
+"""
+
+import time
+
+from blynk_edgent.clock import ticks_diff, ticks_ms
+from blynk_edgent.erpc import EVENTS, ONEWAY, REPLY, ERPCError, FrameReader, decode_reply, encode_call, message_head
+
+BAUD = 614400  # firmware 2.1.2 and later
+OLD_BAUD = 1843200  # firmware 2.0.0 to 2.1.1
+OLDEST = (2, 1, 2)
+UPDATE = (
+    "update the RTL8720DN to firmware 2.1.2 or later with Seeed's ambd_flash_tool "
+    "(https://wiki.seeedstudio.com/Wio-Terminal-Network-Overview/)"
+)
+
+
+def version_tuple(text):
+    """``(2, 1, 3)`` from ``"2.1.3"``; ``()`` for what is not a dotted version."""
+    parts = []
+    for part in text.split("."):
+        if not part.isdigit():
+            return ()
+        parts.append(int(part))
+    return tuple(parts)
+
+
+class RTLLink:
+    """eRPC calls over ``uart`` (a ``busio.UART``, or the simulator's) to the chip whose enable pin
+    is ``power`` (a ``digitalio.DigitalInOut`` switched to output, or None when something else
+    powers it)."""
+
+    def __init__(self, uart, power=None, clock=ticks_ms):
+        self.events = []  # the firmware's own messages (oneway, service 19), the newest last
+        self.version = ""
+        self._uart = uart
+        self._power = power
+        self._ticks = clock
+        self._reader = FrameReader()
+        self._sequence = 0
+        self._chunk = bytearray(256)
+
+    def start(self):
+        """Reset the chip and check its firmware; returns its version text. RuntimeError, naming
+        what was found and how to update, for firmware older than 2.1.2 or the AT firmware."""
+        if self._ack(BAUD):
+            version = self.call("system_version")[0].decode("utf-8", "replace")
+            if version_tuple(version) >= OLDEST:
+                self.version = version
+                return version
+            found = "firmware %s" % version
+        elif self._ack(OLD_BAUD):  # 2.1.1 and before talk three times as fast
+            try:
+                found = "firmware %s" % self.call("system_version")[0].decode("utf-8", "replace")
+            except ERPCError:
+                found = "firmware older than 2.1.2"
+            self._uart.baudrate = BAUD
+        else:
+            self._uart.baudrate = BAUD
+            found = "no eRPC answer (the AT firmware, or no firmware)"
+        raise RuntimeError("blynk_edgent: the Wio Terminal's RTL8720DN has %s; %s" % (found, UPDATE))
+
+    def reset(self):
+        """Power-cycle the chip and forget what it had sent (after a lost reply or a bad frame)."""
+        power = self._power
+        if power is not None:
+            power.value = False
+            time.sleep(0.12)
+            power.value = True
+            time.sleep(0.25)  # it listens 120 ms after enable at the earliest (doc section 1)
+        self.flush()
+
+    def flush(self):
+        """Drop every byte received and not yet read."""
+        self._uart.reset_input_buffer()
+        self._reader.clear()
+
+    def call(self, name, *args, timeout_ms=2000):
+        """Invoke ``name`` (a row of :data:`blynk_edgent.erpc.FUNCTIONS`) with ``args`` and return
+        its reply's values (out parameters, then the result). ERPCError when no reply comes within
+        ``timeout_ms`` or the stream breaks: the caller resets the chip and tries again."""
+        self._sequence = (self._sequence + 1) & 0xFFFFFFFF
+        sequence = self._sequence
+        self._uart.write(encode_call(name, sequence, *args))
+        start = self._ticks()
+        while True:
+            message = self._next_message()
+            if message is None:
+                if ticks_diff(self._ticks(), start) >= timeout_ms:
+                    raise ERPCError("no reply to %s within %d ms" % (name, timeout_ms))
+                continue
+            kind, service, _, got = message_head(message)
+            if kind == REPLY and got == sequence:
+                return decode_reply(name, message)
+            if kind == ONEWAY and service == EVENTS:
+                self.events = self.events[-7:] + [message]  # the last eight
+            # else: a stale reply (an earlier call that timed out) or what is not ours: skipped
+
+    def _next_message(self):
+        # A whole message from what has arrived, or None when nothing whole is there yet.
+        message = self._reader.next_message()
+        if message is not None:
+            return message
+        waiting = self._uart.in_waiting
+        if not waiting:
+            return None
+        # No more than is there: busio.UART.readinto waits for a whole buffer otherwise.
+        view = memoryview(self._chunk)
+        count = self._uart.readinto(view[: min(waiting, len(view))])
+        if count:
+            self._reader.feed(view[:count])
+        return self._reader.next_message()
+
+    def _ack(self, baud):
+        # Reset, then rpc_system_ack at ``baud`` until it echoes, for 3 s.
+        self._uart.baudrate = baud
+        self.reset()
+        start = self._ticks()
+        while ticks_diff(self._ticks(), start) < 3000:
+            try:
+                if self.call("system_ack", 0x5A, timeout_ms=100) == (0x5A,):
+                    return True
+            except ERPCError:
+                self.flush()
+        return False

@@ -1,0 +1,95 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
+"""The RTL8720DN's UART link (lib/blynk_edgent/rtl8720_link.py) against the chip's emulator
+(host/edgent_host/sim/rtl8720), byte for byte: start-up and the firmware check, events before a
+reply, and each fault the issue names (a dropped byte, a bad CRC, a reply that never comes, an
+overflowing ring) ending in a clear error the caller recovers from by resetting the chip."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from blynk_edgent.erpc import EVENTS, ONEWAY, ERPCError, encode_call, message_head
+from blynk_edgent.rtl8720_link import RTLLink
+from edgent_host.sim.rtl8720 import EmulatedUART, Firmware, Power
+
+
+def link_to(firmware: Firmware, ring: int = 8192) -> tuple[RTLLink, EmulatedUART]:
+    uart = EmulatedUART(firmware, receiver_buffer_size=ring)
+    ticks = itertools.count(0, 5)  # 5 ms a look: deadlines pass without waiting for them
+    return RTLLink(uart, Power(firmware), clock=lambda: next(ticks)), uart
+
+
+def test_a_current_chip_starts_and_says_its_version() -> None:
+    firmware = Firmware("2.1.3")
+    link, _ = link_to(firmware)
+    assert link.start() == "2.1.3"
+    assert firmware.received[-2:] == [(1, 2), (1, 1)]  # ack, then version
+    assert link.call("wifi_get_mac_address") == (b"2c:f7:f1:c0:ff:ee\x00", 0)
+
+
+@pytest.mark.parametrize(
+    ("version", "found"),
+    [("2.1.1", "firmware 2.1.1"), ("2.0.0", "firmware 2.0.0"), (None, "no eRPC answer (the AT firmware")],
+)
+def test_old_or_at_firmware_is_refused_with_what_was_found_and_how_to_update(version: str | None, found: str) -> None:
+    link, uart = link_to(Firmware(version))
+    with pytest.raises(RuntimeError) as refused:
+        link.start()
+    assert found in str(refused.value) and "ambd_flash_tool" in str(refused.value)
+    assert uart.baudrate == 614400
+
+
+def test_the_event_sent_before_a_reply_is_kept_and_the_reply_read() -> None:
+    link, _ = link_to(Firmware())
+    link.start()
+    assert link.call("wifi_on", 1) == (0,)  # STA_START comes first, as the firmware sends it
+    assert [message_head(event)[:2] for event in link.events] == [(ONEWAY, EVENTS)]
+
+
+def test_a_call_the_firmware_does_not_have_times_out_and_the_link_goes_on() -> None:
+    link, _ = link_to(Firmware())
+    link.start()
+    with pytest.raises(ERPCError, match="no reply to wifi_scan_start within 200 ms"):
+        link.call("wifi_scan_start", timeout_ms=200)
+    assert link.call("system_ack", 7) == (7,)
+
+
+def test_a_dropped_byte_costs_a_timeout_and_a_reset_mends_it() -> None:
+    firmware = Firmware()
+    link, uart = link_to(firmware)
+    link.start()
+    request = encode_call("system_ack", 99, 3)
+    uart.write(request[:-1])  # a byte lost on the wire: the chip waits for it
+    with pytest.raises(ERPCError):
+        link.call("system_ack", 4, timeout_ms=200)  # its frame is read as the rest of the last
+    link.reset()
+    assert link.call("system_ack", 5) == (5,)
+
+
+def test_a_corrupted_frame_gets_no_reply() -> None:
+    firmware = Firmware()
+    link, _ = link_to(firmware)
+    link.start()
+    bad = bytearray(encode_call("system_ack", 50, 1))
+    bad[6] ^= 0x40
+    assert firmware.receive(bytes(bad), 614400) == b""
+    assert link.call("system_ack", 2) == (2,)
+
+
+def test_an_overflowing_receive_ring_loses_bytes_and_the_call_says_so() -> None:
+    firmware = Firmware()
+    link, uart = link_to(firmware, ring=16)
+    with pytest.raises(ERPCError, match="no reply to system_version"):  # its 21 bytes do not fit
+        link.start()
+    assert uart.lost > 0
+
+
+def test_a_length_past_the_buffer_consumes_the_header_alone() -> None:
+    firmware = Firmware()
+    answer = firmware.receive(b"\x01\x10\x00\x00" + encode_call("system_ack", 1, 9), 614400)
+    assert answer.endswith(b"\x09") and message_head(answer[4:])[3] == 1
