@@ -127,10 +127,7 @@ class ESP32SPIRadio:
 
     def stop_ap(self):
         """Stop the access point: NINA has no command for it, so the ESP32 is reset."""
-        self.esp.reset()
-        # The library does not forget its TLS socket on reset; left set, the next TLS connect
-        # would be refused with OSError(23).
-        self.esp._tls_socket = None
+        reset(self.esp)
 
     ap_ip = "192.168.4.1"
     ap_clients = None  # NINA cannot list the phones on its access point
@@ -157,8 +154,15 @@ def recover(esp, error):
     exchange out of step until the chip is reset (hardware-truth.md section 15). The station and
     every socket go with the reset; the attempt under way fails and is tried again."""
     if isinstance(error, TimeoutError) and "not responding" in str(error):
-        esp.reset()
-        esp._tls_socket = None  # the library would refuse the next TLS socket (see stop_ap)
+        reset(esp)
+
+
+def reset(esp):
+    """Reset the ESP32. The library does not forget its TLS socket on reset; left set, the next
+    TLS connect would be refused with OSError(23), so it is forgotten here (its only private field
+    this module writes)."""
+    esp.reset()
+    esp._tls_socket = None
 
 
 class _TLSContext:
@@ -186,15 +190,15 @@ class _Pool:
 
     def socket(self, family=2, type=1, proto=0):
         """A socket; ``OSError(23)`` when the firmware has no free slot."""
-        return _Socket(self._pool.socket(family, type, proto), self._esp)
+        return _Socket(self._pool.socket(family, type, proto), self._esp, type)
 
 
 class _Socket:
-    def __init__(self, sock, esp):
+    def __init__(self, sock, esp, kind):
         self._sock = sock
         self._esp = esp
         self.tls_host = None  # TLS ends in the ESP32, which connects to this name
-        self.type = sock._type
+        self.type = kind  # SOCK_STREAM or SOCK_DGRAM, as it was asked for
 
     def settimeout(self, value):
         self._sock.settimeout(value)
@@ -218,7 +222,7 @@ class _Socket:
             if error.args and error.args[0] == ECONNRESET:  # the library's "nobody waits"
                 raise OSError(EAGAIN)
             raise
-        return _Socket(sock, self._esp), peer
+        return _Socket(sock, self._esp, self.type), peer
 
     def connect(self, address):
         if self.tls_host is not None:

@@ -61,19 +61,25 @@ def firmware(esp, log):
     return nina3
 
 
-def _reason(esp):
-    # The firmware's last disconnect reason, or None when it cannot say (1.7.x has no such command).
+def _command(esp, command, params=None):
+    # The first answer of a NINA command the library has no call for, as bytes; None when the
+    # firmware refuses it or does not answer. (adafruit_esp32spi's only way to send one.)
     try:
-        return esp._send_command_get_response(_GET_REASON_CODE)[0][0]
+        return bytes(esp._send_command_get_response(command, params)[0])
     except (OSError, RuntimeError, IndexError):
         return None
 
 
+def _reason(esp):
+    # The firmware's last disconnect reason, or None when it cannot say (1.7.x has no such command).
+    answer = _command(esp, _GET_REASON_CODE)
+    return answer[0] if answer else None
+
+
 def _associated(esp, ssid):
-    try:
-        return bytes(esp._send_command_get_response(_GET_CURR_SSID, [b"\xff"])[0]) == ssid
-    except (OSError, RuntimeError, IndexError):
-        return False
+    # Whether the station is on ``ssid`` (bytes), address or not: the library's ap_info needs
+    # WL_CONNECTED, which comes only with an address, and decodes the name.
+    return _command(esp, _GET_CURR_SSID, [b"\xff"]) == ssid
 
 
 def join(esp, nina3, config, timeout_s, hostname):
@@ -166,7 +172,7 @@ def _networks(esp, nina3):
             return [
                 (
                     bytes(network._raw_ssid or b""),
-                    bytes(network._raw_bssid or b""),
+                    network.bssid,
                     network.rssi,
                     network.channel,
                     table.get(network._raw_authmode[0] if network._raw_authmode else -1, "unknown"),
