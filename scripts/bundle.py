@@ -263,8 +263,9 @@ def stage(where: Path, version: str) -> Path:
 
 
 def build_tool() -> list[str]:
-    beside = Path(sys.executable).parent / "circuitpython-build-bundles"
-    found = str(beside) if beside.is_file() else shutil.which("circuitpython-build-bundles")
+    from edgent_host.deploy.devicelibs import console_script
+
+    found = console_script("circuitpython-build-bundles")
     if not found:
         raise BuildError("circuitpython-build-bundles is not installed: make setup (requirements-dev.txt)")
     return [found]

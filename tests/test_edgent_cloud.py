@@ -364,7 +364,7 @@ class StarvedRadio(LoopbackRadio):
         self._connected = value
 
 
-def starved_device(cloud: RunningCloud, devices: list[Device], failures: int) -> tuple[Device, StarvedRadio, str]:
+def starved_device(cloud: RunningCloud, devices: list[Device], failures: int) -> tuple[Device, StarvedRadio]:
     token = cloud.new_device()
     stored = Config(ssid="HomeNet", password=PASSWORD, token=token, host=cloud.host, port=cloud.device_port)
     stored.provisioned = True
@@ -374,16 +374,16 @@ def starved_device(cloud: RunningCloud, devices: list[Device], failures: int) ->
     with device._lock:  # the same network, on a radio that will run short
         radio.join(stored)
         device.edgent.radio = radio
-    return device, radio, token
+    cloud.wait_online(token, timeout=10)
+    device.wait(lambda: device.edgent.state == "RUNNING")
+    return device, radio
 
 
 def test_running_out_of_memory_drops_the_link_and_the_device_comes_back(
     cloud: RunningCloud, devices: list[Device]
 ) -> None:
     """Issue 14: nothing caught MemoryError; one failed allocation stopped code.py for good."""
-    device, radio, token = starved_device(cloud, devices, failures=2)
-    cloud.wait_online(token, timeout=10)
-    device.wait(lambda: device.edgent.state == "RUNNING")
+    device, radio = starved_device(cloud, devices, failures=2)
     logins = device.connected
     radio.armed = True
     device.wait(lambda: device.connected > logins, timeout=20)  # logged in again
@@ -395,9 +395,7 @@ def test_running_out_of_memory_drops_the_link_and_the_device_comes_back(
 def test_a_device_that_keeps_running_out_of_memory_reboots_and_says_why(
     cloud: RunningCloud, devices: list[Device]
 ) -> None:
-    device, radio, token = starved_device(cloud, devices, failures=1000)
-    cloud.wait_online(token, timeout=10)
-    device.wait(lambda: device.edgent.state == "RUNNING")
+    device, radio = starved_device(cloud, devices, failures=1000)
     radio.armed = True
     deadline = time.monotonic() + 10
     while device.error is None and time.monotonic() < deadline:

@@ -30,9 +30,9 @@ def tls_context():
 def join_error(error):
     """Return the ``last_error`` code for an exception from ``wifi.radio.connect``.
 
-    "Unknown failure 1" is the deadline passing (a Pico W: espressif waits on instead, see join);
-    at the end of the join's time (the join goes on after a call's deadline there):
-    the network was found and did not refuse the password, so the likely cause is a router that
+    "Unknown failure 1" is a Pico W's call reaching its deadline (espressif waits on instead, see
+    join). The join goes on after it; if the station still has no address when the join's time is
+    up, the network was found and did not refuse the password, so the likely cause is a router that
     let the station in and gave it no address (723). A router slower than the join's time looks
     the same from here (README, port matrix).
     """

@@ -206,10 +206,15 @@ def github_unreachable(url: str = GITHUB, timeout: float = REACH_TIMEOUT) -> str
     )
 
 
+def console_script(name: str) -> str | None:
+    """The command ``name`` installed beside this Python (the venv's), else the one on PATH, or None."""
+    beside = Path(sys.executable).parent / name
+    return str(beside) if beside.is_file() else shutil.which(name)
+
+
 def circup_command() -> list[str]:
-    """How to run circup: the one beside this Python (the venv's), else the one on PATH."""
-    beside = Path(sys.executable).parent / "circup"
-    found = str(beside) if beside.is_file() else shutil.which("circup")
+    """How to run circup (:func:`console_script`)."""
+    found = console_script("circup")
     if not found:
         raise DeployError("circup is not installed: .venv/bin/pip install -r requirements-dev.txt -c constraints.txt")
     return [found]

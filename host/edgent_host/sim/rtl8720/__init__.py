@@ -47,6 +47,7 @@ class Firmware:
         self.received: list[tuple[int, int]] = []  # (service, function) of every call understood
         self._pending = b""  # bytes of a frame not yet whole
         self._sequence = 0  # its own client's counter, for its events
+        self._events: list[bytes] = []  # event frames waiting to go before the next reply
         self._handlers: dict[tuple[int, int], Handler] = {
             (1, 1): lambda fw, args: _binary((fw.version or "").encode()),
             (1, 2): lambda fw, args: args[:1],
@@ -91,10 +92,8 @@ class Firmware:
 
     # -- functions -----------------------------------------------------------------------------
 
-    _events: list[bytes]
-
     def _take_events(self) -> bytes:
-        events = b"".join(getattr(self, "_events", []))
+        events = b"".join(self._events)
         self._events = []
         return events
 
@@ -103,7 +102,7 @@ class Firmware:
         # is unconfirmed: the event id and four zero bytes here).
         self._sequence += 1
         body = bytes((ONEWAY, 1, EVENTS, 1)) + _u32(self._sequence) + _binary(_u32(event_id) + bytes(4))
-        self._events = [*getattr(self, "_events", []), frame(body)]
+        self._events.append(frame(body))
 
     def _wifi_on(self, args: bytes) -> bytes:
         self.mode = struct.unpack_from("<I", args)[0]
