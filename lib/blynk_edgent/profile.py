@@ -66,11 +66,17 @@ def load(choice=None):
 
 def radio(profile, log):
     """The radio ``profile`` describes (the native one when it names none), ready to use."""
-    if profile is not None and getattr(profile, "RADIO", "native") == "esp32spi":
+    kind = getattr(profile, "RADIO", "native") if profile is not None else "native"
+    if kind == "esp32spi":
         from blynk_edgent.radio_esp32spi import from_pins
 
         spi, cs, busy, reset, gpio0 = profile.esp32()
         return from_pins(spi, cs, busy, reset, gpio0, log=log)
+    if kind == "rtl8720":
+        from blynk_edgent.radio_rtl8720 import from_pins as rtl_from_pins
+
+        tx, rx, enable = profile.rtl8720()
+        return rtl_from_pins(tx, rx, enable, log=log)
     from blynk_edgent.radio_native import NativeRadio
 
     try:

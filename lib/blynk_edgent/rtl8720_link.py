@@ -3,7 +3,7 @@
 # SPDX-License-Identifier: MIT
 
 """The UART link to the Wio Terminal's RTL8720DN: start the chip, check its firmware, and call its
-eRPC functions with a deadline (issue 15 groundwork; the radio backend is to come).
+eRPC functions with a deadline (:mod:`blynk_edgent.radio_rtl8720` drives it).
 
 From ../shared/docs/rtl8720-erpc.md sections 1 and 4: ``busio.UART(board.RTL_MOSI,
 board.RTL_MISO, baudrate=614400)`` for firmware 2.1.2 and later (1843200 before), no flow
@@ -51,6 +51,8 @@ class RTLLink:
         self._ticks = clock
         self._reader = FrameReader()
         self._sequence = 0
+        self._out = {}  # sequence -> the call still waiting for its reply
+        self._replies = {}  # sequence -> its reply, come while another was awaited
         self._chunk = bytearray(256)
 
     def start(self):
@@ -84,30 +86,52 @@ class RTLLink:
         self.flush()
 
     def flush(self):
-        """Drop every byte received and not yet read."""
+        """Drop every byte received and not yet read, and every call still out."""
         self._uart.reset_input_buffer()
         self._reader.clear()
+        self._out = {}
+        self._replies = {}
 
     def call(self, name, *args, timeout_ms=2000):
         """Invoke ``name`` (a row of :data:`blynk_edgent.erpc.FUNCTIONS`) with ``args`` and return
         its reply's values (out parameters, then the result). ERPCError when no reply comes within
         ``timeout_ms`` or the stream breaks: the caller resets the chip and tries again."""
-        self._sequence = (self._sequence + 1) & 0xFFFFFFFF
-        sequence = self._sequence
-        self._uart.write(encode_call(name, sequence, *args))
-        start = self._ticks()
+        pending = self.begin(name, *args, timeout_ms=timeout_ms)
         while True:
+            values = self.result(pending)
+            if values is not None:
+                return values
+
+    def begin(self, name, *args, timeout_ms=2000):
+        """Send the call and return at once: a handle for :meth:`result`. The chip has one server
+        task, so a call begun while another is still out waits for that one's reply first."""
+        while self._out:
+            self.result(next(iter(self._out.values())))
+        self._sequence = (self._sequence + 1) & 0xFFFFFFFF
+        self._uart.write(encode_call(name, self._sequence, *args))
+        pending = (self._sequence, name, self._ticks(), timeout_ms)
+        self._out[self._sequence] = pending
+        return pending
+
+    def result(self, pending):
+        """The values of the call ``pending`` once its reply is here, else None (one look).
+        ERPCError once its time is up."""
+        sequence, name, start, timeout_ms = pending
+        while sequence not in self._replies:
             message = self._next_message()
             if message is None:
                 if ticks_diff(self._ticks(), start) >= timeout_ms:
+                    self._out.pop(sequence, None)
                     raise ERPCError("no reply to %s within %d ms" % (name, timeout_ms))
-                continue
+                return None
             kind, service, _, got = message_head(message)
-            if kind == REPLY and got == sequence:
-                return decode_reply(name, message)
-            if kind == ONEWAY and service == EVENTS:
+            if kind == REPLY and got in self._out:
+                self._replies[got] = message
+            elif kind == ONEWAY and service == EVENTS:
                 self.events = self.events[-7:] + [message]  # the last eight
             # else: a stale reply (an earlier call that timed out) or what is not ours: skipped
+        del self._out[sequence]
+        return decode_reply(name, self._replies.pop(sequence))
 
     def _next_message(self):
         # A whole message from what has arrived, or None when nothing whole is there yet.
