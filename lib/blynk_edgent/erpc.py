@@ -80,7 +80,6 @@ FUNCTIONS = {
     "ssl_set_root_ca": (17, 8, "Is", "I"),
     "start_ssl_client": (17, 18, "InIi", "i"),
     "stop_ssl_socket": (17, 19, "I", ""),
-    "ssl_data_to_read": (17, 20, "I", "i"),
     "send_ssl_data": (17, 21, "IyH", "i"),
     "get_ssl_receive": (17, 22, "Ii", "yi"),
 }

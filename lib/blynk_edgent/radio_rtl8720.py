@@ -293,6 +293,8 @@ class _Socket:
         self._number = number
         self._context = None  # the chip's TLS client, once connected over TLS
         self._timeout = None
+        self._port = None  # bound to, and
+        self._backlog = None  # listening with: a server listens again after a reset of the chip
         self.tls_host = None  # TLS ends in the chip, which connects to this name
         self.type = 1
 
@@ -329,14 +331,26 @@ class _Socket:
 
     def bind(self, address):
         self._check(self._call("lwip_bind", self._fd(), sockaddr("0.0.0.0", address[1]), 16)[0], "bind")
+        self._port = address[1]
 
     def listen(self, backlog):
         self._check(self._call("lwip_listen", self._fd(), backlog)[0], "listen")
         # accept never waits on the chip: a blocking one would hold its only server task
         self._check(self._call("lwip_fcntl", self._fd(), _F_SETFL, _O_NONBLOCK)[0], "fcntl")
+        self._backlog = backlog
 
     def accept(self):
-        _addrlen, number = self._call("lwip_accept", self._fd(), bytes(16), 16)
+        if self._generation != self._radio.generation and self._backlog is not None:
+            # The chip was reset under this server: it listens again on its port, as it was.
+            self._generation, self._number = self._radio.generation, None
+            self.bind((None, self._port))
+            self.listen(self._backlog)
+        try:
+            _addrlen, number = self._call("lwip_accept", self._fd(), bytes(16), 16)
+        except OSError as error:
+            if self._generation != self._radio.generation:
+                raise OSError(EAGAIN, "the RTL8720DN was reset: listening again at the next look")
+            raise error
         if number < 0:
             raise OSError(self._errno() or EAGAIN)
         return _Socket(self._radio, number), ("0.0.0.0", 0)

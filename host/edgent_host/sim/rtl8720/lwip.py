@@ -108,9 +108,11 @@ class _ChipConnecting(Connecting):
 
     def __init__(self, *args: Any, verify: bool = True, **kwargs: Any) -> None:
         self.verify = verify
+        self.reached = False  # the TCP connect succeeded: a failure after it is the handshake's
         super().__init__(*args, **kwargs)
 
     def _handshake(self, plain: host.socket, server_name: str) -> None:
+        self.reached = True
         if self.verify:
             super()._handshake(plain, server_name)
             return
@@ -438,8 +440,7 @@ class LwIP:
 
         def outcome() -> tuple[list[Any], int]:
             if job.outcome != "ok" or job.sock is None:
-                quick = time.monotonic() - job.started < 1.0
-                return [], X509_CERT_VERIFY_FAILED if quick and not route[1] else NET_CONNECT_FAILED
+                return [], X509_CERT_VERIFY_FAILED if job.reached else NET_CONNECT_FAILED
             number = self._new(Sock(conn=Conn(job.sock, (found, port), "sta", tls=True), tls=pointer))
             if number is None:
                 job.sock.close()
