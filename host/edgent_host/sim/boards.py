@@ -11,6 +11,12 @@ from ../shared/docs/circuitpython-platform.md. Boards whose WiFi is an ESP32 co-
 NINA firmware (``radio="esp32spi"``, platform doc sections 1.1 and 1.4) name the pins it is wired to
 in ``esp32`` and the firmware it runs in ``nina_firmware`` (``sim/nina`` emulates it; ``edgent sim
 --nina-firmware`` overrides the version). The defaults give each firmware line some boards.
+
+The Wio Terminal's WiFi is its own RTL8720DN (``radio="rtl8720"``), reached over a UART
+(``RTL_MOSI``/``RTL_MISO``, enable pin ``RTL_PWR``) and running Seeed's eRPC firmware, whose version
+is ``rtl8720`` (``sim/rtl8720`` emulates it; ``edgent sim --rtl-firmware`` overrides the version).
+It keeps its ``esp32`` wiring too: an AirLift on its 40-pin header, which the board's second
+profile (``boards/seeeduino_wio_terminal_airlift.py``) drives, answers there as on any AirLift board.
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ class SimBoard:
     chip: str  # os.uname().sysname, e.g. ESP32S3
     port: str  # espressif, atmel-samd, raspberrypi
     nvm_size: int | None
-    radio: str  # "native" or "esp32spi"
+    radio: str  # "native", "esp32spi" (an ESP32 co-processor) or "rtl8720" (the Wio Terminal's RTL8720DN)
     mac: bytes
     display: tuple[int, int] | None = None
     led_pins: tuple[str, ...] = ("LED",)  # digital or PWM LEDs
@@ -41,6 +47,8 @@ class SimBoard:
     # radio="esp32spi": role (sck, mosi, miso, cs, busy, reset, gpio0) -> board pin name
     esp32: dict[str, str] | None = None
     nina_firmware: str = ""  # the NINA version the ESP32 runs: "1.7.7" or "3.3.0" (sim/nina/personality.py)
+    # the eRPC firmware version an on-board RTL8720DN runs: "2.1.3" (sim/rtl8720); "" for none
+    rtl8720: str = ""
 
     def __post_init__(self) -> None:
         if not self.machine:  # as CircuitPython builds it: "<board name> with <chip>"
@@ -261,12 +269,15 @@ BOARDS: dict[str, SimBoard] = {
             "samd51",
             "atmel-samd",
             8192,
-            "esp32spi",
-            bytes.fromhex("A4CF12101112"),
+            "rtl8720",
+            bytes.fromhex("A4CF12101112"),  # the header AirLift's ESP32; the RTL8720DN has its own
             display=(320, 240),
             buttons={"BUTTON_1": True, "BUTTON_2": True, "BUTTON_3": True},
             machine="Seeeduino Wio Terminal with samd51p19",
-            # An AirLift breakout on the 40-pin header (platform doc 1.1): board.SPI(), CS, D2-D4.
+            # Its own RTL8720DN on the UART RTL_MOSI/RTL_MISO, enable pin RTL_PWR, eRPC firmware.
+            rtl8720="2.1.3",
+            # And an AirLift breakout on the 40-pin header (platform doc 1.1): board.SPI(), CS, D2-D4,
+            # which the seeeduino_wio_terminal_airlift profile uses.
             esp32=_airlift("CS", "D2", "D3", "D4"),
             nina_firmware="3.3.0",
         ),

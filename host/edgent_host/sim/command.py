@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import signal
 import sys
 import threading
@@ -46,6 +47,26 @@ def add_nina_firmware(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def rtl_version(text: str) -> str:
+    """``--rtl-firmware``: an eRPC firmware version of the RTL8720DN (x.y.z), or AT (its AT-command firmware)."""
+    if text.upper() == "AT":
+        return "AT"
+    if re.fullmatch(r"\d+\.\d+\.\d+", text):
+        return text
+    raise argparse.ArgumentTypeError(f"{text!r}: an eRPC firmware version such as 2.1.3 or 2.1.1, or AT")
+
+
+def add_rtl_firmware(parser: argparse.ArgumentParser) -> None:
+    """Add ``--rtl-firmware``, checked by :func:`rtl_version` (``edgent sim`` and ``edgent demo``)."""
+    parser.add_argument(
+        "--rtl-firmware",
+        metavar="VERSION",
+        type=rtl_version,
+        help="Wio Terminal: the eRPC firmware its RTL8720DN runs, e.g. 2.1.3 or 2.1.1, or AT for the AT-command "
+        "firmware (default: the board's)",
+    )
+
+
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``sim`` to the ``edgent`` command."""
     sim = commands.add_parser("sim", help="run a code.py on a simulated board")
@@ -59,6 +80,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     sim.add_argument("--dns", help="where the device's captive DNS (UDP 53) is reachable")
     sim.add_argument("--board", help="board id (default: the one the example is written for)")
     add_nina_firmware(sim)
+    add_rtl_firmware(sim)
     sim.set_defaults(run=run)
 
 
@@ -67,6 +89,8 @@ def run(args: argparse.Namespace) -> int:
     board_id = board_for(args.code, args.board)
     if args.nina_firmware and boards.get(board_id).esp32 is None:
         raise SystemExit(f"edgent sim: --nina-firmware: {board_id} has no ESP32 co-processor")
+    if args.rtl_firmware and not boards.get(board_id).rtl8720:
+        raise SystemExit(f"edgent sim: --rtl-firmware: {board_id} has no RTL8720DN")
     options = Options(
         code=args.code,
         state_dir=args.state,
@@ -79,6 +103,7 @@ def run(args: argparse.Namespace) -> int:
         panel=args.panel,
         echo=sys.stdout,
         nina_firmware=args.nina_firmware,
+        rtl_firmware=args.rtl_firmware,
     )
     sim = Simulator(options)
     sim.start()

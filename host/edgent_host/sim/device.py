@@ -47,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
         "--boards", default=str(ROOT / "boards"), help="the board profiles (CIRCUITPY/lib/blynk_edgent_boards)"
     )
     parser.add_argument("--nina-firmware", help="NINA firmware version of the board's ESP32 (1.7.7, 3.3.0)")
+    parser.add_argument("--rtl-firmware", help="eRPC firmware of the board's RTL8720DN: 2.1.3, 2.1.1, AT")
     return parser
 
 
@@ -82,9 +83,11 @@ def watch_device(rt: runtime.Runtime) -> None:
     edgent.WATCHERS.append(report)
 
 
-def install_modules(rt: runtime.Runtime, nina_firmware: str | None = None) -> None:
+def install_modules(rt: runtime.Runtime, nina_firmware: str | None = None, rtl_firmware: str | None = None) -> None:
     """Make ``import wifi`` (and the rest) give the simulated modules; wire an emulated ESP32 to
-    an AirLift board (``nina_firmware``: its version, else the board's)."""
+    an AirLift board (``nina_firmware``: its version, else the board's) and an emulated RTL8720DN
+    to a board that has one (``rtl_firmware``: its eRPC firmware, "AT" for the AT firmware, else
+    the board's)."""
     runtime.install(rt)
     if rt.board.display is not None:
         # Blinka's displayio (the simulator's board.DISPLAY) loads its own busio, digitalio and
@@ -95,8 +98,8 @@ def install_modules(rt: runtime.Runtime, nina_firmware: str | None = None) -> No
 
     nina.install(rt, nina_firmware)
     for name, path in MODULES.items():
-        if (rt.board.radio == "esp32spi" and name in NATIVE_WIFI) or name in INSTALLED_LAST:
-            continue  # `import wifi` fails on a PyPortal as on the board
+        if (rt.board.radio != "native" and name in NATIVE_WIFI) or name in INSTALLED_LAST:
+            continue  # `import wifi` fails on a PyPortal or a Wio Terminal as on the board
         sys.modules[name] = importlib.import_module(path)
     from edgent_host.sim.cp import settings
 
@@ -114,6 +117,13 @@ def install_modules(rt: runtime.Runtime, nina_firmware: str | None = None) -> No
     # that a later simulated module imports for the first time.
     for name in INSTALLED_LAST:
         sys.modules[name] = importlib.import_module(MODULES[name])
+    if rt.board.rtl8720:
+        # After errno: the RTL8720DN's emulator frames with blynk_edgent.erpc, and importing it
+        # imports blynk_edgent, whose modules must bind the board's errno numbers (link.py's
+        # ETIMEDOUT is 116 on the board, 110 on Linux). Boards without one never import it.
+        from edgent_host.sim import rtl8720
+
+        rtl8720.install(rt, rtl_firmware)
 
 
 def install_profiles(folder: Path) -> None:
@@ -143,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(line_buffering=True)
-    install_modules(rt, args.nina_firmware)
+    install_modules(rt, args.nina_firmware, args.rtl_firmware)
     install_profiles(Path(args.boards).resolve())
     if control is not None:
         threading.Thread(target=_listen_to_supervisor, args=(rt,), daemon=True).start()

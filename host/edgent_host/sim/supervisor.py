@@ -48,6 +48,7 @@ class Options:
     panel: str | None = None
     echo: TextIO | None = None  # where serial output is also printed (the terminal)
     nina_firmware: str | None = None  # the emulated ESP32's NINA version (AirLift boards), else the board's
+    rtl_firmware: str | None = None  # the emulated RTL8720DN's eRPC firmware ("AT": the AT one), else the board's
 
 
 @dataclass
@@ -143,6 +144,8 @@ class Simulator:
             command += ["--dns", opts.dns]
         if opts.nina_firmware:
             command += ["--nina-firmware", opts.nina_firmware]
+        if opts.rtl_firmware:
+            command += ["--rtl-firmware", opts.rtl_firmware]
         env = dict(os.environ, PYTHONUNBUFFERED="1", BLINKA_OS_AGNOSTIC="1")
         process = subprocess.Popen(
             command,

@@ -2,12 +2,26 @@
 #
 # SPDX-License-Identifier: MIT
 
-"""``digitalio`` for the simulator: outputs are seen by the panel, inputs are driven by it."""
+"""``digitalio`` for the simulator: outputs are seen by the panel, inputs are driven by it.
+
+A co-processor wired to a pin sees what the board drives on it: an ESP32's CS, RESET and GPIO0
+(``sim/nina``), the RTL8720DN's enable pin ``RTL_PWR`` (``sim/rtl8720``); an ESP32's BUSY and
+GPIO0 lines read what it drives."""
 
 from __future__ import annotations
 
 from edgent_host.sim import nina, runtime
 from edgent_host.sim.pins import Pin, claim
+
+
+def _rtl8720_driven(pin: str, level: bool | None) -> None:
+    """Tell the RTL8720DN, on a board that has one, what ``pin`` is driven to (it watches its
+    enable pin). Imported only there: the emulator loads blynk_edgent, which must not be imported
+    before the board's errno is (device.install_modules)."""
+    if runtime.current().board.rtl8720:
+        from edgent_host.sim import rtl8720
+
+        rtl8720.driven(pin, level)
 
 
 class Direction:
@@ -51,6 +65,7 @@ class DigitalInOut:
             self._deinited = True
             if self._direction == Direction.OUTPUT:
                 nina.driven(self._state.name, None)  # a released pin floats
+                _rtl8720_driven(self._state.name, None)
 
     def __enter__(self) -> DigitalInOut:
         return self
@@ -72,6 +87,7 @@ class DigitalInOut:
         self._state.output = False
         self._pull = pull
         nina.driven(self._state.name, None)  # an ESP32 on this pin sees it let go (pulled up)
+        _rtl8720_driven(self._state.name, None)
         runtime.current().led_changed()
 
     @property
@@ -115,5 +131,6 @@ class DigitalInOut:
         changed = self._state.value != bool(value)
         self._state.value = bool(value)
         nina.driven(self._state.name, bool(value))  # an ESP32's CS, RESET or GPIO0
+        _rtl8720_driven(self._state.name, bool(value))  # the RTL8720DN's enable pin
         if changed:
             runtime.current().led_changed()
