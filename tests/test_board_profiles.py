@@ -18,8 +18,37 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 BOARDS = ROOT / "boards"
 PROFILES = sorted(p for p in BOARDS.glob("*.py"))
-# Profiles whose file name is not a board id: the stub they are checked against.
+# Profiles whose file name is not a board id: the stub they are checked against (a board's alternative
+# profile is checked against its BOARD_ID's, see stub_for).
 STUB_FOR = {"generic_native": "espressif_esp32s3_devkitc_1_n8r8", "arduino_mkr1010": None}
+
+
+def assigned(profile: Path) -> dict[str, object]:
+    """The profile's plain ``NAME = literal`` assignments."""
+    values: dict[str, object] = {}
+    for node in ast.parse(profile.read_text()).body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            try:
+                values[node.targets[0].id] = ast.literal_eval(node.value)
+            except ValueError:
+                values[node.targets[0].id] = None
+    return values
+
+
+def written(profile: Path, name: str) -> str:
+    """The source of the value ``profile`` gives ``name``."""
+    for node in ast.parse(profile.read_text()).body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+            return ast.unparse(node.value)
+    raise AssertionError(f"{profile.name} has no {name}")
+
+
+def stub_for(profile: Path) -> str | None:
+    """The board stub ``profile`` is checked against."""
+    board_id = assigned(profile).get("BOARD_ID")
+    if isinstance(board_id, str):
+        return board_id
+    return STUB_FOR.get(profile.stem, profile.stem)
 
 
 def stubs_dir() -> Path:
@@ -62,7 +91,7 @@ def test_every_board_the_issue_names_has_a_profile() -> None:
 
 @pytest.mark.parametrize("profile", PROFILES, ids=lambda p: p.stem)
 def test_profile_type_checks_against_its_own_board(profile: Path, tmp_path: Path) -> None:
-    board_id = STUB_FOR.get(profile.stem, profile.stem)
+    board_id = stub_for(profile)
     if board_id is not None:
         assert (stubs_dir() / board_id).is_dir(), f"no circuitpython-stubs board definition {board_id}"
     result = mypy_with_board(profile, board_id, tmp_path)
@@ -90,9 +119,35 @@ def test_profile_names_what_it_has(profile: Path) -> None:
         if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "RADIO" for t in node.targets)
         and isinstance(node.value, ast.Constant)
     )  # fmt: skip
-    assert radio in ("native", "esp32spi")
+    assert radio in ("native", "esp32spi", "rtl8720")
     if radio == "esp32spi" and "UNSUPPORTED" not in names:
         assert "esp32" in functions, f"{profile.name}: an esp32spi board must say how its ESP32 is wired"
+    if radio == "rtl8720":
+        assert "rtl8720" in functions, f"{profile.name}: an rtl8720 board must say how its RTL8720DN is wired"
+
+
+def test_the_wio_terminal_has_its_rtl8720_by_default_and_an_airlift_profile() -> None:
+    own = assigned(BOARDS / "seeeduino_wio_terminal.py")
+    airlift = assigned(BOARDS / "seeeduino_wio_terminal_airlift.py")
+    assert (own["NAME"], own["RADIO"], own.get("BOARD_ID")) == ("Seeed Wio Terminal", "rtl8720", None)
+    assert (airlift["NAME"], airlift["RADIO"]) == ("Seeed Wio Terminal + AirLift", "esp32spi")
+    assert airlift["BOARD_ID"] == "seeeduino_wio_terminal"
+    for name in ("LED", "BUTTON", "BUTTON_NAME", "DISPLAY"):  # the same board, whichever radio
+        assert written(BOARDS / "seeeduino_wio_terminal.py", name) == written(
+            BOARDS / "seeeduino_wio_terminal_airlift.py", name
+        )
+    assert written(BOARDS / "seeeduino_wio_terminal.py", "BUTTON") == "(board.BUTTON_3, True)"
+    text = (BOARDS / "seeeduino_wio_terminal.py").read_text()
+    assert "return board.RTL_MOSI, board.RTL_MISO, board.RTL_PWR" in text
+    assert "2.1.2 or later" in text and 'Edgent(board="seeeduino_wio_terminal_airlift")' in text
+
+
+def test_an_alternative_profile_names_a_board_that_has_a_profile_of_its_own() -> None:
+    for profile in PROFILES:
+        board_id = assigned(profile).get("BOARD_ID")
+        if board_id is not None:
+            assert isinstance(board_id, str) and profile.stem.startswith(board_id + "_"), profile.name
+            assert (BOARDS / f"{board_id}.py").is_file(), profile.name
 
 
 def test_samd21_profiles_say_what_is_missing() -> None:

@@ -37,18 +37,23 @@ BOARDS = {
     "arduino_nano_33_iot": "Arduino Nano 33 IoT with samd21g18",
     "espressif_esp32s3_devkitc_1_n8r8": "ESP32-S3-DevKitC-1-N8R8 with ESP32S3",
 }
-# What lib/ holds besides blynk_edgent after a deploy: the PyPortal freezes esp32spi and display_text, and
-# every SAMD51 build has adafruit_bus_device built in.
+# What lib/ holds besides blynk_edgent after a deploy of a profile: the PyPortal freezes esp32spi and
+# display_text, every SAMD51 build has adafruit_bus_device built in, and the Wio Terminal's own RTL8720DN
+# needs no library (its AirLift profile does).
 DEVICE_LIBS = {
     "pyportal": {"adafruit_miniqr.py"},
-    "seeeduino_wio_terminal": {"adafruit_esp32spi", "adafruit_display_text", "adafruit_miniqr.py"},
+    "seeeduino_wio_terminal": {"adafruit_display_text", "adafruit_miniqr.py"},
+    "seeeduino_wio_terminal_airlift": {"adafruit_esp32spi", "adafruit_display_text", "adafruit_miniqr.py"},
     "metro_m4_airlift_lite": {"adafruit_esp32spi"},
 }
 EXAMPLE = {
     "pyportal": "pyportal",
     "seeeduino_wio_terminal": "wio_terminal",
+    "seeeduino_wio_terminal_airlift": "wio_terminal_airlift",
     "metro_m4_airlift_lite": "metro_m4_airlift",
 }
+# A board's alternative profile (boards/README.md): the board it is deployed to, with --board.
+BOARD_OF = {"seeeduino_wio_terminal_airlift": "seeeduino_wio_terminal"}
 
 
 @pytest.fixture(scope="module")
@@ -86,10 +91,12 @@ def library_sources() -> list[Path]:
     return [p for p in LIBRARY.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
 
 
-@pytest.mark.parametrize("board_id", sorted(DEVICE_LIBS))
-def test_deploy_then_deploy_again_writes_nothing(board_id: str, tmp_path: Path, circup_data: Path) -> None:
+@pytest.mark.parametrize("profile", sorted(DEVICE_LIBS))
+def test_deploy_then_deploy_again_writes_nothing(profile: str, tmp_path: Path, circup_data: Path) -> None:
+    board_id = BOARD_OF.get(profile, profile)
     drive = make_drive(tmp_path, board_id)
-    first = deploy(drive, circup_data)
+    chosen = ["--board", profile] if profile != board_id else []
+    first = deploy(drive, circup_data, *chosen)
     assert first.returncode == 0, first.stdout + first.stderr
     assert "as .py: no CircuitPython mpy-cross" in first.stdout
 
@@ -98,25 +105,28 @@ def test_deploy_then_deploy_again_writes_nothing(board_id: str, tmp_path: Path, 
         assert (drive / "lib" / "blynk_edgent" / source.relative_to(LIBRARY)).read_bytes() == source.read_bytes()
     assert (drive / "lib/blynk_edgent/edgent.py").is_file() and (drive / "lib/blynk_edgent/portal.html").is_file()
     profiles = drive / "lib" / "blynk_edgent_boards"
-    assert {p.name for p in profiles.iterdir()} == {"__init__.py", f"{board_id}.py", "generic_native.py"}
-    assert (profiles / f"{board_id}.py").read_bytes() == (ROOT / "boards" / f"{board_id}.py").read_bytes()
-    example = ROOT / "examples" / EXAMPLE[board_id]
+    assert {p.name for p in profiles.iterdir()} == {"__init__.py", f"{profile}.py", "generic_native.py"}
+    assert (profiles / f"{profile}.py").read_bytes() == (ROOT / "boards" / f"{profile}.py").read_bytes()
+    example = ROOT / "examples" / EXAMPLE[profile]
     assert (drive / "code.py").read_bytes() == (example / "code.py").read_bytes()
     assert (drive / "settings.toml").read_bytes() == (example / "settings.toml").read_bytes()
 
     # The device libraries this board needs and its firmware lacks, and nothing else.
     lib = {p.name for p in (drive / "lib").iterdir()} - {"blynk_edgent", "blynk_edgent_boards"}
-    assert lib == DEVICE_LIBS[board_id]
+    assert lib == DEVICE_LIBS[profile]
     assert "Installed 'adafruit_" in first.stdout
     if board_id == "pyportal":
         assert re.search(r"skipped adafruit_esp32spi, adafruit_display_text, frozen into pyportal", first.stdout)
-    assert "skipped adafruit_bus_device, built into" in first.stdout
+    if profile == "seeeduino_wio_terminal":  # its RTL8720DN is on a UART: no bus_device needed at all
+        assert "adafruit_bus_device" not in first.stdout
+    else:
+        assert "skipped adafruit_bus_device, built into" in first.stdout
     if "adafruit_esp32spi" in lib:
         spi = drive / "lib" / "adafruit_esp32spi" / "adafruit_esp32spi.py"
         assert '__version__ = "11.1.4"' in spi.read_text()
 
     before = snapshot(drive)
-    second = deploy(drive, circup_data)
+    second = deploy(drive, circup_data, *chosen)
     assert second.returncode == 0, second.stdout + second.stderr
     assert snapshot(drive) == before  # every file's bytes and mtime
     assert "circup not needed" in second.stdout and "circup:" not in second.stdout
@@ -162,6 +172,13 @@ def unsupported_message(board: str) -> str:
     ("board_id", "version", "args", "expected"),
     [
         ("pyportal", "10.2.1", ["--board", "seeeduino_wio_terminal"], "says the board is pyportal, not seeeduino"),
+        (
+            "pyportal",
+            "10.2.1",
+            ["--board", "seeeduino_wio_terminal_airlift"],
+            "says the board is pyportal, not seeeduino_wio_terminal (the board profile seeeduino_wio_terminal_airlift "
+            "is for), whose profile would drive the wrong pins",
+        ),
         (None, "", [], "there is no boot_out.txt in"),
         ("pyportal", "8.2.10", [], "CircuitPython 8.2.10 is too old for blynk_edgent, which needs 9.x or 10.x"),
         ("pyportal", "11.0.0-alpha.1", [], "CircuitPython 11.0.0-alpha.1 is newer than blynk_edgent has been tested"),
@@ -170,7 +187,17 @@ def unsupported_message(board: str) -> str:
         ("pyportal", "10.2.1", ["--board", "generic_native"], "pyportal has a profile of its own"),
         ("pyportal", "10.2.1", ["--board", "no_such_board"], "there is no board profile 'no_such_board'"),
     ],
-    ids=["mismatch", "no-boot-out", "cp8", "cp11", "unsupported", "no-profile", "generic-on-own", "unknown-profile"],
+    ids=[
+        "mismatch",
+        "alternative-mismatch",
+        "no-boot-out",
+        "cp8",
+        "cp11",
+        "unsupported",
+        "no-profile",
+        "generic-on-own",
+        "unknown-profile",
+    ],
 )
 def test_refusals(
     board_id: str | None, version: str, args: list[str], expected: str, tmp_path: Path, circup_data: Path
@@ -337,6 +364,37 @@ def test_every_example_folder_in_the_table_exists() -> None:
     for folder in {*files.EXAMPLE_BOARDS, *files.EXAMPLE_FOLDERS.values(), files.DEFAULT_EXAMPLE}:
         assert (ROOT / "examples" / folder / "code.py").is_file(), folder
         assert (ROOT / "examples" / folder / "settings.toml").is_file(), folder
+
+
+def test_an_alternative_profiles_example_is_deployed_with_it_and_names_it() -> None:
+    from edgent_host.deploy import drive
+
+    assert files.example_for("seeeduino_wio_terminal").name == "wio_terminal"
+    assert files.example_for("seeeduino_wio_terminal", "seeeduino_wio_terminal").name == "wio_terminal"
+    assert files.example_for("seeeduino_wio_terminal", "seeeduino_wio_terminal_airlift").name == "wio_terminal_airlift"
+    assert files.example_for("raspberry_pi_pico2_w").name == "pico_w"
+    assert files.example_for("espressif_esp32s3_devkitc_1_n8r8", "generic_native").name == files.DEFAULT_EXAMPLE
+    for folder, name in files.EXAMPLE_PROFILES.items():
+        profile = drive.load_profile(name)
+        assert profile.board_id == files.EXAMPLE_BOARDS[folder] != name
+        assert f'Edgent(board="{name}")' in (ROOT / "examples" / folder / "code.py").read_text()
+    # The Wio Terminal's own example runs on its RTL8720DN: the board's own profile, no AirLift library.
+    own = (ROOT / "examples" / "wio_terminal" / "code.py").read_text()
+    assert "edgent = Edgent()\n" in own and "esp32spi" not in own
+
+
+def test_the_wio_terminals_libraries_follow_its_profile() -> None:
+    from edgent_host.deploy import drive
+
+    requirements = devicelibs.read_requirements()
+    for name, expected in [
+        ("seeeduino_wio_terminal", {"adafruit_display_text", "adafruit_miniqr"}),
+        ("seeeduino_wio_terminal_airlift", {"adafruit_esp32spi", "adafruit_display_text", "adafruit_miniqr"}),
+    ]:
+        wanted = devicelibs.needed(requirements, drive.load_profile(name), "seeeduino_wio_terminal")
+        to_install, skipped = devicelibs.in_firmware(wanted, "seeeduino_wio_terminal")
+        assert {r.module for r in to_install} == expected, name
+        assert set(skipped) == ({"adafruit_bus_device"} if "adafruit_esp32spi" in expected else set()), name
 
 
 # Without the network: deploy finds out before circup does, and installs from the offline bundle, saying so.

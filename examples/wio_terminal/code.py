@@ -2,13 +2,14 @@
 #
 # SPDX-License-Identifier: MIT
 
-"""Blynk.Edgent on a Seeed Wio Terminal with an Adafruit AirLift on its 40-pin header.
+"""Blynk.Edgent on a Seeed Wio Terminal, over its own RTL8720DN.
 
 The screen shows every step of provisioning and connecting; the LED blinks Blynk's patterns;
 holding button A (the top button, board.BUTTON_3) for 10 s erases the settings. V0 gets the
 uptime in seconds every 5 s; top button 1 (board.BUTTON_1) sets V2 to 1 while pressed; what
 the app writes to V1 is printed.
-AirLift wiring: see the README ("Wio Terminal + AirLift").
+The RTL8720DN needs Seeed's eRPC firmware 2.1.2 or later (Seeed's ambd_flash_tool updates it).
+With an AirLift on the 40-pin header instead, see examples/wio_terminal_airlift.
 """
 
 import time

@@ -4,12 +4,14 @@
 
 """``edgent demo`` (``make demo``): the whole story on loopback, in under a minute.
 
-A local Blynk cloud and a simulated Wio Terminal with an AirLift (the real adafruit_esp32spi on
-an emulated ESP32) running examples/wio_terminal/code.py: the device starts in config mode; the
+A local Blynk cloud and a simulated Wio Terminal (its own RTL8720DN, emulated down to the eRPC
+bytes on its UART) running examples/wio_terminal/code.py: the device starts in config mode; the
 demo provisions it as the Blynk app would (board info, scan, a token from the cloud, /config);
 the device reaches RUNNING; a virtual-pin value goes each way; the reset button is held for 10 s
 and the device is back in config mode. Each step is printed; the screens are saved as PNGs and
 the log in out/demo/. Exit status 0 on success, else 1 with the step that failed.
+``--code examples/wio_terminal_airlift/code.py`` tells the same story over an AirLift on the
+Wio's 40-pin header (the real adafruit_esp32spi on an emulated ESP32).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from urllib.parse import urlencode
 from blynk_edgent.button import HOLD_ACTION_MS, HOLD_FEEDBACK_MS
 from edgent_host.cloud.devices import redact
 from edgent_host.deploy import EXAMPLES, ROOT
-from edgent_host.sim.command import add_nina_firmware
+from edgent_host.sim.command import add_nina_firmware, add_rtl_firmware
 from edgent_host.sim.world import World
 
 LED_LOOK_S = 1.2  # how long the LED is watched: long enough for a blink or a breath
@@ -44,11 +46,12 @@ class StepFailedError(Exception):
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``demo`` to the ``edgent`` command."""
-    demo = commands.add_parser("demo", help="provision a simulated Wio Terminal + AirLift end to end (make demo)")
+    demo = commands.add_parser("demo", help="provision a simulated Wio Terminal end to end (make demo)")
     demo.add_argument("--out", type=Path, default=ROOT / "out" / "demo", help="where the PNGs and the log go")
     demo.add_argument("--board", default="seeeduino_wio_terminal")
     demo.add_argument("--code", type=Path, default=EXAMPLES / "wio_terminal" / "code.py")
     add_nina_firmware(demo)
+    add_rtl_firmware(demo)
     demo.set_defaults(run=run)
 
 
@@ -149,7 +152,14 @@ def run(args: argparse.Namespace) -> int:
             demo.say(f"local Blynk cloud: devices on {address} (TLS), API on {cloud.http_url}")
             state_dir = args.out / "device"
             # running_sim stops the device before the cloud goes.
-            with running_sim(args.code, state_dir, cloud, board=args.board, nina_firmware=args.nina_firmware) as sim:
+            with running_sim(
+                args.code,
+                state_dir,
+                cloud,
+                board=args.board,
+                nina_firmware=args.nina_firmware,
+                rtl_firmware=args.rtl_firmware,
+            ) as sim:
                 demo.sim = sim
                 demo.say(f"simulated {sim.options.board}: serial log {state_dir / 'serial.log'}")
                 try:

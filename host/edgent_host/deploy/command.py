@@ -6,10 +6,12 @@
 
 Checks the drive's ``boot_out.txt`` against the profile, then puts on the drive: ``lib/blynk_edgent``
 (as .mpy when a CircuitPython mpy-cross is on PATH), ``lib/blynk_edgent_boards`` (the profile and
-generic_native), the board's example ``code.py`` and ``settings.toml`` (a user's own are kept unless
-``--force``), and the device libraries the board needs and its firmware lacks, with circup (from the
-offline bundle, saying so, when github.com cannot be reached). A refusal exits with status 2, a failure
-with 1; each is one line on stderr saying why and what to do.
+generic_native), the board's example ``code.py`` and ``settings.toml`` (the one written for the
+profile when it is a board's alternative one, like seeeduino_wio_terminal_airlift; a user's own are
+kept unless ``--force``), and the device libraries the profile needs (its radio's, its screen's)
+and the board's firmware lacks, with circup (from the offline bundle, saying so, when github.com
+cannot be reached). A refusal exits with status 2, a failure with 1; each is one line on stderr
+saying why and what to do.
 """
 
 from __future__ import annotations
@@ -31,7 +33,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         description=__doc__.split("\n\n", 1)[1] if __doc__ else None,
     )
     deploy.add_argument("--path", required=True, type=Path, help="the CIRCUITPY drive (where boot_out.txt is)")
-    deploy.add_argument("--board", help="profile in boards/ (default: the board id in boot_out.txt)")
+    deploy.add_argument(
+        "--board",
+        help="profile in boards/ (default: the board id in boot_out.txt; e.g. seeeduino_wio_terminal_airlift "
+        "for a Wio Terminal's AirLift)",
+    )
     deploy.add_argument("--force", action="store_true", help="replace the drive's code.py and settings.toml")
     deploy.add_argument(
         "--offline",
@@ -97,8 +103,9 @@ def deploy(path: Path, board: str | None, *, force: bool, offline: bool, circup_
     written, unchanged = len(writer.written) - before[0], len(writer.unchanged) - before[1]
     _say(f"board profile: lib/blynk_edgent_boards/ {_names(profiles)}: {written} written, {unchanged} unchanged")
 
-    example = files.example_for(boot.board_id)
-    if example.name not in (boot.board_id, files.EXAMPLE_FOLDERS.get(boot.board_id)):
+    example = files.example_for(boot.board_id, profile.name)
+    written_for = (boot.board_id, files.EXAMPLE_FOLDERS.get(boot.board_id), files.EXAMPLE_FOLDERS.get(profile.name))
+    if example.name not in written_for:
         _say(f"example: there is none for {boot.board_id} yet; using {example.relative_to(ROOT).as_posix()}")
     _say(files.deploy_user_file(writer, "code.py", example / "code.py", force))
     settings = example / "settings.toml"

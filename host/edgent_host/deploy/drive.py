@@ -43,12 +43,18 @@ class BootInfo:
 class Profile:
     """A board profile from ``boards/``, read without running it."""
 
-    name: str  # the file name without .py: a board id, or generic_native
+    name: str  # the file name without .py: a board id, an alternative profile's name, or generic_native
     path: Path
     title: str  # NAME
-    radio: str  # RADIO: "native" or "esp32spi"
+    radio: str  # RADIO: "native", "esp32spi" or "rtl8720"
     display: bool | None  # DISPLAY; None when it is computed on the board (generic_native)
     unsupported: str | None  # UNSUPPORTED
+    board_id: str | None = None  # BOARD_ID: the board an alternative profile is for (None: its name says)
+
+    @property
+    def board(self) -> str:
+        """The board id this profile drives the pins of (generic_native: any)."""
+        return self.board_id or self.name
 
 
 def read_boot_out(drive: Path) -> BootInfo:
@@ -102,14 +108,16 @@ def load_profile(name: str) -> Profile:
         radio=str(values.get("RADIO") or "native"),
         display=display if isinstance(display, bool) else None,
         unsupported=unsupported if isinstance(unsupported, str) else None,
+        board_id=board_id if isinstance(board_id := values.get("BOARD_ID"), str) else None,
     )
 
 
 def choose_profile(boot: BootInfo, board: str | None) -> Profile:
     """The profile to deploy for the board in ``boot`` (``board``: ``--board``, default its board id).
 
-    Raise :class:`RefusedError` when the profile is another board's, when the board has no profile and none
-    was named, or when the profile says the board cannot run blynk_edgent.
+    A board's alternative profile (its ``BOARD_ID`` names the board, boards/README.md) is taken for that
+    board when named. Raise :class:`RefusedError` when the profile is another board's, when the board has
+    no profile and none was named, or when the profile says the board cannot run blynk_edgent.
     """
     own = (BOARDS / f"{boot.board_id}.py").is_file()
     if board is None:
@@ -125,10 +133,12 @@ def choose_profile(boot: BootInfo, board: str | None) -> Profile:
             f"{boot.board_id} has a profile of its own, boards/{boot.board_id}.py; {GENERIC} is for boards "
             "without one: leave --board out"
         )
-    if board not in (GENERIC, boot.board_id):
+    if board != GENERIC and profile.board != boot.board_id:
+        whose = board if profile.board == board else f"{profile.board} (the board profile {board} is for)"
         raise RefusedError(
-            f"the drive's boot_out.txt says the board is {boot.board_id}, not {board}, whose profile would drive "
-            f"the wrong pins: leave --board out to deploy for {boot.board_id}, or pass the {board}'s drive with --path"
+            f"the drive's boot_out.txt says the board is {boot.board_id}, not {whose}, whose profile would drive "
+            f"the wrong pins: leave --board out to deploy for {boot.board_id}, or pass the {profile.board}'s drive "
+            "with --path"
         )
     if profile.unsupported:
         raise RefusedError(profile.unsupported)

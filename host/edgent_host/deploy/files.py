@@ -40,13 +40,22 @@ EXAMPLE_BOARDS = {
     "matrixportal_m4": "matrixportal_m4",
     "nano_rp2040_connect": "arduino_nano_rp2040_connect",
     "wio_terminal": "seeeduino_wio_terminal",
+    "wio_terminal_airlift": "seeeduino_wio_terminal",
 }
-# The other way round, for the boards whose folder is not named after their id, and the boards that
-# share another's folder (the Pico 2 W runs the Pico W's code). A board with none gets the native
-# ESP32-S3 example, which needs nothing of the board but Edgent() (board.LED only where there is one).
-EXAMPLE_FOLDERS = {board: folder for folder, board in EXAMPLE_BOARDS.items() if board != folder} | {
-    "raspberry_pi_pico2_w": "pico_w",
+# The examples written for a board's alternative profile (boards/README.md), which their code.py
+# names in Edgent(board=...): deploy copies them with that profile, not with the board's own.
+EXAMPLE_PROFILES = {
+    "wio_terminal_airlift": "seeeduino_wio_terminal_airlift",
 }
+# The other way round, by profile name (a board id, or an alternative profile's), for the profiles
+# whose folder is not named after them and the boards that share another's folder (the Pico 2 W
+# runs the Pico W's code). A board with none gets the native ESP32-S3 example, which needs nothing
+# of the board but Edgent() (board.LED only where there is one).
+EXAMPLE_FOLDERS = (
+    {board: folder for folder, board in EXAMPLE_BOARDS.items() if board != folder and folder not in EXAMPLE_PROFILES}
+    | {"raspberry_pi_pico2_w": "pico_w"}
+    | {profile: folder for folder, profile in EXAMPLE_PROFILES.items()}
+)
 DEFAULT_EXAMPLE = "esp32s3"
 # CircuitPython runs the first of code.txt, code.py, main.txt, main.py: a user's main.txt or main.py
 # would stop running once a code.py sits beside it.
@@ -237,9 +246,12 @@ def deploy_profiles(writer: DriveWriter, profile: Profile) -> list[str]:
     return names
 
 
-def example_for(board_id: str) -> Path:
-    """The examples/ folder for ``board_id``: its own, the one written for it, else the ESP32-S3 one."""
-    for name in (board_id, EXAMPLE_FOLDERS.get(board_id), DEFAULT_EXAMPLE):
+def example_for(board_id: str, profile: str | None = None) -> Path:
+    """The examples/ folder for ``board_id`` run with ``profile`` (default: the board's own): the one
+    written for an alternative profile, else the board's own, the one written for it, else the
+    ESP32-S3 one."""
+    chosen = EXAMPLE_FOLDERS.get(profile) if profile is not None and profile != board_id else None
+    for name in (chosen, board_id, EXAMPLE_FOLDERS.get(board_id), DEFAULT_EXAMPLE):
         if name and (EXAMPLES / name / "code.py").is_file():
             return EXAMPLES / name
     raise DeployError(f"there is no {EXAMPLES / DEFAULT_EXAMPLE / 'code.py'}: is the repository complete?")
