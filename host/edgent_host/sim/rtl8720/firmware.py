@@ -33,10 +33,42 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from blynk_edgent.erpc import EVENTS, FRAME_MAX, HEADER, INVOCATION, ONEWAY, REPLY, crc16, frame
-
 if TYPE_CHECKING:
     from edgent_host.sim.runtime import Runtime
+
+# The firmware's framing (doc section 2), its own here and not the client's: the tests hold one
+# against the other, and the device process must not load blynk_edgent before code.py does.
+HEADER = 4  # u16 length, u16 CRC-16 of the message
+FRAME_MAX = 4096  # MyMessageBufferFactory's buffer
+INVOCATION, ONEWAY, REPLY = 0, 1, 2
+EVENTS = 19  # rpc_wifi_callback: the firmware's own calls to its host
+
+
+def _crc_table() -> list[int]:
+    table = []
+    for byte in range(256):
+        crc = byte << 8
+        for _ in range(8):
+            crc = ((crc << 1) ^ 0x1021) if crc & 0x8000 else crc << 1
+        table.append(crc & 0xFFFF)
+    return table
+
+
+_CRC_TABLE = _crc_table()
+
+
+def crc16(data: bytes) -> int:
+    """erpc_crc16.cpp: polynomial 0x1021, MSB first, start 0xEF4A, table-driven."""
+    crc = 0xEF4A
+    for byte in data:
+        crc = ((crc << 8) & 0xFFFF) ^ _CRC_TABLE[((crc >> 8) ^ byte) & 0xFF]
+    return crc
+
+
+def frame(message: bytes) -> bytes:
+    """FramedTransport's frame: length and CRC (little-endian), then the message."""
+    return struct.pack("<HH", len(message), crc16(message)) + bytes(message)
+
 
 DEFAULT_MAC = bytes.fromhex("2cf7f1c0ffee")  # a Seeed OUI
 
