@@ -14,7 +14,7 @@ MP_TESTS := tests/micropython
 .PHONY: setup test lint typecheck pytest bench demo docs wheels bundle clean help
 
 help:
-	@echo "make demo    a simulated Wio Terminal + AirLift provisioned end to end; screens in out/demo/"
+	@echo "make demo    a simulated Wio Terminal (its own RTL8720DN) provisioned end to end; screens in out/demo/"
 	@echo "make test    set up .venv when needed, then run every check (what CI runs)"
 	@echo "make setup   create .venv with the pinned host dependencies and the edgent command"
 	@echo "make bench   heap and size figures under MicroPython, into bench/results.json"

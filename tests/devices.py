@@ -2,8 +2,9 @@
 #
 # SPDX-License-Identifier: MIT
 
-"""The simulated devices the end-to-end tests run on: a native-WiFi ESP32-S3, and an AirLift board
-(the real adafruit_esp32spi on the emulated ESP32) with each NINA firmware line."""
+"""The simulated devices the end-to-end tests run on: a native-WiFi ESP32-S3, an AirLift board
+(the real adafruit_esp32spi on the emulated ESP32) with each NINA firmware line, and a Wio
+Terminal on its own RTL8720DN."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ class Device:
     example: str
     board: str
     nina_firmware: str | None = None
+    rtl_firmware: str | None = None  # the board's own RTL8720DN (Wio Terminal): its eRPC firmware
 
     @property
     def code(self) -> Path:
@@ -35,16 +37,18 @@ class Device:
 
     @property
     def native(self) -> bool:
-        """True for WiFi in the chip, False for an ESP32 co-processor."""
-        return self.nina_firmware is None
+        """True for WiFi in the chip, False for a co-processor (an ESP32, the Wio's RTL8720DN)."""
+        return self.nina_firmware is None and self.rtl_firmware is None
 
     @property
     def ap_ssid(self) -> str:
         """The access point the device opens (the classic Blynk name from its MAC)."""
         from blynk_edgent.apname import ap_ssid, chip_id
         from edgent_host.sim import boards
+        from edgent_host.sim.rtl8720.firmware import DEFAULT_MAC
 
-        return ap_ssid("Device", chip_id(boards.get(self.board).mac, esp32=self.native))
+        mac = DEFAULT_MAC if self.rtl_firmware else boards.get(self.board).mac
+        return ap_ssid("Device", chip_id(mac, esp32=self.native))
 
     def circuitpy(self, tmp_path: Path, tls: bool = True, settings: str = "") -> Path:
         """A copy of the example as it would sit on CIRCUITPY; returns its code.py."""
@@ -58,7 +62,7 @@ class Device:
 
     def sim_options(self) -> dict[str, Any]:
         """Keywords for running_sim."""
-        return {"board": self.board, "nina_firmware": self.nina_firmware}
+        return {"board": self.board, "nina_firmware": self.nina_firmware, "rtl_firmware": self.rtl_firmware}
 
     def v1_reached(self, sim: Any, value: str) -> bool:
         """Whether a write of ``value`` to V1 reached the example's handler (it prints it)."""
@@ -68,4 +72,6 @@ class Device:
 NATIVE = Device("native-esp32s3", "esp32s3", "adafruit_feather_esp32s3_4mbflash_2mbpsram")
 NINA1 = Device("airlift-nina-1.7.7", "pyportal", "pyportal", "1.7.7")
 NINA3 = Device("airlift-nina-3.3.0", "pyportal", "pyportal", "3.3.0")
-ALL = [NATIVE, NINA1, NINA3]
+# The Wio Terminal on its own RTL8720DN (the chip's emulator, sim/rtl8720), with its screen.
+WIO = Device("wio-rtl8720", "wio_terminal", "seeeduino_wio_terminal", rtl_firmware="2.1.3")
+ALL = [NATIVE, NINA1, NINA3, WIO]

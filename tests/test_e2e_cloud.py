@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 import pytest
-from devices import ALL, HOME_PASSWORD, NATIVE, NINA3, Device
+from devices import ALL, HOME_PASSWORD, NATIVE, NINA3, WIO, Device
 
 from edgent_host.cloud.testing import running_cloud
 from edgent_host.sim.supervisor import Simulator
@@ -187,7 +187,7 @@ def test_corrupt_stream_from_the_cloud_leads_to_a_reconnect(tmp_path: Path) -> N
         scripted.close()
 
 
-@pytest.mark.parametrize("device", [NATIVE, NINA3], ids=lambda d: d.name)
+@pytest.mark.parametrize("device", [NATIVE, NINA3, WIO], ids=lambda d: d.name)
 def test_cloud_outage_backs_off_and_returns_within_the_bound(tmp_path: Path, device: Device) -> None:
     ca_dir = tmp_path / "ca"  # kept across both clouds, as a real cloud keeps its certificate
     port = port_outside_the_ephemeral_range()

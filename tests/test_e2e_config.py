@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from devices import ALL, HOME_PASSWORD, NATIVE, NINA1, NINA3, Device
+from devices import ALL, HOME_PASSWORD, NATIVE, NINA1, NINA3, WIO, Device
 
 from blynk_edgent import memory
 from blynk_edgent.config import Config
@@ -148,12 +148,13 @@ def test_blank_device_is_provisioned_by_edgent_provision(tmp_path: Path, device:
         assert len(logins) == 1, logins  # the cloud never saw it go offline and back
 
 
-# Every other board the simulator knows, with the example written for it (the ones above are in ALL).
+# Every other board the simulator knows, with the example written for it (the ones above are in
+# ALL; the Wio Terminal's AirLift example is another board here).
 _SHARED_EXAMPLES = [("pico_w", "raspberry_pi_pico2_w"), ("esp32s3", "espressif_esp32s3_devkitc_1_n8r8")]
 OTHER_BOARDS = [
-    Device(board, folder, board)
+    Device(folder if folder.startswith("wio") else board, folder, board)
     for folder, board in [*EXAMPLE_BOARDS.items(), *_SHARED_EXAMPLES]
-    if board not in {device.board for device in ALL}
+    if folder not in {device.example for device in ALL} or board not in {device.board for device in ALL}
 ]
 
 
@@ -304,7 +305,7 @@ def test_json_is_escaped_for_network_names_with_quotes(tmp_path: Path) -> None:
         assert [n["rssi"] for n in networks] == sorted((n["rssi"] for n in networks), reverse=True)
 
 
-@pytest.mark.parametrize("device", [NATIVE, NINA3], ids=lambda d: d.name)
+@pytest.mark.parametrize("device", [NATIVE, NINA3, WIO], ids=lambda d: d.name)
 def test_reset_erases_and_config_erase_from_the_cloud_enters_config_mode(tmp_path: Path, device: Device) -> None:
     with (
         running_cloud(tls=True, tokens=[OLD_TOKEN]) as cloud,
@@ -441,6 +442,27 @@ def test_an_unsupported_board_stops_at_start_with_one_clear_message(tmp_path: Pa
         assert "adafruit_esp32spi/" not in log  # nothing got as far as a driver
         with pytest.raises(RuntimeError, match="the device is off"):
             sim.modules()  # a stopped board answers nothing, and the panel says so
+
+
+@pytest.mark.parametrize(
+    ("firmware", "found"),
+    [("2.1.1", "has firmware 2.1.1;"), ("AT", "has no eRPC answer (the AT firmware, or no firmware);")],
+    ids=["erpc-2.1.1", "at-firmware"],
+)
+def test_a_wio_whose_rtl8720_firmware_is_too_old_stops_at_start_saying_how_to_update(
+    tmp_path: Path, firmware: str, found: str
+) -> None:
+    """2.1.1 and before talk at 1843200 baud and number the scan functions otherwise; the AT
+    firmware speaks no eRPC at all: the Wio stops at start with one message naming what it found
+    and how to update (../shared/docs/rtl8720-erpc.md section 4)."""
+    with (
+        running_cloud() as cloud,
+        running_sim(WIO.code, tmp_path / "state", cloud, board=WIO.board, rtl_firmware=firmware) as sim,
+    ):
+        assert sim.wait_for(lambda s: not s["running"], 40), "\n".join(sim.log_lines()[-20:])
+        log = "\n".join(sim.log_lines())
+        assert "RuntimeError: blynk_edgent: the Wio Terminal's RTL8720DN " + found in log, log
+        assert "ambd_flash_tool" in log and "2.1.2 or later" in log
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from devices import HOME_PASSWORD, NATIVE, NINA1, NINA3, Device
+from devices import HOME_PASSWORD, NATIVE, NINA1, NINA3, WIO, Device
 from test_e2e_config import config_url, get, portal, provision, stored, wait_portal, wait_state
 
 from blynk_edgent.online import JOIN_TIMEOUT_S
@@ -91,7 +91,7 @@ def test_pico_w_goes_from_blank_to_running_and_stays_there(tmp_path: Path, devic
 # -- section 9: scans -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("device", [ESP32S3, NINA1, NINA3, PICO2_W], ids=lambda d: d.name)
+@pytest.mark.parametrize("device", [ESP32S3, NINA1, NINA3, PICO2_W, WIO], ids=lambda d: d.name)
 def test_a_name_that_is_not_utf8_does_not_stop_config_mode(tmp_path: Path, device: Device) -> None:
     """Before: reading the Latin-1 network's name raised UnicodeError inside the scan, so config mode
     never opened and a blank device near that router could never be provisioned. Also here: a

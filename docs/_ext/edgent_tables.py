@@ -177,7 +177,8 @@ def profile_row(path: Path) -> list[Cell]:
     if values.get("UNSUPPORTED") is not None:
         name += " (unsupported)"
     radio = _literal(values.get("RADIO"))
-    radio_text = {"native": "native", "esp32spi": "ESP32 (esp32spi)"}.get(str(radio), str(radio))
+    names = {"native": "native", "esp32spi": "ESP32 (esp32spi)", "rtl8720": "RTL8720DN (eRPC over UART)"}
+    radio_text = names.get(str(radio), str(radio))
     display = _literal(values.get("DISPLAY"))
     screen = {True: "yes", False: "none", None: "none"}.get(display, "if the board has one")
     button = _button(values.get("BUTTON"), _literal(values.get("BUTTON_NAME")))

@@ -11,9 +11,9 @@ numbers (``errno``), a new ESP32 NVM reads zeros, ``microcontroller.watchdog`` i
 watchdog. Where a port does something harsher than another, the simulator does it on that port,
 and where the truth is uncertain it takes the harsher plausible behaviour
 (../shared/docs/hardware-truth.md). ``device.py`` installs them under their CircuitPython names;
-on a board whose WiFi is an ESP32 co-processor (``radio="esp32spi"``) it leaves out
-``NATIVE_WIFI``, which such boards do not have, and ``busio.SPI`` reaches the emulated ESP32
-(``sim/nina``) instead.
+on a board whose WiFi is a co-processor (``radio="esp32spi"`` or ``"rtl8720"``) it leaves out
+``NATIVE_WIFI``, which such boards do not have; ``busio.SPI`` reaches the emulated ESP32
+(``sim/nina``) and ``busio.UART`` the emulated RTL8720DN (``sim/rtl8720``) instead.
 """
 
 # Module name as code.py imports it -> module here.
@@ -31,7 +31,7 @@ MODULES = {
     "ssl": "edgent_host.sim.cp.ssl",
     "errno": "edgent_host.sim.cp.errno",
 }
-# The modules of a native WiFi radio: not on AirLift boards (CIRCUITPY_WIFI = 0 there).
+# The modules of a native WiFi radio: not on AirLift boards nor the Wio (CIRCUITPY_WIFI = 0 there).
 NATIVE_WIFI = ("wifi", "socketpool", "ssl")
 # Installed after every other module (device.install_modules says why).
 INSTALLED_LAST = ("errno",)
