@@ -379,3 +379,31 @@ def test_the_rtl_s_mac_names_the_access_point_as_blynk_s_wio_sketch_does(tmp_pat
     wio.run_until(lambda: wio.edgent.state == "WAIT_CONFIG")
     assert wio.chip.wifi.ap[0] == ap_ssid("Device", chip_id(bytes.fromhex("2cf7f1c0ffee"), False))
     assert struct.calcsize("<B33s6sh5I") == 62
+
+
+def test_select_tells_how_many_sockets_are_ready_and_never_which(tmp_path: Path, cloud: RunningCloud) -> None:
+    from edgent_host.sim.rtl8720.firmware import frame
+
+    wio = Wio(tmp_path, cloud)
+    wio.run_until(lambda: wio.edgent.state == "WAIT_CONFIG")
+    (server,) = [number for number, sock in wio.chip.lwip.sockets.items() if sock.listener is not None]
+    readset = bytearray(8)
+    readset[server // 8] |= 1 << (server % 8)
+
+    def select(timeval: bytes) -> bytes:
+        body = bytes((0, 21, 16, 1)) + struct.pack("<Ii", 77, 64)
+        body += b"\0" + struct.pack("<I", 8) + bytes(readset) + b"\1\1"  # a read set; no write or except set
+        body += b"\0" + struct.pack("<I", 8) + timeval
+        wio.chip.receive(frame(body), 614400)
+        time.sleep(0.05)
+        (reply,) = wio.chip.transmit(614400)
+        return reply[4:]
+
+    assert select(bytes(8)) == bytes((2, 21, 16, 1)) + struct.pack("<Ii", 77, 0)  # nobody yet: 0 at once
+    phone = socket.create_connection(("127.0.0.1", wio.portal))
+    try:
+        time.sleep(0.1)
+        reply = select(struct.pack("<ii", 1, 0))
+        assert reply == bytes((2, 21, 16, 1)) + struct.pack("<Ii", 77, 1)  # the count, and nothing else
+    finally:
+        phone.close()

@@ -110,6 +110,8 @@ SIGNATURES: dict[tuple[int, int], str] = {
     (16, 12): "rpc_lwip_recv(i32 s, out binary mem, u32 len, i32 flags, u32 timeout) -> i32",
     (16, 15): "rpc_lwip_send(i32 s, binary dataptr, i32 flags) -> i32",
     (16, 18): "rpc_lwip_socket(i32 domain, i32 type, i32 protocol) -> i32",
+    (16, 21): "rpc_lwip_select(i32 maxfdp1, nullable binary readset, nullable binary writeset, "
+    "nullable binary exceptset, nullable binary timeout) -> i32",
     (16, 23): "rpc_lwip_fcntl(i32 s, i32 cmd, i32 val) -> i32",
     (16, 24): "rpc_lwip_errno() -> i32",
     (16, 25): "rpc_netconn_gethostbyname(string name, out binary addr) -> i8",

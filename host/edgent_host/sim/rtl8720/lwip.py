@@ -181,6 +181,7 @@ class LwIP:
             (16, 12): self._recv,
             (16, 15): self._send,
             (16, 18): self._socket,
+            (16, 21): self._select,
             (16, 23): self._fcntl,
             (16, 24): lambda args: ([], self.errno),
             (16, 25): self._gethostbyname,
@@ -362,6 +363,42 @@ class LwIP:
             return self._fail(ECONNRESET)
         sent = sock.conn.write(data)
         return ([], sent) if sent else self._fail(ECONNRESET)
+
+    def _ready(self, number: int, writing: bool) -> bool:
+        sock = self._get(number)
+        if sock is None:
+            return False
+        if sock.listener is not None:
+            return not writing and self.wifi.ap is not None and sock.listener.pending()
+        if sock.conn is None:
+            return False
+        if writing:
+            return not sock.conn.closed
+        return bool(sock.conn.available()) or sock.conn.eof or sock.conn.closed
+
+    def _select(self, args: list[Any]) -> Any:
+        """The fd sets go in only: the reply is the count of ready sockets, not which ones (doc
+        section 3). A null timeout waits for ever; the timeout is a timeval (i32 s, i32 µs)."""
+        limit, readset, writeset, _exceptset, timeval = args
+
+        def members(fdset: bytes | None) -> list[int]:
+            if fdset is None:
+                return []
+            return [n for n in range(min(limit, len(fdset) * 8)) if fdset[n // 8] >> (n % 8) & 1]
+
+        reading, writing = members(readset), members(writeset)
+
+        def count() -> int:
+            return sum(self._ready(n, False) for n in reading) + sum(self._ready(n, True) for n in writing)
+
+        ready = count()
+        if ready or (timeval is not None and len(timeval) >= 8 and not any(timeval[:8])):
+            return [], ready
+        ends = None
+        if timeval is not None and len(timeval) >= 8:
+            seconds, micros = struct.unpack_from("<ii", timeval)
+            ends = time.monotonic() + seconds + micros / 1e6
+        return _Waiting(lambda: count() > 0 or (ends is not None and time.monotonic() >= ends), lambda: ([], count()))
 
     def _close(self, args: list[Any]) -> tuple[list[Any], int]:
         (number,) = args
