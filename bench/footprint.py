@@ -36,6 +36,7 @@ from edgent_host import mpwasm  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))
 import field  # noqa: E402
+import rtl8720  # noqa: E402
 
 LIB = ROOT / "lib"
 PACKAGE = LIB / "blynk_edgent"
@@ -112,8 +113,10 @@ PEERS = (
 )
 
 # The running mode's modules: the resident set (blynk_edgent.memory), without the parts a board
-# may not have (status LED, button, screen) and with one radio's core at most.
-_RADIOS = ("blynk_edgent.radio_native", "blynk_edgent.radio_esp32spi")
+# may not have (status LED, button, screen) and with one radio's core at most. The RTL8720DN's
+# core is three modules: the backend, its UART link and the eRPC codec.
+_RTL = ("blynk_edgent.radio_rtl8720", "blynk_edgent.rtl8720_link", "blynk_edgent.erpc")
+_RADIOS = ("blynk_edgent.radio_native", "blynk_edgent.radio_esp32spi", *_RTL)
 _STATUS = ("blynk_edgent.indicator", "blynk_edgent.leds", "blynk_edgent.button", "blynk_edgent.screen")
 CORE = tuple(name for name in memory.RESIDENT if name not in _RADIOS + _STATUS)
 
@@ -129,6 +132,26 @@ _EDGENT = (
     "radio = bench_standins.Radio()\n"
     "edgent = Edgent('TMPL4abcd123', 'Device', '0.1.0', radio=radio, nvm=bench_standins.{nvm}, tls={tls}, "
     "log=bench_standins.log)\n"
+)
+
+# The Wio Terminal's RTL8720DN on a stand-in chip that answers every eRPC call at once
+# (bench/shims/bench_rtl.py, imported before the baseline).
+_RTL_RADIO = (
+    "from blynk_edgent.radio_rtl8720 import RTL8720Radio\n"
+    "from blynk_edgent.rtl8720_link import RTLLink\n"
+    "radio = RTL8720Radio(RTLLink(bench_rtl.CHIP), bench_standins.log)\n"
+)
+_RTL_EDGENT = (
+    "from blynk_edgent import Edgent\n"
+    + _RTL_RADIO
+    + "edgent = Edgent('TMPL4abcd123', 'Device', '0.1.0', radio=radio, nvm=bench_standins.{nvm}, tls={tls}, "
+    "log=bench_standins.log)\n"
+)
+_RTL_CONFIG_MODE = (
+    _RTL_EDGENT.format(nvm="BLANK", tls=True)
+    + "phone = bench_rtl.CHIP.phone('/board_info.json')\n"
+    + "for _ in range(6):\n    edgent.poll()\n"
+    + "assert edgent.state == 'CONFIGURING' and phone.status() == 200\ndel phone"
 )
 
 # (name, what it shows, statements run after the baseline, modules imported before it).
@@ -171,6 +194,64 @@ SCENARIOS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
         (),
     ),
     (
+        "RTL8720DN backend core",
+        "the Wio Terminal's own radio as it stays while running: radio_rtl8720, rtl8720_link and erpc (the "
+        "codec and its table of functions), imported after the package; its budget is half the ESP32 driver's "
+        "line (issue 15)",
+        _imports(*_RTL),
+        ("blynk_edgent",),
+    ),
+    (
+        "RTL8720DN backend started",
+        "the same with an RTL8720Radio started on a chip that answers at once (ack, version, WiFi on as a "
+        "station, MAC): the link's 4 KB frame buffer is counted; the UART's 8 KB receive ring is the "
+        "firmware's (busio) and is not",
+        _RTL_RADIO + "assert radio.version == '2.1.3'",
+        ("blynk_edgent", "bench_rtl"),
+    ),
+    (
+        "RTL8720DN backend while joining or opening TLS",
+        "the started backend with what it loads only then: radio_rtl8720_setup and the CA (rtl8720_ca); the peak",
+        _RTL_RADIO + "import blynk_edgent.radio_rtl8720_setup\nimport blynk_edgent.rtl8720_ca",
+        ("blynk_edgent", "bench_rtl"),
+    ),
+    (
+        "running mode, Wio Terminal's RTL8720DN",
+        "the running mode with the RTL8720DN backend's core instead of the native radio's",
+        _imports(*CORE, *_RTL),
+        (),
+    ),
+    (
+        "running mode, Wio Terminal's RTL8720DN, LED, button and screen",
+        "the same with the modules of the Wio Terminal's status LED, reset button and screen "
+        "(adafruit_display_text's label included)",
+        _imports(*CORE, *_RTL, *_STATUS),
+        (),
+    ),
+    (
+        "running mode after a boot, Wio Terminal's RTL8720DN",
+        "a real Edgent on the RTL8720DN backend over the stand-in chip, started on an NVM holding a "
+        "configuration, joined and logged in (RUNNING), start-up's and connecting's modules dropped",
+        _RTL_EDGENT.format(nvm="PROVISIONED", tls=False)
+        + "for _ in range(8):\n    edgent.poll()\n"
+        + "assert edgent.connected and 'blynk_edgent.online' not in sys.modules",
+        ("bench_rtl",),
+    ),
+    (
+        "config mode, Wio Terminal's RTL8720DN",
+        "a real Edgent on the RTL8720DN backend over the stand-in chip, started on a blank NVM (its access "
+        "point up) answering a phone's /board_info.json",
+        _RTL_CONFIG_MODE,
+        ("bench_rtl",),
+    ),
+    (
+        "config mode, Wio Terminal's RTL8720DN, with the screen's code",
+        "the same with the screen's module imported (and adafruit_display_text's label); what it draws "
+        "(labels, the QR code: displayio's own objects on a board) is not counted",
+        "import blynk_edgent.screen\n" + _RTL_CONFIG_MODE,
+        ("bench_rtl",),
+    ),
+    (
         "HTTP layer: ours",
         "blynk_edgent.httpd alone, the portal's server (adafruit_httpserver is in the peers table)",
         "import blynk_edgent.httpd",
@@ -210,6 +291,9 @@ BUDGETS: dict[str, float] = {
     "running mode after a boot, native radio": 21500,
     "config mode": 44000,
 }
+# Budgets as a share of another scenario of the same run (issue 15: the RTL8720DN backend's core
+# at most half of the ESP32 co-processor driver's heap).
+SHARE_BUDGETS: dict[str, tuple[str, float]] = {"RTL8720DN backend core": ("ESP32 co-processor driver", 0.5)}
 
 # What the NVM of the "after a boot" scenario holds, written by the library's store.
 PROVISIONED = Config(
@@ -504,6 +588,11 @@ def measure() -> dict[str, object]:
                 }
                 for s, job in scenario_jobs
             ]
+            heaps = {s[0]: job.result() for s, job in scenario_jobs}
+            for row in scenarios:
+                share = SHARE_BUDGETS.get(str(row["scenario"]))
+                if share is not None:
+                    row["budget"] = int(heaps[share[0]] * share[1])
     finally:
         shutil.rmtree(tree, ignore_errors=True)
     version = mpwasm.run(["-c", "import sys; print(sys.version)"]).stdout.strip()
@@ -517,6 +606,7 @@ def measure() -> dict[str, object]:
         "scenarios": scenarios,
         "before_commit": BEFORE_COMMIT if before else None,
         "field": field.measure(),
+        "rtl8720": rtl8720.measure(),
     }
 
 
@@ -551,6 +641,8 @@ def table(results: dict[str, object]) -> str:
         lines.append(f"| {row['scenario']} | {row['what']} | {row['heap']:,} | {was} | {verdict} |")
     if "field" in results:
         lines += field.table(results["field"])  # type: ignore[arg-type]
+    if "rtl8720" in results:
+        lines += rtl8720.table(results["rtl8720"])  # type: ignore[arg-type]
     return "\n".join(lines)
 
 
