@@ -91,12 +91,21 @@ class ERPCError(Exception):
     """A frame or a reply that breaks the wire format (the caller flushes and resets the chip)."""
 
 
+# CRC-16 (0x1021) a nibble at a time: 16 words of table, four times the speed of bit by bit
+# (bench/README.md: 260 against 1,088 µs a KB on the host, 312 against 1,332 under MicroPython;
+# the 256-word table halves it again for 480 bytes more).
+# fmt: off
+_NIBBLES = (0x0000, 0x1021, 0x2042, 0x3063, 0x4084, 0x50A5, 0x60C6, 0x70E7,
+            0x8108, 0x9129, 0xA14A, 0xB16B, 0xC18C, 0xD1AD, 0xE1CE, 0xF1EF)  # n << 12, shifted 4 times
+# fmt: on
+
+
 def crc16(data, crc=0xEF4A):
     """CRC-16 of ``data`` as the firmware computes it (poly 0x1021, MSB first, init 0xEF4A)."""
+    table = _NIBBLES
     for byte in data:
-        crc ^= byte << 8
-        for _ in range(8):
-            crc = ((crc << 1) ^ 0x1021) & 0xFFFF if crc & 0x8000 else (crc << 1) & 0xFFFF
+        crc = ((crc << 4) & 0xFFFF) ^ table[(crc >> 12) ^ (byte >> 4)]
+        crc = ((crc << 4) & 0xFFFF) ^ table[(crc >> 12) ^ (byte & 0x0F)]
     return crc
 
 

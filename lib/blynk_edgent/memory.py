@@ -31,6 +31,9 @@ RESIDENT = (
     "blynk_edgent.link",
     "blynk_edgent.radio_native",
     "blynk_edgent.radio_esp32spi",
+    "blynk_edgent.radio_rtl8720",  # the Wio Terminal's radio, with its link and codec: dropped,
+    "blynk_edgent.rtl8720_link",  # the setup module would load a second codec whose ERPCError
+    "blynk_edgent.erpc",  # is another class than the one the link raises
     "blynk_edgent.indicator",
     "blynk_edgent.leds",
     "blynk_edgent.button",

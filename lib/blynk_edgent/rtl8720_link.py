@@ -104,9 +104,11 @@ class RTLLink:
 
     def begin(self, name, *args, timeout_ms=2000):
         """Send the call and return at once: a handle for :meth:`result`. The chip has one server
-        task, so a call begun while another is still out waits for that one's reply first."""
-        while self._out:
-            self.result(next(iter(self._out.values())))
+        task, so a call begun while another is still out waits for that one's reply first (kept
+        for :meth:`result`)."""
+        for pending in list(self._out.values()):
+            while not self._arrived(pending):
+                pass
         self._sequence = (self._sequence + 1) & 0xFFFFFFFF
         self._uart.write(encode_call(name, self._sequence, *args))
         pending = (self._sequence, name, self._ticks(), timeout_ms)
@@ -116,6 +118,14 @@ class RTLLink:
     def result(self, pending):
         """The values of the call ``pending`` once its reply is here, else None (one look).
         ERPCError once its time is up."""
+        if not self._arrived(pending):
+            return None
+        sequence, name = pending[0], pending[1]
+        del self._out[sequence]
+        return decode_reply(name, self._replies.pop(sequence))
+
+    def _arrived(self, pending):
+        # Whether the reply to ``pending`` is in (read what came meanwhile); ERPCError past its deadline.
         sequence, name, start, timeout_ms = pending
         while sequence not in self._replies:
             message = self._next_message()
@@ -123,15 +133,14 @@ class RTLLink:
                 if ticks_diff(self._ticks(), start) >= timeout_ms:
                     self._out.pop(sequence, None)
                     raise ERPCError("no reply to %s within %d ms" % (name, timeout_ms))
-                return None
+                return False
             kind, service, _, got = message_head(message)
             if kind == REPLY and got in self._out:
                 self._replies[got] = message
             elif kind == ONEWAY and service == EVENTS:
                 self.events = self.events[-7:] + [message]  # the last eight
             # else: a stale reply (an earlier call that timed out) or what is not ours: skipped
-        del self._out[sequence]
-        return decode_reply(name, self._replies.pop(sequence))
+        return True
 
     def _next_message(self):
         # A whole message from what has arrived, or None when nothing whole is there yet.
