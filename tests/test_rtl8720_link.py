@@ -16,6 +16,7 @@ import pytest
 
 from blynk_edgent.erpc import EVENTS, ONEWAY, REPLY, ERPCError, FrameReader, encode_call, message_head
 from blynk_edgent.rtl8720_link import RTLLink
+from blynk_edgent.rtl8720_start import reset
 from edgent_host.sim import boards, runtime
 from edgent_host.sim.rtl8720 import EmulatedUART, Firmware, Power
 from edgent_host.sim.world import World
@@ -98,7 +99,7 @@ def test_a_dropped_byte_costs_a_timeout_and_a_reset_mends_it() -> None:
     uart.write(request[:-1])  # a byte lost on the wire: the chip waits for it
     with pytest.raises(ERPCError):
         link.call("system_ack", 4, timeout_ms=200)  # its frame is read as the rest of the last
-    link.reset()
+    reset(link)
     assert link.call("system_ack", 5) == (5,)
 
 

@@ -32,13 +32,8 @@ from blynk_edgent.rtl8720_link import RTLLink
 
 STATION = 0  # tcpip_if 0: the station (the access point in AP-only mode)
 _MSG_DONTWAIT = 0x08
-_F_SETFL = 4
-_O_NONBLOCK = 1
 _CHUNK = 1436  # what one send or receive carries at most (a TCP segment; small frames)
 _SSL_WANT_READ = -0x6900
-_CONNECT_MS = 26000  # lwIP gives up on a peer that never answers after about 21 s
-_TLS_HANDSHAKE_MS = 30000  # Blynk's: 30 s for TLS
-_DNS_MS = 10000
 
 
 def from_pins(tx, rx, enable, log=None):
@@ -48,7 +43,7 @@ def from_pins(tx, rx, enable, log=None):
     import busio
     from digitalio import DigitalInOut
 
-    from blynk_edgent.rtl8720_link import BAUD
+    from blynk_edgent.rtl8720_start import BAUD
 
     # A power of two, from the heap: a whole 4 KB frame and the events queued behind it.
     uart = busio.UART(tx, rx, baudrate=BAUD, receiver_buffer_size=8192, timeout=0)
@@ -73,17 +68,15 @@ class RTL8720Radio:
 
     def __init__(self, link, log=None):
         self.link = link
-        self._log = log or print
+        self.log = log or print
         self.generation = 0  # counts the chip's resets: sockets of an older one are gone
         self.mode = 0  # RTW_MODE: 0 off, 1 station, 2 access point
         self.access_point = None  # (ssid, password, channel) while one is up
         self.joined = None  # the name of the network joined, while joined
         self.last_scan = []  # what the last scan found (an access point cannot scan)
-        self.version = link.start()
-        self._log("[edgent] rtl8720: eRPC firmware %s" % self.version)
-        self.switch_mode(1)
-        text = self.call("wifi_get_mac_address")[0]
-        self.mac = bytes(int(text[i : i + 2], 16) for i in range(0, 17, 3))
+        from blynk_edgent.radio_rtl8720_setup import start
+
+        self.version, self.mac = start(self)  # the firmware checked, a station, its MAC
         self.pool = _Pool(self)
 
     # -- calls ---------------------------------------------------------------------------------
@@ -106,49 +99,27 @@ class RTL8720Radio:
     def recover(self, error):
         """Reset the chip after ``error`` and bring back what it had: its mode and its access
         point; the station and every socket are lost."""
-        self._log("[edgent] rtl8720: %s; resetting the chip" % error)
-        self.generation += 1
-        self.joined = None
-        mode, self.mode = self.mode, 0
-        access_point = self.access_point
-        try:
-            self.link.start()
-            if access_point is not None:
-                from blynk_edgent.radio_rtl8720_setup import start_ap
+        from blynk_edgent.radio_rtl8720_setup import recover
 
-                start_ap(self, *access_point)
-            else:
-                self.switch_mode(mode or 1)
-        except (ERPCError, RuntimeError) as again:
-            raise OSError("the RTL8720DN does not start again: %s" % again)
-
-    def switch_mode(self, mode):
-        """Turn the WiFi off and on again in ``mode`` (1 station, 2 access point): what was up goes."""
-        link = self.link
-        link.call("tcpip_adapter_init")
-        link.call("wifi_off")
-        if link.call("wifi_on", mode, timeout_ms=5000)[0] != 0:
-            raise OSError("the RTL8720DN refused wifi_on(%d)" % mode)
-        self.mode = mode
-        self.joined = None
-        if mode != 2:
-            self.access_point = None
+        recover(self, error)
 
     def ssl_context(self):
-        """A TLS "context": it marks sockets to connect in the chip's TLS client."""
-        return _TLSContext()
+        """The TLS "context": the radio itself, which marks sockets to connect in the chip's TLS client."""
+        return self
+
+    def wrap_socket(self, sock, server_hostname=None):
+        """Mark ``sock`` to open TLS to ``server_hostname`` in the chip when it connects."""
+        sock.tls_host = server_hostname
+        return sock
 
     # -- the station ---------------------------------------------------------------------------
 
     @property
     def ap_mac(self):
         """The access point's MAC, as the chip says (asked while it serves one), else the station's + 1."""
-        if self.mode == 2:
-            mac = self.call("tcpip_adapter_get_mac", STATION)[0]
-            if len(mac) == 6:
-                return mac
-        mac = self.mac
-        return mac[:5] + bytes(((mac[5] + 1) & 0xFF,))
+        from blynk_edgent.radio_rtl8720_setup import ap_mac
+
+        return ap_mac(self)
 
     def _station_address(self):
         # The station's address, or None; in AP mode interface 0 is the access point's: not asked.
@@ -199,12 +170,9 @@ class RTL8720Radio:
 
     def leave(self):
         """Leave the joined network."""
-        self.joined = None
-        try:
-            if self.mode == 1:
-                self.call("wifi_disconnect")
-        except OSError:
-            pass
+        from blynk_edgent.radio_rtl8720_setup import leave
+
+        leave(self)
 
     def scan(self):
         """Return the networks around as ``(ssid, bssid, rssi, channel, sec)``, strongest first.
@@ -225,33 +193,16 @@ class RTL8720Radio:
 
     def stop_ap(self):
         """Stop the access point (back to a station, joined to nothing)."""
-        self.access_point = None
-        try:
-            self.switch_mode(1)
-        except ERPCError as error:
-            self.recover(error)
+        from blynk_edgent.radio_rtl8720_setup import stop_ap
+
+        stop_ap(self)
 
     @property
     def ap_clients(self):
         """How many phones are joined to the access point, or None when it is down."""
-        if self.mode != 2:
-            return None
-        data, result = self.call("wifi_get_associated_client_list", 256)
-        if result != 0 or len(data) < 4:
-            return None
-        return data[0] | data[1] << 8
+        from blynk_edgent.radio_rtl8720_setup import ap_clients
 
-
-def sockaddr(host, port):
-    """lwIP's 16-byte sockaddr_in for ``host`` (dotted text) and ``port``."""
-    parts = [int(part) for part in host.split(".")]
-    return bytes((16, 2, port >> 8, port & 0xFF)) + bytes(parts) + bytes(8)
-
-
-class _TLSContext:
-    def wrap_socket(self, sock, server_hostname=None):
-        sock.tls_host = server_hostname
-        return sock
+        return ap_clients(self)
 
 
 class _Pool:
@@ -264,23 +215,17 @@ class _Pool:
     SO_REUSEADDR = 4
 
     def __init__(self, radio):
-        self._radio = radio
+        self.radio = radio
 
     def getaddrinfo(self, host, port, family=0, type=0, proto=0, flags=0):
         """Resolve ``host`` through the chip's DNS (OSError when it cannot)."""
-        parts = host.split(".")
-        if len(parts) == 4 and all(part.isdigit() for part in parts):
-            address = host
-        else:
-            data, result = self._radio.call("netconn_gethostbyname", host, timeout_ms=_DNS_MS)
-            if result != 0 or len(data) < 4:
-                raise OSError(-2, "Name or service not known: %s" % host)
-            address = "%d.%d.%d.%d" % (data[0], data[1], data[2], data[3])
-        return [(self.AF_INET, self.SOCK_STREAM, 0, "", (address, port))]
+        from blynk_edgent.radio_rtl8720_setup import resolve
+
+        return [(2, 1, 0, "", (resolve(self.radio, host), port))]
 
     def socket(self, family=2, type=1, proto=0):
         """A TCP socket on the chip; OSError(23) when it has no free one."""
-        return _Socket(self._radio, None)
+        return _Socket(self.radio, None)
 
 
 class _Socket:
@@ -288,36 +233,39 @@ class _Socket:
     connection is the chip's own (``start_ssl_client`` makes its socket itself)."""
 
     def __init__(self, radio, number):
-        self._radio = radio
-        self._generation = radio.generation
-        self._number = number
-        self._context = None  # the chip's TLS client, once connected over TLS
+        self.radio = radio
+        self.generation = radio.generation
+        self.number = number
+        self.context = None  # the chip's TLS client, once connected over TLS
         self._timeout = None
-        self._port = None  # bound to, and
-        self._backlog = None  # listening with: a server listens again after a reset of the chip
+        self.port = None  # bound to, and
+        self.backlog = None  # listening with: a server listens again after a reset of the chip
         self.tls_host = None  # TLS ends in the chip, which connects to this name
         self.type = 1
 
-    def _fd(self):
-        # The lwIP socket, made on first use; ECONNRESET once the chip was reset under it.
-        if self._generation != self._radio.generation:
+    def fd(self):
+        """The lwIP socket's number, made on first use; ECONNRESET once the chip was reset under it."""
+        if self.generation != self.radio.generation:
             raise OSError(ECONNRESET, "the RTL8720DN was reset")
-        if self._number is None:
-            number = self._call("lwip_socket", 2, 1, 6)[0]
+        if self.number is None:
+            number = self.call("lwip_socket", 2, 1, 6)[0]
             if number < 0:
-                raise OSError(self._errno() or 23, "no free socket on the RTL8720DN")
-            self._number = number
-        return self._number
+                raise OSError(self.errno() or 23, "no free socket on the RTL8720DN")
+            self.number = number
+        return self.number
 
-    def _call(self, name, *args, timeout_ms=2000):
-        return self._radio.call(name, *args, timeout_ms=timeout_ms, retry=False)
+    def call(self, name, *args, timeout_ms=2000):
+        """A call for this socket: not tried again after a reset of the chip (the socket went with it)."""
+        return self.radio.call(name, *args, timeout_ms=timeout_ms, retry=False)
 
-    def _errno(self):
-        return self._call("lwip_errno")[0]
+    def errno(self):
+        """The chip's errno, asked after a call that failed."""
+        return self.call("lwip_errno")[0]
 
-    def _check(self, result, what):
+    def check(self, result, what):
+        """``result``, or OSError with the chip's errno when it is negative."""
         if result < 0:
-            raise OSError(self._errno() or ECONNRESET, what)
+            raise OSError(self.errno() or ECONNRESET, what)
         return result
 
     def settimeout(self, value):
@@ -330,60 +278,40 @@ class _Socket:
         pass  # lwIP on the chip reuses addresses by itself
 
     def bind(self, address):
-        self._check(self._call("lwip_bind", self._fd(), sockaddr("0.0.0.0", address[1]), 16)[0], "bind")
-        self._port = address[1]
+        from blynk_edgent.radio_rtl8720_setup import bind
+
+        bind(self, address[1])
 
     def listen(self, backlog):
-        self._check(self._call("lwip_listen", self._fd(), backlog)[0], "listen")
-        # accept never waits on the chip: a blocking one would hold its only server task
-        self._check(self._call("lwip_fcntl", self._fd(), _F_SETFL, _O_NONBLOCK)[0], "fcntl")
-        self._backlog = backlog
+        from blynk_edgent.radio_rtl8720_setup import listen
+
+        listen(self, backlog)
 
     def accept(self):
-        if self._generation != self._radio.generation and self._backlog is not None:
-            # The chip was reset under this server: it listens again on its port, as it was.
-            self._generation, self._number = self._radio.generation, None
-            self.bind((None, self._port))
-            self.listen(self._backlog)
-        try:
-            _addrlen, number = self._call("lwip_accept", self._fd(), bytes(16), 16)
-        except OSError as error:
-            if self._generation != self._radio.generation:
-                raise OSError(EAGAIN, "the RTL8720DN was reset: listening again at the next look")
-            raise error
-        if number < 0:
-            raise OSError(self._errno() or EAGAIN)
-        return _Socket(self._radio, number), ("0.0.0.0", 0)
+        from blynk_edgent.radio_rtl8720_setup import accept
+
+        return accept(self, _Socket)
 
     def connect(self, address):
-        radio = self._radio
-        if self.tls_host is None:
-            result = self._call(
-                "lwip_connect", self._fd(), sockaddr(address[0], address[1]), 16, timeout_ms=_CONNECT_MS
-            )[0]
-            self._check(result, "cannot connect to %s:%d" % (address[0], address[1]))
-            return
-        if self._generation != radio.generation:
-            raise OSError(ECONNRESET, "the RTL8720DN was reset")
-        from blynk_edgent.radio_rtl8720_setup import start_tls
+        from blynk_edgent.radio_rtl8720_setup import connect
 
-        self._context, self._number = start_tls(radio, self.tls_host, address[1], _TLS_HANDSHAKE_MS, _CONNECT_MS)
+        connect(self, address)
 
     def recv_into(self, buffer, nbytes=0):
         wanted = min(nbytes or len(buffer), len(buffer), _CHUNK)
         while True:
-            if self._context is not None:
-                data, result = self._call("get_ssl_receive", self._tls(), wanted)
+            if self.context is not None:
+                data, result = self.call("get_ssl_receive", self._tls(), wanted)
                 if result > 0:
                     break
                 if result != _SSL_WANT_READ:
                     return 0  # closed (or failed): the connection is over
                 error = EAGAIN
             else:
-                data, result = self._call("lwip_recv", self._fd(), wanted, _MSG_DONTWAIT, 0)
+                data, result = self.call("lwip_recv", self.fd(), wanted, _MSG_DONTWAIT, 0)
                 if result >= 0:
                     break
-                error = self._errno()
+                error = self.errno()
                 if error != EAGAIN:
                     raise OSError(error)
             if self._timeout == 0:
@@ -396,29 +324,29 @@ class _Socket:
         return count
 
     def _tls(self):
-        if self._generation != self._radio.generation:
+        if self.generation != self.radio.generation:
             raise OSError(ECONNRESET, "the RTL8720DN was reset")
-        return self._context
+        return self.context
 
     def send(self, data):
         chunk = bytes(data[:_CHUNK])
-        if self._context is not None:
-            sent = self._call("send_ssl_data", self._tls(), chunk, len(chunk))[0]
+        if self.context is not None:
+            sent = self.call("send_ssl_data", self._tls(), chunk, len(chunk))[0]
             if sent < 0:
                 raise OSError(ECONNRESET, "TLS send failed (%d)" % sent)
             return sent
-        return self._check(self._call("lwip_send", self._fd(), chunk, _MSG_DONTWAIT)[0], "send")
+        return self.check(self.call("lwip_send", self.fd(), chunk, _MSG_DONTWAIT)[0], "send")
 
     def close(self):
-        radio = self._radio
-        if self._generation != radio.generation:
+        radio = self.radio
+        if self.generation != radio.generation:
             return  # the chip was reset: nothing of this socket is left on it
         try:
-            if self._context is not None:
-                self._call("stop_ssl_socket", self._context)
-                self._call("ssl_client_destroy", self._context)
-            elif self._number is not None:
-                self._call("lwip_close", self._number)
+            if self.context is not None:
+                self.call("stop_ssl_socket", self.context)
+                self.call("ssl_client_destroy", self.context)
+            elif self.number is not None:
+                self.call("lwip_close", self.number)
         except OSError:
             pass
-        self._context = self._number = None
+        self.context = self.number = None

@@ -13,6 +13,7 @@ asked for, which is then tried once. DHCP is a blocking call of its own: no addr
 """
 
 import time
+from errno import EAGAIN, ECONNRESET
 
 from blynk_edgent.clock import ticks_diff, ticks_ms
 from blynk_edgent.erpc import ERPCError
@@ -29,9 +30,156 @@ _WPA2 = 0x00400000
 _WPA3 = 0x01000000
 _ENTERPRISE = 0x02000000
 _RECORD = 62  # rtw_scan_result_t, packed
-_CONNECT_MS = 30000  # the chip's own join gives up well before
+_JOIN_MS = 30000  # the chip's own join gives up well before
 _DHCP_MS = 20000
 _AP_MS = 25000  # start_ap polls up to about 20 s for its SSID to be up
+_F_SETFL = 4
+_O_NONBLOCK = 1
+_CONNECT_MS = 26000  # lwIP gives up on a peer that never answers after about 21 s
+_TLS_HANDSHAKE_MS = 30000  # Blynk's: 30 s for TLS
+_DNS_MS = 10000
+
+
+def resolve(radio, host):
+    """``host`` as a dotted address, through the chip's DNS when it is a name (OSError when it
+    does not resolve)."""
+    parts = host.split(".")
+    if len(parts) == 4 and all(part.isdigit() for part in parts):
+        return host
+    data, result = radio.call("netconn_gethostbyname", host, timeout_ms=_DNS_MS)
+    if result != 0 or len(data) < 4:
+        raise OSError(-2, "Name or service not known: %s" % host)
+    return "%d.%d.%d.%d" % (data[0], data[1], data[2], data[3])
+
+
+def connect(sock, address):
+    """Connect the chip socket ``sock`` to ``address``: plain TCP on its lwIP socket, or TLS in the
+    chip's own client when ``sock.tls_host`` says so."""
+    radio = sock.radio
+    if sock.tls_host is None:
+        result = sock.call("lwip_connect", sock.fd(), sockaddr(*address), 16, timeout_ms=_CONNECT_MS)[0]
+        sock.check(result, "cannot connect to %s:%d" % address)
+        return
+    if sock.generation != radio.generation:
+        raise OSError(ECONNRESET, "the RTL8720DN was reset")
+    sock.context, sock.number = start_tls(radio, sock.tls_host, address[1], _TLS_HANDSHAKE_MS, _CONNECT_MS)
+
+
+def start(radio):
+    """Start the chip (its firmware checked) as a station; ``(firmware version, station MAC)``."""
+    version = radio.link.start()
+    radio.log("[edgent] rtl8720: eRPC firmware %s" % version)
+    switch_mode(radio, 1)
+    text = radio.call("wifi_get_mac_address")[0]
+    return version, bytes(int(text[i : i + 2], 16) for i in range(0, 17, 3))
+
+
+def switch_mode(radio, mode):
+    """Turn the WiFi off and on again in ``mode`` (1 station, 2 access point): what was up goes."""
+    link = radio.link
+    link.call("tcpip_adapter_init")
+    link.call("wifi_off")
+    if link.call("wifi_on", mode, timeout_ms=5000)[0] != 0:
+        raise OSError("the RTL8720DN refused wifi_on(%d)" % mode)
+    radio.mode = mode
+    radio.joined = None
+    if mode != 2:
+        radio.access_point = None
+
+
+def recover(radio, error):
+    """Reset the chip after ``error`` and bring back what it had: its mode and its access point;
+    the station and every socket are lost (sockets of an older generation know it)."""
+    radio.log("[edgent] rtl8720: %s; resetting the chip" % error)
+    radio.generation += 1
+    radio.joined = None
+    mode, radio.mode = radio.mode, 0
+    access_point = radio.access_point
+    try:
+        radio.link.start()
+        if access_point is not None:
+            start_ap(radio, *access_point)
+        else:
+            switch_mode(radio, mode or 1)
+    except (ERPCError, RuntimeError) as again:
+        raise OSError("the RTL8720DN does not start again: %s" % again)
+
+
+def leave(radio):
+    """Leave the joined network."""
+    radio.joined = None
+    try:
+        if radio.mode == 1:
+            radio.call("wifi_disconnect")
+    except OSError:
+        pass
+
+
+def stop_ap(radio):
+    """Stop the access point (back to a station, joined to nothing)."""
+    radio.access_point = None
+    try:
+        switch_mode(radio, 1)
+    except ERPCError as error:
+        recover(radio, error)
+
+
+def ap_mac(radio):
+    """The access point's MAC, as the chip says (asked while it serves one), else the station's + 1."""
+    if radio.mode == 2:
+        mac = radio.call("tcpip_adapter_get_mac", STATION)[0]
+        if len(mac) == 6:
+            return mac
+    mac = radio.mac
+    return mac[:5] + bytes(((mac[5] + 1) & 0xFF,))
+
+
+def ap_clients(radio):
+    """How many phones are joined to the access point, or None when it is down."""
+    if radio.mode != 2:
+        return None
+    data, result = radio.call("wifi_get_associated_client_list", 256)
+    if result != 0 or len(data) < 4:
+        return None
+    return data[0] | data[1] << 8
+
+
+def sockaddr(host, port):
+    """lwIP's 16-byte sockaddr_in for ``host`` (dotted text) and ``port``."""
+    parts = [int(part) for part in host.split(".")]
+    return bytes((16, 2, port >> 8, port & 0xFF)) + bytes(parts) + bytes(8)
+
+
+def bind(sock, port):
+    """Bind the chip socket ``sock`` to ``port``."""
+    sock.check(sock.call("lwip_bind", sock.fd(), sockaddr("0.0.0.0", port), 16)[0], "bind")
+    sock.port = port
+
+
+def listen(sock, backlog):
+    """Listen, non-blocking on the chip: a blocking accept would hold its only server task."""
+    sock.check(sock.call("lwip_listen", sock.fd(), backlog)[0], "listen")
+    sock.check(sock.call("lwip_fcntl", sock.fd(), _F_SETFL, _O_NONBLOCK)[0], "fcntl")
+    sock.backlog = backlog
+
+
+def accept(sock, make):
+    """A phone's connection to the server ``sock`` (made by ``make(radio, number)``), or
+    OSError(EAGAIN). A server whose chip was reset listens again first, on its port."""
+    radio = sock.radio
+    if sock.generation != radio.generation and sock.backlog is not None:
+        sock.generation, sock.number = radio.generation, None
+        bind(sock, sock.port)
+        listen(sock, sock.backlog)
+    try:
+        _addrlen, number = sock.call("lwip_accept", sock.fd(), bytes(16), 16)
+    except OSError as error:
+        if sock.generation != radio.generation:
+            raise OSError(EAGAIN, "the RTL8720DN was reset: listening again at the next look")
+        raise error
+    if number < 0:
+        raise OSError(sock.errno() or EAGAIN)
+    return make(radio, number), ("0.0.0.0", 0)
 
 
 def security_name(code):
@@ -75,7 +223,7 @@ def join(radio, config, timeout_s, hostname):
     start = ticks_ms()
     try:
         if radio.mode != 1:
-            radio.switch_mode(1)
+            switch_mode(radio, 1)
         link = radio.link
         if hostname:
             link.call("tcpip_adapter_set_hostname", STATION, hostname)
@@ -87,7 +235,7 @@ def join(radio, config, timeout_s, hostname):
             link.call("tcpip_adapter_set_dns_info", STATION, 0, _packed(dns or gateway or ip))
             link.call("tcpip_adapter_set_dns_info", STATION, 1, _packed(dns2 or dns or gateway or ip))
     except ERPCError as error:
-        radio.recover(error)
+        recover(radio, error)
         yield NETWORK_GENERIC
         return
     except OSError:
@@ -105,14 +253,14 @@ def join(radio, config, timeout_s, hostname):
         try:
             pending = radio.link.begin(
                 "wifi_connect", config.ssid, password or None, security, 0 if security == WEP_PSK else -1, 0,
-                timeout_ms=min(_CONNECT_MS, left + 2000),
+                timeout_ms=min(_JOIN_MS, left + 2000),
             )  # fmt: skip
             for values in _wait(radio, pending):
                 if values is None:
                     yield None
             result = values[0]
         except ERPCError as error:
-            radio.recover(error)
+            recover(radio, error)
             yield NETWORK_TIMEOUT
             return
         if result == 0:
@@ -124,7 +272,7 @@ def join(radio, config, timeout_s, hostname):
                 if name == config.ssid:
                     wanted = code
         except ERPCError as error:
-            radio.recover(error)
+            recover(radio, error)
             yield NETWORK_GENERIC
             return
         if wanted is None:
@@ -145,7 +293,7 @@ def join(radio, config, timeout_s, hostname):
             if values is None:
                 yield None
     except ERPCError as error:
-        radio.recover(error)
+        recover(radio, error)
         yield NETWORK_NO_IP
         return
     yield 0 if values[0] == 0 else NETWORK_NO_IP
@@ -214,7 +362,7 @@ def scan(radio):
     try:
         records = _networks(radio)
     except ERPCError as error:
-        radio.recover(error)
+        recover(radio, error)
         raise OSError("the scan did not finish: %s" % error)
     seen = {}  # type: dict[bytes, tuple]
     for name, bssid, rssi, channel, sec, _code in records:
@@ -229,7 +377,7 @@ def start_ap(radio, ssid, password, channel):
     """Start the access point at 192.168.4.1 (the chip's own default address is another), with
     DHCP for the phones."""
     link = radio.link
-    radio.switch_mode(2)
+    switch_mode(radio, 2)
     result = link.call(
         "wifi_start_ap", ssid, password or None, WPA2_AES_PSK if password else OPEN, channel, timeout_ms=_AP_MS
     )[0]

@@ -14,28 +14,8 @@ at most its deadline; events (service 19, oneway) may come before any reply and 
 :attr:`RTLLink.events` for whoever cares.
 """
 
-import time
-
 from blynk_edgent.clock import ticks_diff, ticks_ms
 from blynk_edgent.erpc import EVENTS, ONEWAY, REPLY, ERPCError, FrameReader, decode_reply, encode_call, message_head
-
-BAUD = 614400  # firmware 2.1.2 and later
-OLD_BAUD = 1843200  # firmware 2.0.0 to 2.1.1
-OLDEST = (2, 1, 2)
-UPDATE = (
-    "update the RTL8720DN to firmware 2.1.2 or later with Seeed's ambd_flash_tool "
-    "(https://wiki.seeedstudio.com/Wio-Terminal-Network-Overview/)"
-)
-
-
-def version_tuple(text):
-    """``(2, 1, 3)`` from ``"2.1.3"``; ``()`` for what is not a dotted version."""
-    parts = []
-    for part in text.split("."):
-        if not part.isdigit():
-            return ()
-        parts.append(int(part))
-    return tuple(parts)
 
 
 class RTLLink:
@@ -46,9 +26,9 @@ class RTLLink:
     def __init__(self, uart, power=None, clock=ticks_ms):
         self.events = []  # the firmware's own messages (oneway, service 19), the newest last
         self.version = ""
-        self._uart = uart
-        self._power = power
-        self._ticks = clock
+        self.uart = uart
+        self.power = power
+        self.ticks = clock
         self._reader = FrameReader()
         self._sequence = 0
         self._out = {}  # sequence -> the call still waiting for its reply
@@ -57,37 +37,16 @@ class RTLLink:
 
     def start(self):
         """Reset the chip and check its firmware; returns its version text. RuntimeError, naming
-        what was found and how to update, for firmware older than 2.1.2 or the AT firmware."""
-        if self._ack(BAUD):
-            version = self.call("system_version")[0].decode("utf-8", "replace")
-            if version_tuple(version) >= OLDEST:
-                self.version = version
-                return version
-            found = "firmware %s" % version
-        elif self._ack(OLD_BAUD):  # 2.1.1 and before talk three times as fast
-            try:
-                found = "firmware %s" % self.call("system_version")[0].decode("utf-8", "replace")
-            except ERPCError:
-                found = "firmware older than 2.1.2"
-            self._uart.baudrate = BAUD
-        else:
-            self._uart.baudrate = BAUD
-            found = "no eRPC answer (the AT firmware, or no firmware)"
-        raise RuntimeError("blynk_edgent: the Wio Terminal's RTL8720DN has %s; %s" % (found, UPDATE))
+        what was found and how to update, for firmware older than 2.1.2 or the AT firmware
+        (:mod:`blynk_edgent.rtl8720_start`, loaded for it)."""
+        from blynk_edgent.rtl8720_start import start
 
-    def reset(self):
-        """Power-cycle the chip and forget what it had sent (after a lost reply or a bad frame)."""
-        power = self._power
-        if power is not None:
-            power.value = False
-            time.sleep(0.12)
-            power.value = True
-            time.sleep(0.25)  # it listens 120 ms after enable at the earliest (doc section 1)
-        self.flush()
+        self.version = start(self)
+        return self.version
 
     def flush(self):
         """Drop every byte received and not yet read, and every call still out."""
-        self._uart.reset_input_buffer()
+        self.uart.reset_input_buffer()
         self._reader.clear()
         self._out = {}
         self._replies = {}
@@ -110,8 +69,8 @@ class RTLLink:
             while not self._arrived(pending):
                 pass
         self._sequence = (self._sequence + 1) & 0xFFFFFFFF
-        self._uart.write(encode_call(name, self._sequence, *args))
-        pending = (self._sequence, name, self._ticks(), timeout_ms)
+        self.uart.write(encode_call(name, self._sequence, *args))
+        pending = (self._sequence, name, self.ticks(), timeout_ms)
         self._out[self._sequence] = pending
         return pending
 
@@ -130,7 +89,7 @@ class RTLLink:
         while sequence not in self._replies:
             message = self._next_message()
             if message is None:
-                if ticks_diff(self._ticks(), start) >= timeout_ms:
+                if ticks_diff(self.ticks(), start) >= timeout_ms:
                     self._out.pop(sequence, None)
                     raise ERPCError("no reply to %s within %d ms" % (name, timeout_ms))
                 return False
@@ -147,25 +106,12 @@ class RTLLink:
         message = self._reader.next_message()
         if message is not None:
             return message
-        waiting = self._uart.in_waiting
+        waiting = self.uart.in_waiting
         if not waiting:
             return None
         # No more than is there: busio.UART.readinto waits for a whole buffer otherwise.
         view = memoryview(self._chunk)
-        count = self._uart.readinto(view[: min(waiting, len(view))])
+        count = self.uart.readinto(view[: min(waiting, len(view))])
         if count:
             self._reader.feed(view[:count])
         return self._reader.next_message()
-
-    def _ack(self, baud):
-        # Reset, then rpc_system_ack at ``baud`` until it echoes, for 3 s.
-        self._uart.baudrate = baud
-        self.reset()
-        start = self._ticks()
-        while ticks_diff(self._ticks(), start) < 3000:
-            try:
-                if self.call("system_ack", 0x5A, timeout_ms=100) == (0x5A,):
-                    return True
-            except ERPCError:
-                self.flush()
-        return False

@@ -7,9 +7,9 @@ a UART that plays back what a chip would send (events before a reply, a stale re
 while another is awaited), the security codes as Blynk names them, lwIP's sockaddr."""
 
 from blynk_edgent.erpc import EVENTS, ONEWAY, REPLY, ERPCError, frame, message_head
-from blynk_edgent.radio_rtl8720 import sockaddr
-from blynk_edgent.radio_rtl8720_setup import security_name
-from blynk_edgent.rtl8720_link import RTLLink, version_tuple
+from blynk_edgent.radio_rtl8720_setup import security_name, sockaddr
+from blynk_edgent.rtl8720_link import RTLLink
+from blynk_edgent.rtl8720_start import version_tuple
 from support import raises
 
 
