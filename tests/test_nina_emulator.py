@@ -20,20 +20,20 @@ import json
 import os
 import socket
 import struct
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from simboard import simulated_board
 
 from edgent_host.cloud.testing import RunningCloud, running_cloud
-from edgent_host.sim import boards, device, nina, runtime
+from edgent_host.sim import boards, nina, runtime
 from edgent_host.sim.command import nina_version
-from edgent_host.sim.cp import MODULES, NATIVE_WIFI
 from edgent_host.sim.nina.chip import ESP32
 from edgent_host.sim.nina.personality import (
     LEGACY_HANDSHAKE_LOOP_S,
@@ -43,7 +43,7 @@ from edgent_host.sim.nina.personality import (
     TLS_HANDSHAKE_TIMEOUT_S,
 )
 from edgent_host.sim.nina.radio import CLOUD_ADDRESS, PHONE_REJOIN_S, WRONG_PASSWORD_S, WRONG_SSID_S
-from edgent_host.sim.testing import free_port, free_udp_port, running_sim
+from edgent_host.sim.testing import running_sim
 from edgent_host.sim.world import DEFAULT_WORLD, JOIN_S, World
 
 TOKEN = "NINAtoken0123456789abcdefghijklm"
@@ -71,16 +71,6 @@ WORLD: dict[str, Any] = {
         },
     ]
 }
-
-_OURS = frozenset(name for name in MODULES if name not in NATIVE_WIFI)  # what install_modules sets
-
-
-def _ours(name: str) -> bool:
-    return (
-        name in _OURS
-        or name.startswith("edgent_host.sim.cp.")
-        or name.split(".")[0] in ("adafruit_esp32spi", "adafruit_bus_device")
-    )
 
 
 @dataclass
@@ -127,50 +117,28 @@ def cloud() -> Iterator[RunningCloud]:
 @pytest.fixture
 def make(cloud: RunningCloud, tmp_path: Path) -> Iterator[Callable[..., Device]]:
     """Boot a simulated AirLift board (once per test) and take it all down afterwards."""
-    saved = {name: sys.modules.pop(name) for name in list(sys.modules) if _ours(name)}
-    getenv, uname, previous = os.getenv, os.uname, runtime._current
+    with ExitStack() as stack:
 
-    def boot(firmware: str, board_id: str = "pyportal") -> Device:
-        world_path = tmp_path / "world.json"
-        world_path.write_text(json.dumps(WORLD))
-        assert cloud.ca_file is not None
-        rt = runtime.Runtime(
-            board=boards.get(board_id),
-            state_dir=tmp_path,
-            code_dir=tmp_path,
-            cloud=(cloud.host, cloud.device_port),
-            world=World(world_path),
-            portal=("127.0.0.1", free_port()),
-            dns=("127.0.0.1", free_udp_port()),
-            ca_file=cloud.ca_file,
-        )
-        device.install_modules(rt, firmware)
-        import board
-        import busio
-        from adafruit_esp32spi import adafruit_esp32spi, adafruit_esp32spi_socketpool
-        from digitalio import DigitalInOut
+        def boot(firmware: str, board_id: str = "pyportal") -> Device:
+            rt = stack.enter_context(simulated_board(tmp_path, cloud, board_id, WORLD, firmware))
+            import board
+            import busio
+            from adafruit_esp32spi import adafruit_esp32spi, adafruit_esp32spi_socketpool
+            from digitalio import DigitalInOut
 
-        wiring = rt.board.esp32
-        assert wiring is not None
-        spi = busio.SPI(getattr(board, wiring["sck"]), getattr(board, wiring["mosi"]), getattr(board, wiring["miso"]))
-        pins = [DigitalInOut(getattr(board, wiring[role])) for role in ("cs", "busy", "reset", "gpio0")]
-        esp = adafruit_esp32spi.ESP_SPIcontrol(spi, *pins)
-        chip = nina.installed()
-        assert chip is not None
-        pool = adafruit_esp32spi_socketpool.SocketPool(esp)
-        return Device(rt, esp, pool, adafruit_esp32spi, chip, world_path, firmware)
+            wiring = rt.board.esp32
+            assert wiring is not None
+            spi = busio.SPI(
+                getattr(board, wiring["sck"]), getattr(board, wiring["mosi"]), getattr(board, wiring["miso"])
+            )
+            pins = [DigitalInOut(getattr(board, wiring[role])) for role in ("cs", "busy", "reset", "gpio0")]
+            esp = adafruit_esp32spi.ESP_SPIcontrol(spi, *pins)
+            chip = nina.installed()
+            assert chip is not None
+            pool = adafruit_esp32spi_socketpool.SocketPool(esp)
+            return Device(rt, esp, pool, adafruit_esp32spi, chip, tmp_path / "world.json", firmware)
 
-    try:
         yield boot
-    finally:
-        nina.uninstall()
-        if "edgent_host.sim.rtl8720" in sys.modules:  # the Wio Terminal's, beside its header AirLift
-            sys.modules["edgent_host.sim.rtl8720"].uninstall()
-        for name in [name for name in sys.modules if _ours(name)]:
-            del sys.modules[name]
-        sys.modules.update(saved)
-        os.getenv, os.uname = getenv, uname
-        runtime._current = previous
 
 
 class HostServer:

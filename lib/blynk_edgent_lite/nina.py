@@ -1,0 +1,186 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
+"""A minimal driver for a NINA module (an ESP32 with nina-fw) over ``busio.SPI``, for the lite
+edition: adafruit_esp32spi holds 22 KB of a SAMD21's 17, and needs ``adafruit_bus_device``,
+which the build lacks (issue 17).
+
+The framing is nina-fw's (``CommandHandler.cpp``; the simulator's ``sim/nina/protocol.py``): a
+command is START 0xE0, the code, the parameter count, each parameter's length (two bytes, high
+first, for the data commands) and bytes, END 0xEE, padded to 4 bytes; the reply is START, the
+code with 0x80, the count, each parameter (a one-byte length), END; 0xEF is "no such command".
+The handshake: the module drives its ready line low when it can take a transaction; the host
+selects it and waits for the line to go high before clocking. Groundwork (issue 17): the
+commands start-up, scans and joins need; sockets and the file store are to come.
+"""
+
+import time
+
+from supervisor import ticks_ms
+
+START = 0xE0
+END = 0xEE
+ERROR = 0xEF
+REPLY = 0x80
+_WIDE = (0x44, 0x45, 0x46)  # SEND_DATA_TCP, GET_DATABUF_TCP, INSERT_DATABUF: two-byte lengths
+
+
+class NinaError(OSError):
+    """The module did not answer, or answered out of step (the caller resets it)."""
+
+
+class Nina:
+    """A NINA module on ``spi`` with ``cs``, ``ready`` (BUSY), ``reset`` and optional ``gpio0``
+    (``digitalio.DigitalInOut``s); ``reset_high`` for a module held in reset by a high level
+    (the MKR WiFi 1010's)."""
+
+    def __init__(self, spi, cs, ready, reset, gpio0=None, reset_high=False, clock=ticks_ms):
+        self._spi = spi
+        self._cs = cs
+        self._ready = ready
+        self._reset = reset
+        self._gpio0 = gpio0
+        self._reset_high = reset_high
+        self._ms = clock
+        self._byte = bytearray(1)
+        cs.switch_to_output(True)
+        reset.switch_to_output(not reset_high)  # running
+        ready.switch_to_input()
+        self.legacy = True  # firmware 1.x: reversed MAC bytes (known after version())
+
+    def reset(self):
+        """Reset the module (10 ms) and wait for it to boot (750 ms)."""
+        if self._gpio0 is not None:
+            self._gpio0.switch_to_output(True)  # high at boot: not the ROM bootloader
+        self._cs.value = True
+        self._reset.value = self._reset_high  # held in reset
+        time.sleep(0.01)
+        self._reset.value = not self._reset_high
+        time.sleep(0.75)
+        if self._gpio0 is not None:
+            self._gpio0.switch_to_input()
+
+    # -- the transaction ---------------------------------------------------------------------------
+
+    def _wait(self, level, limit_ms):
+        start = self._ms()
+        while self._ready.value != level:
+            if (self._ms() - start) & 0x1FFFFFFF > limit_ms:  # ticks_ms wraps at 2**29
+                raise NinaError("the NINA module does not answer")
+
+    def _select(self):
+        self._wait(False, 10000)
+        while not self._spi.try_lock():
+            pass
+        self._spi.configure(baudrate=8000000)
+        self._cs.value = False
+        try:
+            self._wait(True, 1000)
+        except NinaError:
+            self._deselect()
+            raise
+
+    def _deselect(self):
+        self._cs.value = True
+        self._spi.unlock()
+
+    def _read(self):
+        self._spi.readinto(self._byte)
+        return self._byte[0]
+
+    def command(self, code, params=(), answers=None):
+        """Send command ``code`` with ``params`` (bytes each) and return its reply's parameters, a
+        list of bytearrays; ``answers`` is how many the reply must carry (None: any).
+        NinaError when the module refuses the command or answers out of step."""
+        wide = code in _WIDE
+        size = 4 + sum(len(param) + (2 if wide else 1) for param in params)
+        frame = bytearray((size + 3) & ~3)
+        frame[0], frame[1], frame[2] = START, code & 0x7F, len(params)
+        at = 3
+        for param in params:
+            if wide:
+                frame[at] = len(param) >> 8
+                at += 1
+            frame[at] = len(param) & 0xFF
+            frame[at + 1 : at + 1 + len(param)] = param
+            at += 1 + len(param)
+        frame[at] = END
+        self._select()
+        try:
+            self._spi.write(frame)
+        finally:
+            self._deselect()
+        self._select()
+        try:
+            return self._reply(code, answers, code == 0x45)
+        finally:
+            self._deselect()
+
+    def _reply(self, code, answers, wide):
+        for _ in range(10):
+            got = self._read()
+            if got == START:
+                break
+            if got == ERROR:
+                raise NinaError("the NINA module refused command 0x%02x" % code)
+            time.sleep(0.01)
+        else:
+            raise NinaError("no reply to command 0x%02x" % code)
+        if self._read() != code | REPLY:
+            raise NinaError("a reply out of step (command 0x%02x)" % code)
+        count = self._read()
+        if answers is not None and count != answers:
+            raise NinaError("command 0x%02x: %d answers, expected %d" % (code, count, answers))
+        out = []
+        for _ in range(count):
+            length = self._read()
+            if wide:
+                length = length << 8 | self._read()
+            value = bytearray(length)
+            self._spi.readinto(value)
+            out.append(value)
+        if self._read() != END:
+            raise NinaError("a reply out of step (command 0x%02x)" % code)
+        return out
+
+    # -- what start-up, scans and joins need --------------------------------------------------------
+
+    def version(self):
+        """The firmware's version, as bytes (``b"1.7.7"``); sets :attr:`legacy` for 1.x."""
+        text = bytes(self.command(0x37, answers=1)[0]).rstrip(b"\0")
+        self.legacy = text[:2] == b"1."
+        return text
+
+    def mac(self):
+        """The station's MAC, 6 bytes in their natural order (1.x sends them reversed)."""
+        raw = bytes(self.command(0x22, (b"\xff",), 1)[0])
+        return bytes(reversed(raw)) if self.legacy else raw
+
+    def status(self):
+        """The connection status (3 connected; hardware-truth.md sections 12, 13 say what the others mean)."""
+        return self.command(0x20, answers=1)[0][0]
+
+    def scan(self):
+        """The networks around: ``(ssid bytes, rssi, encryption, channel)`` a network."""
+        names = self.command(0x27)
+        found = []
+        for index, name in enumerate(names):
+            at = (bytes((index,)),)
+            rssi = self.command(0x32, at, 1)[0]
+            rssi = rssi[0] | rssi[1] << 8 | rssi[2] << 16  # i32, small: its top byte is the sign
+            rssi = rssi - 0x1000000 if rssi & 0x800000 else rssi
+            found.append((bytes(name), rssi, self.command(0x33, at, 1)[0][0], self.command(0x3D, at, 1)[0][0]))
+        return found
+
+    def join(self, ssid, password):
+        """Start joining ``ssid`` (bytes) with ``password`` (bytes; empty for an open network);
+        :meth:`status` says how it goes."""
+        if password:
+            self.command(0x11, (ssid, password), 1)
+        else:
+            self.command(0x10, (ssid,), 1)
+
+    def address(self):
+        """The station's IPv4 address as 4 bytes."""
+        return bytes(self.command(0x21, (b"\xff",), 3)[0])

@@ -1,0 +1,79 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
+"""The lite edition's own NINA driver (lib/blynk_edgent_lite/nina.py) against the NINA firmware
+emulator (host/edgent_host/sim/nina), through the simulated busio.SPI and digitalio pins of a
+Nano 33 IoT, in this process: start-up, the firmware's version, the MAC in its natural order on
+1.x (which sends it reversed), a scan, a join and its address, a command the firmware refuses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from simboard import simulated_board
+
+from edgent_host.cloud.testing import RunningCloud, running_cloud
+from edgent_host.sim import boards
+from edgent_host.sim.world import DEFAULT_WORLD
+
+HOME_PASSWORD = next(n["password"] for n in DEFAULT_WORLD["networks"] if n["ssid"] == "HomeNet")
+
+
+@pytest.fixture(scope="module")
+def cloud() -> Iterator[RunningCloud]:
+    with running_cloud() as running:
+        yield running
+
+
+@pytest.fixture
+def nano(cloud: RunningCloud, tmp_path: Path) -> Iterator[Any]:
+    """A Nano 33 IoT whose NINA runs 1.7.7, with the lite driver on its pins."""
+    with simulated_board(tmp_path, cloud, "arduino_nano_33_iot", DEFAULT_WORLD, "1.7.7"):
+        import board
+        import busio
+        from digitalio import DigitalInOut
+
+        from blynk_edgent_lite.nina import Nina
+
+        module = Nina(
+            busio.SPI(board.ESP_SCK, board.ESP_MOSI, board.ESP_MISO),
+            DigitalInOut(board.ESP_CS),
+            DigitalInOut(board.ESP_BUSY),
+            DigitalInOut(board.ESP_RESET),
+            DigitalInOut(board.ESP_GPIO0),
+        )
+        module.reset()
+        yield module
+
+
+def test_the_driver_starts_the_module_and_reads_its_version_and_mac(nano: Any) -> None:
+    assert nano.version() == b"1.7.7" and nano.legacy
+    assert nano.mac() == boards.get("arduino_nano_33_iot").mac  # 1.x sends it back to front
+
+
+def test_a_scan_finds_the_world_s_networks_with_their_signal(nano: Any) -> None:
+    found = {name: (rssi, channel) for name, rssi, _enc, channel in nano.scan()}
+    assert found[b"HomeNet"] == (-48, 6) and found[b"CoffeeShop"] == (-67, 1)
+
+
+def test_a_join_ends_connected_with_the_routers_address(nano: Any) -> None:
+    import time
+
+    nano.join(b"HomeNet", bytes(HOME_PASSWORD, "utf-8"))
+    deadline = time.monotonic() + 5
+    while nano.status() != 3:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert nano.address() == bytes((192, 168, 1, 50))
+
+
+def test_a_command_the_firmware_does_not_have_is_a_clear_error(nano: Any) -> None:
+    from blynk_edgent_lite.nina import NinaError
+
+    with pytest.raises(NinaError, match="refused command 0x1f"):
+        nano.command(0x1F)  # GET_REASON_CODE: not in 1.7.x (hardware-truth.md section 12)
+    assert nano.version() == b"1.7.7"  # and the next command is answered
