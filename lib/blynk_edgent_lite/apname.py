@@ -12,26 +12,11 @@ register is kept as two 16-bit halves, and the base-24 digits come from a long d
 halves. Without ``str.encode`` on such a build, a character's UTF-8 length comes from ``ord``.
 """
 
+from blynk_edgent_lite.crc import crc32_halves
+
 ALPHABET = "0W8N4Y1HP5DF9K6JM3C2UA7R"
 DEFAULT_PREFIX = "Blynk"
 SSID_MAX_BYTES = 32
-
-
-def crc32_halves(data, high=0, low=0):
-    """CRC-32 (zlib's) of ``data`` chained from the value ``(high << 16) | low``, returned as its
-    two 16-bit halves ``(high, low)``."""
-    high ^= 0xFFFF
-    low ^= 0xFFFF
-    for byte in data:
-        low ^= byte
-        for _ in range(8):
-            carry = low & 1
-            low = (low >> 1) | ((high & 1) << 15)
-            high >>= 1
-            if carry:
-                high ^= 0xEDB8  # the reflected polynomial 0xEDB88320, in halves
-                low ^= 0x8320
-    return high ^ 0xFFFF, low ^ 0xFFFF
 
 
 def suffix(chip_id):

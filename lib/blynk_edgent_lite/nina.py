@@ -184,3 +184,37 @@ class Nina:
     def address(self):
         """The station's IPv4 address as 4 bytes."""
         return bytes(self.command(0x21, (b"\xff",), 3)[0])
+
+    # -- the module's file store (nina-fw 1.4.0 and later; its quirks in sim/nina/files.py) ------
+
+    def file_size(self, name):
+        """The size of file ``name`` (bytes, ``b"/fs/..."``), -1 when there is none."""
+        raw = self.command(0x63, (b"\0", b"\0", name), 1)[0]
+        return -1 if raw[3] & 0x80 else raw[0] | raw[1] << 8 | raw[2] << 16
+
+    def append_file(self, name, data):
+        """Append ``data`` to file ``name``, 255 bytes a command. Whatever offset is given, the
+        firmware appends; and its answer's shape is not to be trusted (it answers the count
+        written as the reply's length): what was written is checked by reading it back."""
+        for at in range(0, len(data), 255):
+            part = data[at : at + 255]
+            try:
+                self.command(0x60, (b"\0", bytes((len(part),)), name, part))
+            except NinaError:
+                pass  # the malformed answer; the read-back says whether it took
+
+    def read_file(self, name, offset, length):
+        """``length`` bytes (255 at most) of file ``name`` from ``offset``; past its end the
+        firmware answers stale bytes, so the caller keeps to the size."""
+        return bytes(self.command(0x61, (_u16(offset), bytes((length,)), name), 1)[0])
+
+    def delete_file(self, name):
+        """Delete file ``name``; the firmware answers "no such command" whatever it did."""
+        try:
+            self.command(0x62, (b"\0", b"\0", name))
+        except NinaError:
+            pass
+
+
+def _u16(value):
+    return bytes((value & 0xFF, value >> 8))

@@ -36,6 +36,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from edgent_host.sim.nina import protocol as p
+from edgent_host.sim.nina.files import FileStore, number
 from edgent_host.sim.nina.protocol import Cmd
 from edgent_host.sim.nina.radio import NO_ADDRESS, Radio, air_name, dotted, packed
 from edgent_host.sim.nina.sockets import Connecting, SocketTable
@@ -46,7 +47,8 @@ if TYPE_CHECKING:
     from edgent_host.sim.runtime import Runtime
 
 Params = list[bytes]
-Answer = list[bytes] | Connecting | None  # None: the handler gives up (error reply)
+# None: the handler gives up (error reply); bytes: the reply as the handler made it, whole
+Answer = list[bytes] | Connecting | bytes | None
 Handler = Callable[[bytes, Params], Answer]
 
 _OK = [b"\x01"]
@@ -90,6 +92,8 @@ class Firmware:
         self.took = 0.0  # how long the last command kept the firmware busy, beyond real time
         self._pending: int | None = None  # the command whose connect is under way
         self._resolved = packed(NO_ADDRESS)
+        self.files = FileStore(runtime.state_dir / "nina-fs")  # the ESP32's flash: it outlives boots
+        self._last_reply = b""  # the reply buffer, whose stale bytes some replies carry
         self._handlers: dict[int, Handler] = {
             Cmd.SET_NET: self._set_net,
             Cmd.SET_PASSPHRASE: self._set_passphrase,
@@ -147,6 +151,11 @@ class Firmware:
             Cmd.GET_DIGITAL_READ: lambda frame, params: [b"\x00"],
             Cmd.GET_ANALOG_READ: lambda frame, params: [struct.pack("<i", 0)],
         }
+        # 0x60-0x63: nina-fw's file store (1.4.0 and later; every line emulated here has it)
+        self._handlers[0x60] = self._write_file
+        self._handlers[0x61] = self._read_file
+        self._handlers[0x62] = self._delete_file
+        self._handlers[0x63] = lambda frame, params: [self.files.size(params[2] if len(params) > 2 else b"")]
         if personality.has_reason_code:
             # commandHandlers[] 0x1E/0x1F: NULL on 1.7.x (truth §12), getDNSconfig/getReasonCode from 2.0.
             self._handlers[Cmd.GET_DNS_CONFIG] = lambda frame, params: [packed(a) for a in self.radio.dns]
@@ -168,11 +177,13 @@ class Firmware:
             return None
         return self._reply(code, answer)
 
-    def _reply(self, code: int, answer: list[bytes] | None) -> bytes:
+    def _reply(self, code: int, answer: list[bytes] | bytes | None) -> bytes:
         self.sockets.update()  # the GPIO0 task runs after every command
         if answer is None:
             return p.ERROR_REPLY
-        return p.reply(code, answer, wide=code in p.WIDE_REPLIES)
+        made = answer if isinstance(answer, bytes) else p.reply(code, answer, wide=code in p.WIDE_REPLIES)
+        self._last_reply = made
+        return made
 
     def pending_done(self) -> bool:
         """True when the command under way (a connect) has ended, and :meth:`finish` may answer it.
@@ -198,6 +209,35 @@ class Firmware:
         self.radio.power_off()
 
     # -- handlers --------------------------------------------------------------------------
+
+    def _write_file(self, frame: bytes, params: Params) -> Answer:
+        # writeFile returns the count written as the reply's length (files.py)
+        if len(params) < 4:
+            return None
+        written = self.files.write(params[2], params[3][: number(params[1])])
+        if written is None:
+            return b""  # fopen failed: -1, aligned up to a reply of no bytes
+        if written == 0:
+            return None
+        reply = bytearray(self._last_reply.ljust(written, b"\0")[:written])
+        reply[0] = p.START_CMD
+        if written > 1:
+            reply[1] = 0x60 | p.REPLY_FLAG
+        reply[written - 1] = p.END_CMD
+        return bytes(reply.ljust((written + 3) & ~3, b"\0"))
+
+    def _read_file(self, frame: bytes, params: Params) -> Answer:
+        if len(params) < 3:
+            return None
+        length = number(params[1]) & 0xFF  # response[3] = len: one byte
+        stale = self._last_reply[4:]
+        data = self.files.read(params[2], number(params[0]), length, stale)
+        return [data] if data is not None else b""
+
+    def _delete_file(self, frame: bytes, params: Params) -> Answer:
+        if len(params) >= 3:
+            self.files.delete(params[2])
+        return None  # deleteFile returns 0: "no such command", whatever it did
 
     def _ok(self, frame: bytes, params: Params) -> Answer:
         return _OK
