@@ -67,3 +67,23 @@ def simulated_board(
         sys.modules.update(saved)
         os.getenv, os.uname = getenv, uname
         runtime._current = previous
+
+
+@contextmanager
+def lite_nano(tmp_path: Path, cloud: RunningCloud, world: dict[str, Any] | None = None) -> Iterator[Any]:
+    """A simulated Nano 33 IoT (its NINA running 1.7.7) with the lite edition's driver on its pins, reset."""
+    from edgent_host.sim.world import DEFAULT_WORLD
+
+    with simulated_board(tmp_path, cloud, "arduino_nano_33_iot", world or DEFAULT_WORLD, "1.7.7"):
+        import board
+        import busio
+        from digitalio import DigitalInOut
+
+        from blynk_edgent_lite.nina import Nina
+
+        module = Nina(
+            busio.SPI(board.ESP_SCK, board.ESP_MOSI, board.ESP_MISO),
+            *(DigitalInOut(getattr(board, name)) for name in ("ESP_CS", "ESP_BUSY", "ESP_RESET", "ESP_GPIO0")),
+        )
+        module.reset()
+        yield module

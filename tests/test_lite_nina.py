@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from simboard import simulated_board
+from simboard import lite_nano
 
 from edgent_host.cloud.testing import RunningCloud, running_cloud
 from edgent_host.sim import boards
@@ -32,21 +32,7 @@ def cloud() -> Iterator[RunningCloud]:
 @pytest.fixture
 def nano(cloud: RunningCloud, tmp_path: Path) -> Iterator[Any]:
     """A Nano 33 IoT whose NINA runs 1.7.7, with the lite driver on its pins."""
-    with simulated_board(tmp_path, cloud, "arduino_nano_33_iot", DEFAULT_WORLD, "1.7.7"):
-        import board
-        import busio
-        from digitalio import DigitalInOut
-
-        from blynk_edgent_lite.nina import Nina
-
-        module = Nina(
-            busio.SPI(board.ESP_SCK, board.ESP_MOSI, board.ESP_MISO),
-            DigitalInOut(board.ESP_CS),
-            DigitalInOut(board.ESP_BUSY),
-            DigitalInOut(board.ESP_RESET),
-            DigitalInOut(board.ESP_GPIO0),
-        )
-        module.reset()
+    with lite_nano(tmp_path, cloud) as module:
         yield module
 
 

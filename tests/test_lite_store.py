@@ -15,10 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from simboard import simulated_board
+from simboard import lite_nano
 
 from edgent_host.cloud.testing import RunningCloud, running_cloud
-from edgent_host.sim.world import DEFAULT_WORLD
 
 HOME = (b"HomeNet", b"correct horse battery", b"T" * 32, b"blynk.cloud", 443)
 OFFICE = (b"Office", b"another password", b"U" * 32, b"fra1.blynk.cloud", 443)
@@ -32,18 +31,8 @@ def cloud() -> Iterator[RunningCloud]:
 
 @pytest.fixture
 def nano(cloud: RunningCloud, tmp_path: Path) -> Iterator[Any]:
-    with simulated_board(tmp_path, cloud, "arduino_nano_33_iot", DEFAULT_WORLD, "1.7.7"):
-        import board
-        import busio
-        from digitalio import DigitalInOut
-
-        from blynk_edgent_lite.nina import Nina
-
-        module = Nina(
-            busio.SPI(board.ESP_SCK, board.ESP_MOSI, board.ESP_MISO),
-            *(DigitalInOut(getattr(board, name)) for name in ("ESP_CS", "ESP_BUSY", "ESP_RESET", "ESP_GPIO0")),
-        )
-        module.reset()
+    """A Nano 33 IoT whose NINA runs 1.7.7, with the lite driver on its pins."""
+    with lite_nano(tmp_path, cloud) as module:
         yield module
 
 
