@@ -63,3 +63,29 @@ def test_a_command_the_firmware_does_not_have_is_a_clear_error(nano: Any) -> Non
     with pytest.raises(NinaError, match="refused command 0x1f"):
         nano.command(0x1F)  # GET_REASON_CODE: not in 1.7.x (hardware-truth.md section 12)
     assert nano.version() == b"1.7.7"  # and the next command is answered
+
+
+def test_the_driver_logs_in_to_the_cloud_over_a_socket(cloud: RunningCloud, tmp_path: Path) -> None:
+    import time
+
+    from blynk_edgent_lite import blynk
+
+    token = cloud.new_device()
+    with lite_nano(tmp_path, cloud) as nano:
+        nano.join(b"HomeNet", bytes(HOME_PASSWORD, "utf-8"))
+        deadline = time.monotonic() + 5
+        while nano.status() != 3:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        sock = nano.socket()
+        nano.connect(sock, b"blynk.cloud", 80)  # the simulated internet's blynk.cloud is the local cloud
+        assert nano.connected(sock)
+        nano.send(sock, blynk.frame(blynk.HW_LOGIN, 1, [bytes(token, "utf-8")]))
+        deadline = time.monotonic() + 5
+        while nano.available(sock) < blynk.HEADER:
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        answer = nano.recv(sock, 64)
+        assert blynk.next_frame(answer, len(answer)) == (blynk.RESPONSE, 1, blynk.OK, 5)
+        cloud.wait_online(token)
+        nano.close(sock)

@@ -185,6 +185,50 @@ class Nina:
         """The station's IPv4 address as 4 bytes."""
         return bytes(self.command(0x21, (b"\xff",), 3)[0])
 
+    # -- client sockets (adafruit_esp32spi's command sequence; nina-fw's quirks in sim/nina) -----
+
+    def socket(self):
+        """A free socket number; OSError when the module has none (it answers 255)."""
+        number = self.command(0x3F, answers=1)[0][0]
+        if number == 255:
+            raise OSError(23, "the NINA module has no free socket")
+        return number
+
+    def connect(self, number, host, port, tls=False):
+        """Connect socket ``number`` to ``host`` (a name as bytes, or 4 address bytes) and ``port``;
+        TLS ends in the module, which must be given the name. OSError when it cannot."""
+        where = (bytes((port >> 8, port & 0xFF)), bytes((number,)), bytes((2 if tls else 0,)))
+        if len(host) == 4 and not tls:
+            params = (host,) + where
+        else:
+            params = (host, b"\0\0\0\0") + where
+        if self.command(0x2D, params, 1)[0][0] != 1:
+            raise OSError(111, "the NINA module could not connect")
+
+    def connected(self, number):
+        """True while socket ``number`` is connected (ESTABLISHED)."""
+        return self.command(0x2F, (bytes((number,)),), 1)[0][0] == 4
+
+    def send(self, number, data):
+        """Send ``data`` (at most 4 KB a call) on socket ``number``; the count the module took."""
+        sent = self.command(0x44, (bytes((number,)), data), 1)[0][0]
+        if not sent or self.command(0x2A, (bytes((number,)),), 1)[0][0] != 1:
+            raise OSError(104, "the NINA module could not send")
+        return len(data)
+
+    def available(self, number):
+        """How many bytes socket ``number`` holds."""
+        count = self.command(0x2B, (bytes((number,)),), 1)[0]
+        return count[0] | count[1] << 8
+
+    def recv(self, number, size):
+        """Up to ``size`` bytes of socket ``number`` (call :meth:`available` first)."""
+        return bytes(self.command(0x45, (bytes((number,)), bytes((size & 0xFF, size >> 8))), 1)[0])
+
+    def close(self, number):
+        """Close socket ``number``."""
+        self.command(0x2E, (bytes((number,)),), 1)
+
     # -- the module's file store (nina-fw 1.4.0 and later; its quirks in sim/nina/files.py) ------
 
     def file_size(self, name):
