@@ -197,11 +197,9 @@ class Nina:
     def connect(self, number, host, port, tls=False):
         """Connect socket ``number`` to ``host`` (a name as bytes, or 4 address bytes) and ``port``;
         TLS ends in the module, which must be given the name. OSError when it cannot."""
-        where = (bytes((port >> 8, port & 0xFF)), bytes((number,)), bytes((2 if tls else 0,)))
-        if len(host) == 4 and not tls:
-            params = (host,) + where
-        else:
-            params = (host, b"\0\0\0\0") + where
+        params = [host, bytes((port >> 8, port & 0xFF)), bytes((number,)), bytes((2 if tls else 0,))]
+        if len(host) != 4 or tls:
+            params.insert(1, b"\0\0\0\0")  # a name: the 5-parameter form, the module resolves it
         if self.command(0x2D, params, 1)[0][0] != 1:
             raise OSError(111, "the NINA module could not connect")
 
