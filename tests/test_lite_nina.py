@@ -89,3 +89,34 @@ def test_the_driver_logs_in_to_the_cloud_over_a_socket(cloud: RunningCloud, tmp_
         assert blynk.next_frame(answer, len(answer)) == (blynk.RESPONSE, 1, blynk.OK, 5)
         cloud.wait_online(token)
         nano.close(sock)
+
+
+def test_the_running_link_trades_virtual_pins_and_a_refused_token_is_703(cloud: RunningCloud, tmp_path: Path) -> None:
+    import time
+
+    from blynk_edgent_lite.running import LOGGED_IN, REFUSED, Link
+
+    token = cloud.new_device()
+    with lite_nano(tmp_path, cloud) as nano:
+        nano.join(b"HomeNet", bytes(HOME_PASSWORD, "utf-8"))
+        deadline = time.monotonic() + 5
+        while nano.status() != 3:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        assert Link(nano, b"NotAToken0123456789abcdefghijklm").login() == REFUSED
+        link = Link(nano, bytes(token, "utf-8"), info=(b"dev", b"Arduino Nano 33 IoT"))
+        got: list[list[bytes]] = []
+        link.handlers[1] = got.append
+        assert link.login() == LOGGED_IN and link.up
+        cloud.wait_online(token)
+        cloud.update(token, "V1", "42")
+        deadline = time.monotonic() + 5
+        while not got:
+            assert time.monotonic() < deadline
+            link.poll()
+            time.sleep(0.02)
+        assert got == [[b"42"]]
+        link.virtual_write(0, 7)
+        cloud.wait_until(lambda: cloud.api("get", token, ("V0", "")).text == "7", 5, what="V0 written")
+        link.close()
+        assert not link.up

@@ -1,0 +1,118 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
+"""The lite edition's running mode: one link to Blynk.Cloud over the NINA module's socket — the
+login, the heartbeat, virtual pins both ways, the server's pings answered. Never blocks for
+long: :meth:`Link.poll` reads what is there and returns.
+"""
+
+from supervisor import ticks_ms
+
+from blynk_edgent_lite import blynk
+
+HEARTBEAT_MS = 40000  # announced as h-beat
+ANSWER_MS = 6000  # Blynk's BLYNK_TIMEOUT_MS: the login's answer
+BUFF_IN = 256  # the largest body taken, announced as buff-in
+LOGGED_IN = 0
+REFUSED = 703  # last_error: the token was refused
+UNREACHED = 702
+
+
+def _elapsed(since):
+    return (ticks_ms() - since) & 0x1FFFFFFF  # ticks_ms wraps at 2**29
+
+
+class Link:
+    """The link of a device with ``token`` (bytes) through ``nina`` to ``host``:``port``."""
+
+    def __init__(self, nina, token, host=b"blynk.cloud", port=80, info=()):
+        self.handlers = {}  # virtual pin -> function(values as a list of bytes)
+        self._nina = nina
+        self._token = token
+        self._host = host
+        self._port = port
+        self._info = info  # the info message's pairs after "h-beat" and "buff-in"
+        self._sock = None
+        self._buf = bytearray(blynk.HEADER + BUFF_IN)
+        self._fill = 0
+        self._id = 0
+        self._sent = 0
+
+    def _send(self, command, args):
+        self._id = self._id % 0xFFFF + 1
+        self._nina.send(self._sock, blynk.frame(command, self._id, args))
+        self._sent = ticks_ms()
+
+    def login(self):
+        """Connect and log in: LOGGED_IN, REFUSED, or UNREACHED (the socket is closed again)."""
+        self.close()
+        try:
+            self._sock = self._nina.socket()
+            self._nina.connect(self._sock, self._host, self._port)
+            self._send(blynk.HW_LOGIN, (self._token,))
+            start = ticks_ms()
+            while _elapsed(start) < ANSWER_MS:
+                found = self._next()
+                if found is not None and found[0] == blynk.RESPONSE:
+                    if found[2] == blynk.OK:
+                        self._send(blynk.INTERNAL, (b"h-beat", HEARTBEAT_MS // 1000, b"buff-in", BUFF_IN) + self._info)
+                        return LOGGED_IN
+                    self.close()
+                    return REFUSED
+        except OSError:
+            pass
+        self.close()
+        return UNREACHED
+
+    def _next(self):
+        # The next whole frame received, or None.
+        if self._fill < len(self._buf):
+            count = min(self._nina.available(self._sock), len(self._buf) - self._fill)
+            if count:
+                data = self._nina.recv(self._sock, count)
+                self._buf[self._fill : self._fill + len(data)] = data
+                self._fill += len(data)
+        found = blynk.next_frame(self._buf, self._fill)
+        if found is not None:
+            size = found[3]
+            self._buf[: self._fill - size] = self._buf[size : self._fill]
+            self._fill -= size
+        return found
+
+    @property
+    def up(self):
+        """True while the link is open and its socket connected."""
+        try:
+            return self._sock is not None and self._nina.connected(self._sock)
+        except OSError:
+            return False
+
+    def poll(self):
+        """Read and act on what the server sent; keep the heartbeat."""
+        found = self._next()
+        while found is not None:
+            command, msg_id, body = found[0], found[1], found[2]
+            if command == blynk.HARDWARE:
+                write = blynk.virtual_write(body)
+                if write is not None and write[0] in self.handlers:
+                    self.handlers[write[0]](write[1])
+            elif command == blynk.PING:
+                self._nina.send(self._sock, blynk.frame(blynk.RESPONSE, msg_id, blynk.OK))
+            found = self._next()
+        if _elapsed(self._sent) >= HEARTBEAT_MS:
+            self._send(blynk.PING, ())
+
+    def virtual_write(self, pin, value):
+        """Send ``value`` to virtual pin ``pin``."""
+        self._send(blynk.HARDWARE, (b"vw", pin, value))
+
+    def close(self):
+        """Close the link."""
+        if self._sock is not None:
+            try:
+                self._nina.close(self._sock)
+            except OSError:
+                pass
+        self._sock = None
+        self._fill = 0
