@@ -120,3 +120,30 @@ def test_the_running_link_trades_virtual_pins_and_a_refused_token_is_703(cloud: 
         cloud.wait_until(lambda: cloud.api("get", token, ("V0", "")).text == "7", 5, what="V0 written")
         link.close()
         assert not link.up
+
+
+def test_a_phone_on_the_access_point_reaches_a_server_socket(cloud: RunningCloud, tmp_path: Path) -> None:
+    import socket
+    import time
+
+    from edgent_host.sim import runtime
+
+    with lite_nano(tmp_path, cloud) as nano:
+        nano.version()  # 1.x: the access point is waited for
+        nano.start_ap(b"Blynk Device-2U07")
+        server = nano.socket()
+        nano.listen(server, 80)
+        assert nano.accept(server) is None  # nobody yet
+        phone = socket.create_connection(runtime.current().portal, timeout=5)
+        phone.sendall(b"GET /board_info.json HTTP/1.1\r\nHost: 192.168.4.1\r\n\r\n")
+        deadline = time.monotonic() + 5
+        while (client := nano.accept(server)) is None:
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        assert client != server
+        request = nano.recv(client, nano.available(client))
+        assert request.startswith(b"GET /board_info.json HTTP/1.1\r\n")
+        nano.send(client, b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}")
+        nano.close(client)
+        assert phone.recv(200).endswith(b"\r\n\r\n{}")
+        phone.close()

@@ -227,6 +227,35 @@ class Nina:
         """Close socket ``number``."""
         self.command(0x2E, (bytes((number,)),), 1)
 
+    # -- the access point and a server (config mode) ----------------------------------------------
+
+    def start_ap(self, ssid, password=b"", channel=1):
+        """Open the access point ``ssid`` (bytes; open without ``password``) and wait until it is
+        up (1.x says AP_LISTENING; 3.x says nothing and is up)."""
+        if password:
+            self.command(0x19, (ssid, password, bytes((channel,))), 1)
+        else:
+            self.command(0x18, (ssid, bytes((channel,))), 1)
+        if not self.legacy:
+            return
+        start = self._ms()
+        while self.status() != 7:  # WL_AP_LISTENING
+            if (self._ms() - start) & 0x1FFFFFFF > 10000:
+                raise OSError("the access point did not start")
+            time.sleep(0.05)
+
+    def listen(self, number, port):
+        """A TCP server on socket ``number`` and ``port``."""
+        if self.command(0x28, (bytes((port >> 8, port & 0xFF)), bytes((number,)), b"\0"), 1)[0][0] != 1:
+            raise OSError(98, "the NINA module could not listen on %d" % port)
+
+    def accept(self, server):
+        """A client of the server on socket ``server``: its socket number, or None. On 1.x a
+        client is offered only once it has sent something, and again while it has more."""
+        count = self.command(0x2B, (bytes((server,)),), 1)[0]
+        number = count[0] | count[1] << 8
+        return None if number == 255 else number
+
     # -- the module's file store (nina-fw 1.4.0 and later; its quirks in sim/nina/files.py) ------
 
     def file_size(self, name):
