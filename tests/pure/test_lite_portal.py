@@ -1,0 +1,96 @@
+# SPDX-FileCopyrightText: 2026 The blynk_edgent authors
+#
+# SPDX-License-Identifier: MIT
+
+"""The lite edition's config-mode answers (lib/blynk_edgent_lite/portal.py): the Blynk app's
+sequence, the JSON the full package would give (read back by a JSON parser), bad input refused
+with the reason and nothing taken."""
+
+import json
+
+from blynk_edgent_lite import portal
+from support import raises
+
+TOKEN = b"LiteToken0123456789abcdefghijklm"
+
+
+class Device:
+    template_name = b"Device"
+    template_id = b"TMPL4abcd123"
+    firmware = b"0.1.0"
+    ap_ssid = b"Blynk Device-2U07"
+    mac = bytes.fromhex("7c9ebd101112")
+    ap_mac = bytes.fromhex("7c9ebd101113")
+    last_error = 0
+    networks = [
+        (b"CoffeeShop", -67, 7, 1),
+        (b"HomeNet", -48, 4, 6),
+        (b"HomeNet", -70, 4, 6),  # its beacons twice
+        (b"", -40, 7, 3),  # hidden
+        (b"Caf\xe9", -45, 7, 3),  # Latin-1: not UTF-8
+        (b'Say "hi" \\', -80, 2, 11),
+    ]
+    pending = None
+
+
+def test_board_info_has_the_classic_keys_in_order():
+    status, body, then = portal.answer(b"GET /board_info.json HTTP/1.1", Device())
+    info = json.loads(body)
+    assert status == 200 and then is None
+    keys = ["board", "tmpl_id", "fw_type", "fw_ver", "ssid", "bssid", "mac", "last_error", "wifi_scan", "static_ip"]
+    places = [body.find(b'"' + bytes(key, "utf-8") + b'":') for key in keys]
+    assert sorted(info) == sorted(keys) and places == sorted(places) and places[0] == 1  # in Blynk's order
+    assert (
+        info["ssid"] == "Blynk Device-2U07"
+        and info["mac"] == "7C:9E:BD:10:11:12"
+        and info["bssid"] == "7C:9E:BD:10:11:13"
+    )
+
+
+def test_wifi_scan_lists_each_readable_name_once_strongest_first():
+    _, body, _ = portal.answer(b"GET /wifi_scan.json HTTP/1.1", Device())
+    networks = json.loads(body)
+    assert [n["ssid"] for n in networks] == ["HomeNet", "CoffeeShop", 'Say "hi" \\']
+    assert networks[0] == {"ssid": "HomeNet", "rssi": -48, "sec": "WPA2", "ch": 6}
+
+
+def test_config_takes_what_the_app_sends():
+    device = Device()
+    request = (
+        b"GET /config?ssid=HomeNet&pass=correct+horse+battery&blynk=" + TOKEN + b"&host=blynk.cloud&port=80 HTTP/1.1"
+    )
+    status, body, then = portal.answer(request, device)
+    assert status == 200 and then == b"save" and json.loads(body)["status"] == "ok"
+    assert device.pending == (b"HomeNet", b"correct horse battery", TOKEN, b"blynk.cloud", 80)
+    device.pending = None
+    portal.answer(b"GET /config?ssid=Caf%C3%A9&ssid=Other&blynk=" + TOKEN + b" HTTP/1.1", device)
+    assert device.pending == (b"Caf\xc3\xa9", b"", TOKEN, b"blynk.cloud", 80)  # the first of a repeated one
+
+
+def test_bad_input_gets_the_reason_and_nothing_is_taken():
+    for query, reason in (
+        (b"ssid=&blynk=" + TOKEN, "ssid"),
+        (b"ssid=Home&pass=shrt&blynk=" + TOKEN, "pass"),
+        (b"ssid=Home&blynk=tooshort", "blynk"),
+        (b"ssid=Home&blynk=" + TOKEN + b"&port=99999", "port"),
+        (b"ssid=%zz&blynk=" + TOKEN, "escape"),
+    ):
+        device = Device()
+        status, body, then = portal.answer(b"GET /config?" + query + b" HTTP/1.1", device)
+        answer = json.loads(body)
+        assert status == 500 and then is None and device.pending is None, query
+        assert answer["msg"] == "Configuration invalid" and reason in answer["reason"], (query, answer)
+
+
+def test_reset_reboot_and_the_rest():
+    assert portal.answer(b"GET /reset HTTP/1.1", Device())[2] == b"erase"
+    assert portal.answer(b"GET /reboot HTTP/1.1", Device())[2] == b"reboot"
+    assert portal.answer(b"GET /nothing HTTP/1.1", Device())[0] == 404
+    assert portal.answer(b"POST /config HTTP/1.1", Device())[0] == 405
+    assert portal.quote(b'a\x01"\\') == b'"a\\u0001\\"\\\\"'
+
+
+def test_url_decoding():
+    assert portal.unquote(b"%41+%4a%c3%A9") == b"A J\xc3\xa9"
+    assert "escape" in str(raises(ValueError, portal.unquote, b"ab%4"))
+    assert portal.query(b"a=1&&b=%20&a=2&c") == {b"a": b"1", b"b": b" ", b"c": b""}
