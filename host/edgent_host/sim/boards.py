@@ -251,6 +251,7 @@ BOARDS: dict[str, SimBoard] = {
             None,  # CIRCUITPY_NVM = 0 on this board's build: microcontroller.nvm is None
             "esp32spi",
             bytes.fromhex("7C9EBD101112"),
+            buttons={"D2": True},  # none on the board: a button wired from D2 to GND (the lite example's)
             machine="Arduino Nano 33 IoT with samd21g18",
             esp32={
                 "sck": "ESP_SCK",
