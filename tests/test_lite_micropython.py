@@ -69,6 +69,7 @@ def test_the_lite_nina_driver_runs_in_a_samd21_s_heap(cloud: RunningCloud, tmp_p
     assert "'HomeNet'" in out and "ADDRESS 192.168.1.50" in out, out
     held = int(re.search(r"HELD (\d+)", out).group(1))  # type: ignore[union-attr]
     free = int(re.search(r"FREE (\d+)", out).group(1))  # type: ignore[union-attr]
-    # what the driver holds with the bridge's stand-ins for board, busio and digitalio (about
-    # 3.2 KB that a board keeps in flash) and the bridge's 600-byte answer buffer: under half of 17 KB
-    assert held < 8 * 1024 and free > 0, out
+    # what the driver holds (9.6 KB, its sockets, access point and file store included) with the
+    # bridge's stand-ins for board, busio and digitalio (about 3.2 KB that a board keeps in flash)
+    # and the bridge's 600-byte answer buffer: room is left under 17 KB, not much
+    assert held < 11 * 1024 and free > 0, out
