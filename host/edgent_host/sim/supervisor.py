@@ -192,6 +192,12 @@ class Simulator:
                 self._changed.notify_all()
 
     def _read_control(self, sock: socket.socket) -> None:
+        try:
+            self._take_reports(sock)
+        except OSError:  # the board reset while it reported (its end reset the socket)
+            pass
+
+    def _take_reports(self, sock: socket.socket) -> None:
         for line in sock.makefile("r", encoding="utf-8"):
             try:
                 message = json.loads(line)
