@@ -51,10 +51,6 @@ def _unguarded_imports(tree: ast.AST) -> list[tuple[int, str]]:
         ):
             for stmt in node.body:
                 guarded.update(id(sub) for sub in ast.walk(stmt))
-        # ``if TYPE_CHECKING:`` never runs on a board (TYPE_CHECKING is False there)
-        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
-            for stmt in node.body:
-                guarded.update(id(sub) for sub in ast.walk(stmt))
     found = []
     for node in ast.walk(tree):
         if id(node) in guarded:

@@ -19,10 +19,6 @@ from supervisor import ticks_ms
 from blynk_edgent_lite.nina import Nina
 from blynk_edgent_lite.store import FileStore
 
-TYPE_CHECKING = False  # true for type checkers only: what is under it never runs on a board
-if TYPE_CHECKING:
-    from typing import Any  # noqa: F401 - for the type comments
-
 HOLD_MS = 10000  # the reset button held this long erases the configuration
 JOIN_MS = 50000  # Blynk's join time
 RETRY_MS = 5000
@@ -62,7 +58,7 @@ class Edgent:
         self.last_error = 0
         self._handlers = {}
         self._on_connected = []
-        self._link = None  # type: Any
+        self._link = None  # the cloud link, made at the first login (running mode only)
         self._portal = None
         self._since = ticks_ms()
         self._button = None
@@ -115,9 +111,10 @@ class Edgent:
 
     def virtual_write(self, pin, value):
         """Send ``value`` to virtual pin ``pin`` (dropped unless RUNNING)."""
-        if self.state == "RUNNING":
+        link = self._link
+        if self.state == "RUNNING" and link is not None:
             try:
-                self._link.virtual_write(pin, value)
+                link.virtual_write(pin, value)
             except OSError:
                 pass
 
@@ -142,14 +139,21 @@ class Edgent:
         elif state == "CONNECTING_CLOUD":
             self._login()
         elif state == "RUNNING":
-            try:
-                self._link.poll()
-                up = self._link.up
-            except OSError:
-                up = False
-            if not up:
-                self._link.close()
-                self._enter("CONNECTING_NET" if self._nina.status() != 3 else "CONNECTING_CLOUD")
+            self._run_link()
+
+    def _run_link(self):
+        # RUNNING: the link reads what came; a link gone down is made again, or the network first.
+        link = self._link
+        if link is None:
+            return
+        try:
+            link.poll()
+            up = link.up
+        except OSError:
+            up = False
+        if not up:
+            link.close()
+            self._enter("CONNECTING_NET" if self._nina.status() != 3 else "CONNECTING_CLOUD")
 
     def reboot(self):
         """Reset the board."""
@@ -184,15 +188,14 @@ class Edgent:
         self._since = ticks_ms()
         from blynk_edgent_lite.running import LOGGED_IN, REFUSED, Link
 
-        if self._link is None:
+        link = self._link
+        if link is None:
             template_id, _, firmware = self._template
             info = (b"mcu", firmware, b"fw-type", template_id, b"blynk", b"1.4.0", b"dev", b"Arduino Nano 33 IoT")
-            self._link = Link(
-                self._nina, self._config[2], self._config[3], self._config[4], info + (b"tmpl", template_id)
-            )
-            for pin, handler in self._handlers.items():
-                self._link.handlers[pin] = handler
-        outcome = self._link.login()
+            _, _, token, host, port = self._config
+            link = self._link = Link(self._nina, token, host, port, info + (b"tmpl", template_id))
+            link.handlers.update(self._handlers)
+        outcome = link.login()
         if outcome == LOGGED_IN:
             self.last_error = 0
             self._enter("RUNNING")
@@ -216,7 +219,7 @@ class Edgent:
         self.template_id, self.template_name, self.firmware = self._template
         self.ap_ssid = bytes(ap_ssid(str(self.template_name, "utf-8"), self.mac), "utf-8")
         self.ap_mac = self.mac[:5] + bytes(((self.mac[5] + 1) & 0xFF,))
-        self.pending = None  # type: Any
+        self.pending = None  # what /config asked to store
         self._nina.start_ap(self.ap_ssid)
         self._server = self._nina.socket()
         self._nina.listen(self._server, 80)
@@ -244,9 +247,10 @@ class Edgent:
         nina.send(client, head % (status, b"OK" if status == 200 else b"Error", len(body)) + body)
         time.sleep(0.05)  # let the answer leave before the socket goes
         nina.close(client)
-        if then == b"save":
-            self._store.save(*self.pending)
-            self._log("[edgent] configuration stored: network %r; resetting" % self.pending[0])
+        config = self.pending
+        if then == b"save" and config is not None:
+            self._store.save(*config)
+            self._log("[edgent] configuration stored: network %r; resetting" % config[0])
             self.reboot()
         elif then == b"erase":
             self._store.erase()
