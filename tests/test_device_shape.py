@@ -24,13 +24,10 @@ MODULES = {("blynk_edgent" if p.stem == "__init__" else "blynk_edgent." + p.stem
 # call for them (each is explained where it is used).
 FOREIGN_PRIVATE = {
     ("blynk_edgent.radio_esp32spi", "esp._tls_socket"),
-    ("blynk_edgent.radio_esp32spi", "self._sock._timeout"),
     ("blynk_edgent.radio_esp32spi", "self._sock._socknum"),
     ("blynk_edgent.radio_esp32spi_setup", "esp._send_command_get_response"),
     ("blynk_edgent.radio_esp32spi_setup", "network._raw_authmode"),
     ("blynk_edgent.radio_esp32spi_setup", "network._raw_ssid"),
-    ("blynk_edgent.radio_esp32spi_setup", "esp._wifi_set_ap_passphrase"),
-    ("blynk_edgent.radio_esp32spi_setup", "esp._wifi_set_ap_network"),
 }
 
 

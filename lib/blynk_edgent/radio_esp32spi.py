@@ -199,12 +199,15 @@ class _Socket:
         self._esp = esp
         self.tls_host = None  # TLS ends in the ESP32, which connects to this name
         self.type = kind  # SOCK_STREAM or SOCK_DGRAM, as it was asked for
+        self._timeout = None  # as the library's: kept here to tell a non-blocking read
 
     def settimeout(self, value):
         self._sock.settimeout(value)
+        self._timeout = value
 
     def setblocking(self, flag):
         self._sock.setblocking(flag)
+        self._timeout = None if flag else 0
 
     def setsockopt(self, level, name, value):
         pass  # the library ignores options too
@@ -242,7 +245,7 @@ class _Socket:
 
     def recv_into(self, buffer, nbytes=0):
         count = self._sock.recv_into(buffer, nbytes)
-        if count == 0 and self._sock._timeout == 0:
+        if count == 0 and self._timeout == 0:
             # The library returns 0 both for "nothing yet" and for "closed"; the firmware knows.
             if self._esp.socket_status(self._sock._socknum) not in _SOCKET_CLOSED_STATES:
                 raise OSError(EAGAIN)

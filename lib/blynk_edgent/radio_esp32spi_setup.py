@@ -9,7 +9,8 @@ Written against ``adafruit_esp32spi``'s lower calls rather than its ``connect_AP
 ``connect_AP`` polls until its whole timeout even after the firmware has said "wrong password",
 ``scan_networks`` sleeps 2 s before it looks, and ``create_AP`` sends its channel as
 ``bytes(channel)`` (that many zero bytes) and, on firmware 3.x, waits for an AP status the
-firmware never reports. Loaded when needed and dropped after.
+firmware never reports. Commands the library has no public call for go through one helper
+(``_command``). Loaded when needed and dropped after.
 """
 
 import time
@@ -26,6 +27,8 @@ _WL_AP_LISTENING = 7
 _WL_AP_FAILED = 9
 
 
+_SET_AP_NET = 0x18  # the library's create_AP sends the channel wrong (below)
+_SET_AP_PASSPHRASE = 0x19
 _GET_REASON_CODE = 0x1F  # NINA's last disconnect reason (2.0 and later; 1.7.x answers ERR_CMD)
 _GET_CURR_SSID = 0x23
 # ESP-IDF's disconnect reasons: the network is not there; the password was refused (auth expired,
@@ -202,9 +205,11 @@ def start_ap(esp, nina3, ssid, password, channel):
     name = ssid.encode("utf-8")
     chan = bytes((channel,))  # the channel itself, not create_AP's bytes(channel)
     if password:
-        esp._wifi_set_ap_passphrase(name, password.encode("utf-8"), chan)
+        answer = _command(esp, _SET_AP_PASSPHRASE, [name, password.encode("utf-8"), chan])
     else:
-        esp._wifi_set_ap_network(name, chan)
+        answer = _command(esp, _SET_AP_NET, [name, chan])
+    if answer != b"\x01":
+        raise OSError("the ESP32 refused the access point %r" % ssid)
     if nina3:
         return  # 3.x reports the station's status here, never AP_LISTENING: the AP is up
     start = ticks_ms()
