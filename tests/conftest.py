@@ -35,3 +35,19 @@ if pytest is not None:
             if name not in before:
                 del sys.modules[name]
         sys.modules.update(before)
+
+    @pytest.fixture(scope="module")
+    def lite_cloud():
+        """A plain-TCP local cloud for the lite edition's tests (one a module)."""
+        from edgent_host.cloud.testing import running_cloud
+
+        with running_cloud() as running:
+            yield running
+
+    @pytest.fixture
+    def nano(lite_cloud, tmp_path):
+        """A simulated Nano 33 IoT whose NINA runs 1.7.7, the lite driver on its pins (simboard.py)."""
+        from simboard import lite_nano
+
+        with lite_nano(tmp_path, lite_cloud) as module:
+            yield module

@@ -87,3 +87,14 @@ def lite_nano(tmp_path: Path, cloud: RunningCloud, world: dict[str, Any] | None 
         )
         module.reset()
         yield module
+
+
+def join_home(nano: Any, password: bytes) -> None:
+    """Join the default world's HomeNet through the lite driver and wait until connected (5 s)."""
+    import time
+
+    nano.join(b"HomeNet", password)
+    deadline = time.monotonic() + 5
+    while nano.status() != 3:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)

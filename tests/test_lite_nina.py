@@ -9,31 +9,16 @@ Nano 33 IoT, in this process: start-up, the firmware's version, the MAC in its n
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from simboard import lite_nano
+from simboard import join_home
 
-from edgent_host.cloud.testing import RunningCloud, running_cloud
+from edgent_host.cloud.testing import RunningCloud
 from edgent_host.sim import boards
 from edgent_host.sim.world import DEFAULT_WORLD
 
 HOME_PASSWORD = next(n["password"] for n in DEFAULT_WORLD["networks"] if n["ssid"] == "HomeNet")
-
-
-@pytest.fixture(scope="module")
-def cloud() -> Iterator[RunningCloud]:
-    with running_cloud() as running:
-        yield running
-
-
-@pytest.fixture
-def nano(cloud: RunningCloud, tmp_path: Path) -> Iterator[Any]:
-    """A Nano 33 IoT whose NINA runs 1.7.7, with the lite driver on its pins."""
-    with lite_nano(tmp_path, cloud) as module:
-        yield module
 
 
 def test_the_driver_starts_the_module_and_reads_its_version_and_mac(nano: Any) -> None:
@@ -47,13 +32,7 @@ def test_a_scan_finds_the_world_s_networks_with_their_signal(nano: Any) -> None:
 
 
 def test_a_join_ends_connected_with_the_routers_address(nano: Any) -> None:
-    import time
-
-    nano.join(b"HomeNet", bytes(HOME_PASSWORD, "utf-8"))
-    deadline = time.monotonic() + 5
-    while nano.status() != 3:
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
+    join_home(nano, bytes(HOME_PASSWORD, "utf-8"))
     assert nano.address() == bytes((192, 168, 1, 50))
 
 
@@ -65,85 +44,74 @@ def test_a_command_the_firmware_does_not_have_is_a_clear_error(nano: Any) -> Non
     assert nano.version() == b"1.7.7"  # and the next command is answered
 
 
-def test_the_driver_logs_in_to_the_cloud_over_a_socket(cloud: RunningCloud, tmp_path: Path) -> None:
+def test_the_driver_logs_in_to_the_cloud_over_a_socket(lite_cloud: RunningCloud, nano: Any) -> None:
     import time
 
     from blynk_edgent_lite import blynk
 
-    token = cloud.new_device()
-    with lite_nano(tmp_path, cloud) as nano:
-        nano.join(b"HomeNet", bytes(HOME_PASSWORD, "utf-8"))
-        deadline = time.monotonic() + 5
-        while nano.status() != 3:
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
-        sock = nano.socket()
-        nano.connect(sock, b"blynk.cloud", 80)  # the simulated internet's blynk.cloud is the local cloud
-        assert nano.connected(sock)
-        nano.send(sock, blynk.frame(blynk.HW_LOGIN, 1, [bytes(token, "utf-8")]))
-        deadline = time.monotonic() + 5
-        while nano.available(sock) < blynk.HEADER:
-            assert time.monotonic() < deadline
-            time.sleep(0.02)
-        answer = nano.recv(sock, 64)
-        assert blynk.next_frame(answer, len(answer)) == (blynk.RESPONSE, 1, blynk.OK, 5)
-        cloud.wait_online(token)
-        nano.close(sock)
+    token = lite_cloud.new_device()
+    join_home(nano, bytes(HOME_PASSWORD, "utf-8"))
+    sock = nano.socket()
+    nano.connect(sock, b"blynk.cloud", 80)  # the simulated internet's blynk.cloud is the local cloud
+    assert nano.connected(sock)
+    nano.send(sock, blynk.frame(blynk.HW_LOGIN, 1, [bytes(token, "utf-8")]))
+    deadline = time.monotonic() + 5
+    while nano.available(sock) < blynk.HEADER:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    answer = nano.recv(sock, 64)
+    assert blynk.next_frame(answer, len(answer)) == (blynk.RESPONSE, 1, blynk.OK, 5)
+    lite_cloud.wait_online(token)
+    nano.close(sock)
 
 
-def test_the_running_link_trades_virtual_pins_and_a_refused_token_is_703(cloud: RunningCloud, tmp_path: Path) -> None:
+def test_the_running_link_trades_virtual_pins_and_a_refused_token_is_703(lite_cloud: RunningCloud, nano: Any) -> None:
     import time
 
     from blynk_edgent_lite.running import LOGGED_IN, REFUSED, Link
 
-    token = cloud.new_device()
-    with lite_nano(tmp_path, cloud) as nano:
-        nano.join(b"HomeNet", bytes(HOME_PASSWORD, "utf-8"))
-        deadline = time.monotonic() + 5
-        while nano.status() != 3:
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
-        assert Link(nano, b"NotAToken0123456789abcdefghijklm").login() == REFUSED
-        link = Link(nano, bytes(token, "utf-8"), info=(b"dev", b"Arduino Nano 33 IoT"))
-        got: list[list[bytes]] = []
-        link.handlers[1] = got.append
-        assert link.login() == LOGGED_IN and link.up
-        cloud.wait_online(token)
-        cloud.update(token, "V1", "42")
-        deadline = time.monotonic() + 5
-        while not got:
-            assert time.monotonic() < deadline
-            link.poll()
-            time.sleep(0.02)
-        assert got == [[b"42"]]
-        link.virtual_write(0, 7)
-        cloud.wait_until(lambda: cloud.api("get", token, ("V0", "")).text == "7", 5, what="V0 written")
-        link.close()
-        assert not link.up
+    token = lite_cloud.new_device()
+    join_home(nano, bytes(HOME_PASSWORD, "utf-8"))
+    assert Link(nano, b"NotAToken0123456789abcdefghijklm").login() == REFUSED
+    link = Link(nano, bytes(token, "utf-8"), info=(b"dev", b"Arduino Nano 33 IoT"))
+    got: list[list[bytes]] = []
+    link.handlers[1] = got.append
+    assert link.login() == LOGGED_IN and link.up
+    lite_cloud.wait_online(token)
+    lite_cloud.update(token, "V1", "42")
+    deadline = time.monotonic() + 5
+    while not got:
+        assert time.monotonic() < deadline
+        link.poll()
+        time.sleep(0.02)
+    assert got == [[b"42"]]
+    link.virtual_write(0, 7)
+    lite_cloud.wait_until(lambda: lite_cloud.api("get", token, ("V0", "")).text == "7", 5, what="V0 written")
+    link.close()
+    assert not link.up
 
 
-def test_a_phone_on_the_access_point_reaches_a_server_socket(cloud: RunningCloud, tmp_path: Path) -> None:
+def test_a_phone_on_the_access_point_reaches_a_server_socket(lite_cloud: RunningCloud, nano: Any) -> None:
     import socket
     import time
 
     from edgent_host.sim import runtime
 
-    with lite_nano(tmp_path, cloud) as nano:
-        nano.version()  # 1.x: the access point is waited for
-        nano.start_ap(b"Blynk Device-2U07")
-        server = nano.socket()
-        nano.listen(server, 80)
-        assert nano.accept(server) is None  # nobody yet
-        phone = socket.create_connection(runtime.current().portal, timeout=5)
-        phone.sendall(b"GET /board_info.json HTTP/1.1\r\nHost: 192.168.4.1\r\n\r\n")
-        deadline = time.monotonic() + 5
-        while (client := nano.accept(server)) is None:
-            assert time.monotonic() < deadline
-            time.sleep(0.02)
-        assert client != server
-        request = nano.recv(client, nano.available(client))
-        assert request.startswith(b"GET /board_info.json HTTP/1.1\r\n")
-        nano.send(client, b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}")
-        nano.close(client)
-        assert phone.recv(200).endswith(b"\r\n\r\n{}")
-        phone.close()
+    nano.version()  # 1.x: the access point is waited for
+    nano.start_ap(b"Blynk Device-2U07")
+    server = nano.socket()
+    nano.listen(server, 80)
+    assert nano.accept(server) is None  # nobody yet
+    phone = socket.create_connection(runtime.current().portal, timeout=5)
+    phone.sendall(b"GET /board_info.json HTTP/1.1\r\nHost: 192.168.4.1\r\n\r\n")
+    deadline = time.monotonic() + 5
+    while (client := nano.accept(server)) is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    assert client != server
+    request = nano.recv(client, nano.available(client))
+    assert request.startswith(b"GET /board_info.json HTTP/1.1\r\n")
+    nano.send(client, b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}")
+    nano.close(client)
+    assert phone.recv(200).endswith(b"\r\n\r\n{}")
+    phone.close()

@@ -10,30 +10,11 @@ back; a cut at any point leaves the old or the new, never neither."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-from simboard import lite_nano
-
-from edgent_host.cloud.testing import RunningCloud, running_cloud
-
 HOME = (b"HomeNet", b"correct horse battery", b"T" * 32, b"blynk.cloud", 443)
 OFFICE = (b"Office", b"another password", b"U" * 32, b"fra1.blynk.cloud", 443)
-
-
-@pytest.fixture(scope="module")
-def cloud() -> Iterator[RunningCloud]:
-    with running_cloud() as running:
-        yield running
-
-
-@pytest.fixture
-def nano(cloud: RunningCloud, tmp_path: Path) -> Iterator[Any]:
-    """A Nano 33 IoT whose NINA runs 1.7.7, with the lite driver on its pins."""
-    with lite_nano(tmp_path, cloud) as module:
-        yield module
 
 
 def test_the_file_store_behaves_as_nina_fw_s(nano: Any, tmp_path: Path) -> None:
