@@ -25,13 +25,14 @@ help:
 
 setup: $(STAMP)
 
-$(STAMP): requirements-dev.txt constraints.txt setup.cfg pyproject.toml packaging/device/pyproject.toml $(MP_TESTS)/package-lock.json scripts/make-venv.sh scripts/ensure-chromium.sh
+$(STAMP): requirements-dev.txt constraints.txt setup.cfg pyproject.toml packaging/device/pyproject.toml $(MP_TESTS)/package-lock.json scripts/make-venv.sh scripts/ensure-chromium.sh host/edgent_host/micropython32.py
 	scripts/make-venv.sh $(PYTHON) $(VENV)
 	scripts/ensure-chromium.sh
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
 	$(BIN)/python -m pip uninstall --quiet --disable-pip-version-check -y blynk-edgent
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e . -e packaging/device
 	cd $(MP_TESTS) && ../../$(BIN)/python -m edgent_host.nodejs npm ci --no-audit --no-fund --loglevel=error
+	$(BIN)/python -m edgent_host.micropython32 $(VENV)/micropython-i386
 	touch $(STAMP)
 
 test: setup lint typecheck pytest

@@ -27,7 +27,9 @@ def test_the_driver_starts_the_module_and_reads_its_version_and_mac(nano: Any) -
 
 
 def test_a_scan_finds_the_world_s_networks_with_their_signal(nano: Any) -> None:
-    found = {name: (rssi, channel) for name, rssi, _enc, channel in nano.scan()}
+    from blynk_edgent_lite import nina_ap
+
+    found = {name: (rssi, channel) for name, rssi, _enc, channel in nina_ap.scan(nano)}
     assert found[b"HomeNet"] == (-48, 6) and found[b"CoffeeShop"] == (-67, 1)
 
 
@@ -95,17 +97,18 @@ def test_a_phone_on_the_access_point_reaches_a_server_socket(lite_cloud: Running
     import socket
     import time
 
+    from blynk_edgent_lite import nina_ap
     from edgent_host.sim import runtime
 
     nano.version()  # 1.x: the access point is waited for
-    nano.start_ap(b"Blynk Device-2U07")
+    nina_ap.start_ap(nano, b"Blynk Device-2U07")
     server = nano.socket()
-    nano.listen(server, 80)
-    assert nano.accept(server) is None  # nobody yet
+    nina_ap.listen(nano, server, 80)
+    assert nina_ap.accept(nano, server) is None  # nobody yet
     phone = socket.create_connection(runtime.current().portal, timeout=5)
     phone.sendall(b"GET /board_info.json HTTP/1.1\r\nHost: 192.168.4.1\r\n\r\n")
     deadline = time.monotonic() + 5
-    while (client := nano.accept(server)) is None:
+    while (client := nina_ap.accept(nano, server)) is None:
         assert time.monotonic() < deadline
         time.sleep(0.02)
     assert client != server

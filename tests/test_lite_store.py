@@ -18,16 +18,18 @@ OFFICE = (b"Office", b"another password", b"U" * 32, b"fra1.blynk.cloud", 443)
 
 
 def test_the_file_store_behaves_as_nina_fw_s(nano: Any, tmp_path: Path) -> None:
+    from blynk_edgent_lite.nina_ap import append_file
+
     assert nano.file_size(b"/fs/x") == -1
-    nano.append_file(b"/fs/x", b"hello")
-    nano.append_file(b"/fs/x", b"world")  # no way to write at an offset: it appends
+    append_file(nano, b"/fs/x", b"hello")
+    append_file(nano, b"/fs/x", b"world")  # no way to write at an offset: it appends
     assert nano.file_size(b"/fs/x") == 10 and (tmp_path / "nina-fs" / "x").read_bytes() == b"helloworld"
     assert nano.read_file(b"/fs/x", 5, 5) == b"world"
     past = nano.read_file(b"/fs/x", 8, 6)  # past the end: the length asked, stale bytes after
     assert len(past) == 6 and past[:2] == b"ld"
     nano.delete_file(b"/fs/x")
     assert nano.file_size(b"/fs/x") == -1
-    nano.append_file(b"/elsewhere", b"x")  # outside /fs/: fopen fails, nothing is written
+    append_file(nano, b"/elsewhere", b"x")  # outside /fs/: fopen fails, nothing is written
     assert nano.version() == b"1.7.7"  # and the module still answers
 
 
@@ -46,6 +48,7 @@ def test_a_blank_module_holds_no_configuration_and_a_saved_one_reads_back(nano: 
 
 
 def test_a_cut_during_a_save_leaves_the_old_or_the_new_record(nano: Any, tmp_path: Path) -> None:
+    from blynk_edgent_lite.nina_ap import append_file
     from blynk_edgent_lite.store import FILES, FileStore, encode
 
     store = FileStore(nano)
@@ -53,10 +56,10 @@ def test_a_cut_during_a_save_leaves_the_old_or_the_new_record(nano: Any, tmp_pat
     record = encode(*OFFICE, sequence=1)
     for cut in [*range(0, len(record), 7), len(record)]:
         nano.delete_file(FILES[1])
-        nano.append_file(FILES[1], record[:cut])  # the power went after ``cut`` bytes
+        append_file(nano, FILES[1], record[:cut])  # the power went after ``cut`` bytes
         assert store.load() == (OFFICE if cut == len(record) else HOME), cut
     nano.delete_file(FILES[1])
-    nano.append_file(FILES[1], record)  # whole, and the old not yet deleted: the newer wins
+    append_file(nano, FILES[1], record)  # whole, and the old not yet deleted: the newer wins
     assert store.load() == OFFICE
     store.save(*HOME)  # replaces the older of the two, then deletes the other
     assert store.load() == HOME and sorted(p.name for p in (tmp_path / "nina-fs").iterdir()) == ["edgent0"]

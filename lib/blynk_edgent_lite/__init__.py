@@ -6,11 +6,25 @@
 MKR WiFi 1010), whose CircuitPython build has about 17 KB of heap, no long integers, no ``json``,
 ``re``, ``errno`` or ``binascii``, and strings without ``encode``/``decode`` (issue 17).
 
-Groundwork so far, each part tested (also under MicroPython): :mod:`~blynk_edgent_lite.crc`
-(CRC-32 in 16-bit halves), :mod:`~blynk_edgent_lite.apname` (the access point's name),
-:mod:`~blynk_edgent_lite.nina` (its own NINA driver: start-up, scan, join, the file store),
-:mod:`~blynk_edgent_lite.store` (the configuration in two files on the NINA's flash),
-:mod:`~blynk_edgent_lite.blynk` (Blynk's frames). ``make test`` holds every module here to what
-that build has (tests/test_lite_build.py). The device itself (``Edgent``, config mode and its
-portal, running mode, sockets in the driver, the profiles) is to come.
+``from blynk_edgent_lite.edgent import Edgent``. A board loads a module's code into its heap, so
+the device holds only what its mode needs: :mod:`~blynk_edgent_lite.edgent` and
+:mod:`~blynk_edgent_lite.nina` always; config mode :mod:`~blynk_edgent_lite.configmode`,
+:mod:`~blynk_edgent_lite.nina_ap` and :mod:`~blynk_edgent_lite.portal`; running mode
+:mod:`~blynk_edgent_lite.running` and :mod:`~blynk_edgent_lite.blynk`; and for a moment only
+:mod:`~blynk_edgent_lite.store`, :mod:`~blynk_edgent_lite.apname` and
+:mod:`~blynk_edgent_lite.crc` (:func:`forget` lets them go). ``make test`` holds every module here
+to what that build has (tests/test_lite_build.py).
 """
+
+
+def forget(*names):
+    """Let the modules ``names`` of this package leave the heap once nothing else holds them."""
+    import sys
+
+    package = sys.modules["blynk_edgent_lite"]
+    for name in names:
+        sys.modules.pop("blynk_edgent_lite." + name, None)
+        try:
+            delattr(package, name)
+        except AttributeError:
+            pass

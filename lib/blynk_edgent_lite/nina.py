@@ -11,8 +11,9 @@ command is START 0xE0, the code, the parameter count, each parameter's length (t
 first, for the data commands) and bytes, END 0xEE, padded to 4 bytes; the reply is START, the
 code with 0x80, the count, each parameter (a one-byte length), END; 0xEF is "no such command".
 The handshake: the module drives its ready line low when it can take a transaction; the host
-selects it and waits for the line to go high before clocking. Groundwork (issue 17): the
-commands start-up, scans and joins need; sockets and the file store are to come.
+selects it and waits for the line to go high before clocking. What both modes ask of the
+module is here; what only config mode asks (scan, access point, server, file writes) is in
+:mod:`~blynk_edgent_lite.nina_ap`, which running mode never loads.
 """
 
 import time
@@ -24,6 +25,11 @@ END = 0xEE
 ERROR = 0xEF
 REPLY = 0x80
 _WIDE = (0x44, 0x45, 0x46)  # SEND_DATA_TCP, GET_DATABUF_TCP, INSERT_DATABUF: two-byte lengths
+
+
+def elapsed(since, clock=ticks_ms):
+    """Milliseconds from ``since`` to now on ``clock`` (ticks_ms, which wraps at 2**29)."""
+    return (clock() - since) & 0x1FFFFFFF
 
 
 class NinaError(OSError):
@@ -42,7 +48,7 @@ class Nina:
         self._reset = reset
         self._gpio0 = gpio0
         self._reset_high = reset_high
-        self._ms = clock
+        self.ms = clock  # the clock (ticks_ms) its waits count in
         self._byte = bytearray(1)
         cs.switch_to_output(True)
         reset.switch_to_output(not reset_high)  # running
@@ -64,9 +70,9 @@ class Nina:
     # -- the transaction ---------------------------------------------------------------------------
 
     def _wait(self, level, limit_ms):
-        start = self._ms()
+        start = self.ms()
         while self._ready.value != level:
-            if (self._ms() - start) & 0x1FFFFFFF > limit_ms:  # ticks_ms wraps at 2**29
+            if elapsed(start, self.ms) > limit_ms:
                 raise NinaError("the NINA module does not answer")
 
     def _select(self):
@@ -144,7 +150,7 @@ class Nina:
             raise NinaError("a reply out of step (command 0x%02x)" % code)
         return out
 
-    # -- what start-up, scans and joins need --------------------------------------------------------
+    # -- what start-up and joins need --------------------------------------------------------
 
     def version(self):
         """The firmware's version, as bytes (``b"1.7.7"``); sets :attr:`legacy` for 1.x."""
@@ -160,18 +166,6 @@ class Nina:
     def status(self):
         """The connection status (3 connected; hardware-truth.md sections 12, 13 say what the others mean)."""
         return self.command(0x20, answers=1)[0][0]
-
-    def scan(self):
-        """The networks around: ``(ssid bytes, rssi, encryption, channel)`` a network."""
-        names = self.command(0x27)
-        found = []
-        for index, name in enumerate(names):
-            at = (bytes((index,)),)
-            rssi = self.command(0x32, at, 1)[0]
-            rssi = rssi[0] | rssi[1] << 8 | rssi[2] << 16  # i32, small: its top byte is the sign
-            rssi = rssi - 0x1000000 if rssi & 0x800000 else rssi
-            found.append((bytes(name), rssi, self.command(0x33, at, 1)[0][0], self.command(0x3D, at, 1)[0][0]))
-        return found
 
     def join(self, ssid, password):
         """Start joining ``ssid`` (bytes) with ``password`` (bytes; empty for an open network);
@@ -227,52 +221,12 @@ class Nina:
         """Close socket ``number``."""
         self.command(0x2E, (bytes((number,)),), 1)
 
-    # -- the access point and a server (config mode) ----------------------------------------------
-
-    def start_ap(self, ssid, password=b"", channel=1):
-        """Open the access point ``ssid`` (bytes; open without ``password``) and wait until it is
-        up (1.x says AP_LISTENING; 3.x says nothing and is up)."""
-        if password:
-            self.command(0x19, (ssid, password, bytes((channel,))), 1)
-        else:
-            self.command(0x18, (ssid, bytes((channel,))), 1)
-        if not self.legacy:
-            return
-        start = self._ms()
-        while self.status() != 7:  # WL_AP_LISTENING
-            if (self._ms() - start) & 0x1FFFFFFF > 10000:
-                raise OSError("the access point did not start")
-            time.sleep(0.05)
-
-    def listen(self, number, port):
-        """A TCP server on socket ``number`` and ``port``."""
-        if self.command(0x28, (bytes((port >> 8, port & 0xFF)), bytes((number,)), b"\0"), 1)[0][0] != 1:
-            raise OSError(98, "the NINA module could not listen on %d" % port)
-
-    def accept(self, server):
-        """A client of the server on socket ``server``: its socket number, or None. On 1.x a
-        client is offered only once it has sent something, and again while it has more."""
-        count = self.command(0x2B, (bytes((server,)),), 1)[0]
-        number = count[0] | count[1] << 8
-        return None if number == 255 else number
-
     # -- the module's file store (nina-fw 1.4.0 and later; its quirks in sim/nina/files.py) ------
 
     def file_size(self, name):
         """The size of file ``name`` (bytes, ``b"/fs/..."``), -1 when there is none."""
         raw = self.command(0x63, (b"\0", b"\0", name), 1)[0]
         return -1 if raw[3] & 0x80 else raw[0] | raw[1] << 8 | raw[2] << 16
-
-    def append_file(self, name, data):
-        """Append ``data`` to file ``name``, 255 bytes a command. Whatever offset is given, the
-        firmware appends; and its answer's shape is not to be trusted (it answers the count
-        written as the reply's length): what was written is checked by reading it back."""
-        for at in range(0, len(data), 255):
-            part = data[at : at + 255]
-            try:
-                self.command(0x60, (b"\0", bytes((len(part),)), name, part))
-            except NinaError:
-                pass  # the malformed answer; the read-back says whether it took
 
     def read_file(self, name, offset, length):
         """``length`` bytes (255 at most) of file ``name`` from ``offset``; past its end the

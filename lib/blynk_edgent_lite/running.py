@@ -2,14 +2,15 @@
 #
 # SPDX-License-Identifier: MIT
 
-"""The lite edition's running mode: one link to Blynk.Cloud over the NINA module's socket — the
-login, the heartbeat, virtual pins both ways, the server's pings answered. Never blocks for
-long: :meth:`Link.poll` reads what is there and returns.
+"""The lite edition's running mode: joining the stored network, then one link to Blynk.Cloud over
+the NINA module's socket — the login, the heartbeat, virtual pins both ways, the server's pings
+answered. Never blocks for long: :meth:`Running.poll` does a slice and returns.
 """
 
 from supervisor import ticks_ms
 
 from blynk_edgent_lite import blynk
+from blynk_edgent_lite.nina import elapsed
 
 HEARTBEAT_MS = 40000  # announced as h-beat
 ANSWER_MS = 6000  # Blynk's BLYNK_TIMEOUT_MS: the login's answer
@@ -17,10 +18,9 @@ BUFF_IN = 256  # the largest body taken, announced as buff-in
 LOGGED_IN = 0
 REFUSED = 703  # last_error: the token was refused
 UNREACHED = 702
-
-
-def _elapsed(since):
-    return (ticks_ms() - since) & 0x1FFFFFFF  # ticks_ms wraps at 2**29
+NOT_JOINED = 701
+JOIN_MS = 50000  # Blynk's join time
+RETRY_MS = 5000  # between logins that could not reach the cloud
 
 
 class Link:
@@ -52,7 +52,7 @@ class Link:
             self._nina.connect(self._sock, self._host, self._port)
             self._send(blynk.HW_LOGIN, (self._token,))
             start = ticks_ms()
-            while _elapsed(start) < ANSWER_MS:
+            while elapsed(start) < ANSWER_MS:
                 found = self._next()
                 if found is not None and found[0] == blynk.RESPONSE:
                     if found[2] == blynk.OK:
@@ -100,7 +100,7 @@ class Link:
             elif command == blynk.PING:
                 self._nina.send(self._sock, blynk.frame(blynk.RESPONSE, msg_id, blynk.OK))
             found = self._next()
-        if _elapsed(self._sent) >= HEARTBEAT_MS:
+        if elapsed(self._sent) >= HEARTBEAT_MS:
             self._send(blynk.PING, ())
 
     def virtual_write(self, pin, value):
@@ -116,3 +116,96 @@ class Link:
                 pass
         self._sock = None
         self._fill = 0
+
+
+class Running:
+    """Running mode of ``device`` (an :class:`~blynk_edgent_lite.edgent.Edgent`) with ``config``
+    ``(ssid, password, token, host, port)``: CONNECTING_NET, CONNECTING_CLOUD, RUNNING."""
+
+    def __init__(self, device, config):
+        self._device = device
+        self._nina = device.nina
+        self._config = config
+        self._link = None  # made at the first login
+        self._asked = False
+        self._since = ticks_ms()
+        self._enter("CONNECTING_NET")
+
+    def _enter(self, state):
+        self._device.enter(state)
+        self._since = ticks_ms()
+        self._asked = False
+
+    def poll(self):
+        """One slice of the current state's work."""
+        state = self._device.state
+        if state == "CONNECTING_NET":
+            self._join()
+        elif state == "CONNECTING_CLOUD":
+            self._login()
+        else:
+            self._run_link()
+
+    def virtual_write(self, pin, value):
+        """Send ``value`` to virtual pin ``pin`` (dropped unless RUNNING, or when the link has just gone)."""
+        link = self._link
+        if self._device.state != "RUNNING" or link is None:
+            return
+        try:
+            link.virtual_write(pin, value)
+        except OSError:
+            pass
+
+    def _join(self):
+        if not self._asked:
+            self._asked = True
+            self._nina.join(self._config[0], self._config[1])
+            return
+        if self._nina.status() == 3:
+            self._enter("CONNECTING_CLOUD")
+        elif elapsed(self._since) > JOIN_MS:
+            self._device.last_error = NOT_JOINED
+            self._device.log("[edgent] could not join %r" % self._config[0])
+            self._enter("CONNECTING_NET")
+
+    def _login(self):
+        if self._asked and elapsed(self._since) < RETRY_MS:
+            return
+        self._asked = True
+        self._since = ticks_ms()
+        device = self._device
+        link = self._link
+        if link is None:
+            template_id, _, firmware = device.template
+            info = (b"mcu", firmware, b"fw-type", template_id, b"blynk", b"1.4.0", b"dev", b"Arduino Nano 33 IoT")
+            _, _, token, host, port = self._config
+            link = self._link = Link(self._nina, token, host, port, info + (b"tmpl", template_id))
+            link.handlers = device.handlers  # shared: handlers registered later count too
+        outcome = link.login()
+        if outcome == LOGGED_IN:
+            device.last_error = 0
+            self._enter("RUNNING")
+            for handler in device.connected_handlers:
+                handler()
+        elif outcome == REFUSED:
+            device.last_error = REFUSED
+            device.log("[edgent] the cloud refused the token (703): config mode")
+            device.erase()
+            device.reboot()
+        else:
+            device.last_error = outcome
+            device.log("[edgent] could not reach %r (%d); trying again" % (self._config[3], outcome))
+
+    def _run_link(self):
+        # RUNNING: the link reads what came; a link gone down is made again, or the network first.
+        link = self._link
+        if link is None:  # RUNNING comes only after a login made it
+            return
+        try:
+            link.poll()
+            up = link.up
+        except OSError:
+            up = False
+        if not up:
+            link.close()
+            self._enter("CONNECTING_NET" if self._nina.status() != 3 else "CONNECTING_CLOUD")

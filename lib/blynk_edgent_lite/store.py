@@ -10,7 +10,8 @@ name, its password, the auth token and the server (a one-byte length and the byt
 port (two bytes), and the CRC-32 of all that (4 bytes, little-endian). A save writes the file
 that does not hold the current record (deleted first: the firmware only appends), reads it back,
 and only when it reads back whole deletes the other: a cut at any moment leaves one good record,
-the old or the new. Loading takes the good record with the later sequence number.
+the old or the new. Loading takes the good record with the later sequence number. The device holds this module only
+for a moment (a boot's load, a save, an erase), then forgets it (``blynk_edgent_lite.forget``).
 """
 
 from blynk_edgent_lite.crc import crc32_halves
@@ -89,8 +90,10 @@ class FileStore:
                 current, newest = index, found[5]
         target = FILES[1 if current == 0 else 0]
         record = encode(ssid, password, token, host, port, newest + 1)
+        from blynk_edgent_lite.nina_ap import append_file
+
         self._nina.delete_file(target)
-        self._nina.append_file(target, record)
+        append_file(self._nina, target, record)
         if self._read(target) != decode(record):
             raise OSError("the configuration did not read back from the NINA's flash")
         if current is not None:

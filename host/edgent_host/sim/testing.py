@@ -152,13 +152,15 @@ def running_sim(
     dns: bool = False,
     nina_firmware: str | None = None,
     rtl_firmware: str | None = None,
+    micropython: int | None = None,
 ) -> Iterator[Simulator]:
     """Boot ``code`` on a simulated board talking to ``cloud`` (a RunningCloud); stop it on exit.
 
     ``nvm`` seeds a provisioned configuration first (host, port and TLS follow the cloud unless
     given). The portal gets a free port: ``sim.options.portal``. ``nina_firmware`` ("1.7.7",
     "3.3.0") overrides the NINA version of an AirLift board's emulated ESP32, ``rtl_firmware``
-    ("2.1.3", "2.1.1", "AT") the firmware of the Wio Terminal's emulated RTL8720DN.
+    ("2.1.3", "2.1.1", "AT") the firmware of the Wio Terminal's emulated RTL8720DN; ``micropython`` (bytes of heap) runs
+    the code under 32-bit MicroPython with that heap instead of CPython (``edgent_host.sim.mpbridge``).
     """
     code = Path(code)
     board_id = board_for(code, board)
@@ -180,6 +182,7 @@ def running_sim(
         dns=f"127.0.0.1:{free_udp_port()}" if dns else None,
         nina_firmware=nina_firmware,
         rtl_firmware=rtl_firmware,
+        micropython=micropython,
     )
     sim = Simulator(options)
     sim.start()

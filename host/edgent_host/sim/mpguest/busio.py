@@ -2,34 +2,32 @@
 #
 # SPDX-License-Identifier: MIT
 
-"""``busio.SPI`` under MicroPython (WebAssembly), its bytes clocked by the simulator's SPI on the
-host through ``host.call`` (``edgent_host.sim.mpbridge``). Reads come back as hex, 256 bytes a
-call at most: the guest's answer buffer is small, as a board's heap is."""
+"""``busio.SPI`` for a board's code under MicroPython, its bytes clocked by the simulator's SPI
+bus on the host (``edgent_host.sim.mpbridge``)."""
 
-import host
+import simbridge
 
 
 class SPI:
     """The SPI bus on these pins (the host makes the real one)."""
 
     def __init__(self, clock, MOSI=None, MISO=None):  # noqa: N803 - CircuitPython's names
-        names = clock.name + " " + (MOSI.name if MOSI else "-") + " " + (MISO.name if MISO else "-")
-        self._bus = host.call("spi", bytes(names, "utf-8"))
+        simbridge.call(b"spi", clock.name + b" " + (MOSI.name if MOSI else b"-") + b" " + (MISO.name if MISO else b"-"))
 
     def try_lock(self):
+        """True: the host's bus is this program's alone."""
         return True
 
     def unlock(self):
-        pass
+        """Nothing to let go of."""
 
     def configure(self, baudrate=100000, polarity=0, phase=0, bits=8):
-        pass
+        """The emulated module takes any clock."""
 
     def write(self, buffer):
-        host.call("spi_write", bytes(buffer))
+        """Clock ``buffer`` out."""
+        simbridge.call(b"w", bytes(buffer))
 
     def readinto(self, buffer):
-        view = memoryview(buffer)
-        for at in range(0, len(buffer), 256):
-            part = view[at : at + 256]
-            part[:] = bytes.fromhex(host.call("spi_read", bytes((len(part) >> 8, len(part) & 0xFF))))
+        """Clock ``len(buffer)`` bytes in."""
+        buffer[:] = simbridge.call(b"r", bytes((len(buffer) >> 8, len(buffer) & 0xFF)))

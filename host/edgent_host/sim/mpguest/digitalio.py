@@ -2,29 +2,39 @@
 #
 # SPDX-License-Identifier: MIT
 
-"""``digitalio.DigitalInOut`` under MicroPython (WebAssembly), the pin itself in the simulator on
-the host (``edgent_host.sim.mpbridge``): each level set or read is one ``host.call``."""
+"""``digitalio`` for a board's code under MicroPython, each pin the simulator's on the host
+(``edgent_host.sim.mpbridge``): a level set or read is one call over the bridge."""
 
-import host
+import simbridge
+
+
+class Pull:
+    """Which way an input is pulled."""
+
+    UP = b"U"
+    DOWN = b"D"
 
 
 class DigitalInOut:
     """A pin driven or read on the host."""
 
     def __init__(self, pin):
-        self._name = bytes(pin.name, "utf-8")
-        host.call("pin", self._name)
+        self._name = pin.name
+        simbridge.call(b"pin", self._name)
 
     def switch_to_output(self, value=False, drive_mode=None):
-        host.call("pin_output", self._name + (b"=1" if value else b"=0"))
+        """Drive the pin, at ``value`` first."""
+        simbridge.call(b"out", self._name + (b"=1" if value else b"=0"))
 
     def switch_to_input(self, pull=None):
-        host.call("pin_input", self._name)
+        """Read the pin, pulled by ``pull``."""
+        simbridge.call(b"in", self._name + b"=" + (pull or b"-"))
 
     @property
     def value(self):
-        return host.call("pin_get", self._name) == "1"
+        """The pin's level."""
+        return simbridge.call(b"get", self._name) == b"1"
 
     @value.setter
     def value(self, level):
-        host.call("pin_set", self._name + (b"=1" if level else b"=0"))
+        simbridge.call(b"set", self._name + (b"=1" if level else b"=0"))
