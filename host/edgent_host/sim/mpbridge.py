@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -41,7 +42,7 @@ import gc
 gc.collect()
 base = gc.mem_alloc()
 import board, busio, digitalio, supervisor, microcontroller, simbridge
-simbridge.call(b"ping")
+simbridge.call(simbridge.PING)
 gc.collect()
 print("BRIDGE", gc.mem_alloc() - base)
 """
@@ -57,17 +58,18 @@ class Bridge:
         self.calls = 0
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port = int(self._listener.getsockname()[1])
-        self._handlers: dict[bytes, Callable[[bytes], bytes]] = {
-            b"ping": lambda payload: b"",
-            b"spi": self._spi,
-            b"w": self._write,
-            b"r": self._read,
-            b"pin": self._pin,
-            b"out": self._output,
-            b"in": self._input,
-            b"get": lambda name: b"1" if self.pins[name].value else b"0",
-            b"set": self._set,
-        }
+        # by operation number, as the guest's simbridge numbers them
+        self._handlers: list[Callable[[bytes], bytes]] = [
+            lambda payload: b"",
+            self._spi,
+            self._write,
+            self._read,
+            self._pin,
+            self._output,
+            self._input,
+            lambda name: b"1" if self.pins[name].value else b"0",
+            self._set,
+        ]
         threading.Thread(target=self._serve, daemon=True).start()
 
     def close(self) -> None:
@@ -85,13 +87,12 @@ class Bridge:
     def _answer(self, sock: socket.socket) -> None:
         with sock, sock.makefile("rb") as stream:
             while True:
-                head = stream.read(2)
-                if len(head) < 2:
+                head = stream.read(4)
+                if len(head) < 4:
                     return  # the guest ended
-                frame = stream.read(head[0] << 8 | head[1])
-                name, _, payload = frame.partition(b" ")
+                payload = stream.read(head[0] << 8 | head[1])
                 self.calls += 1
-                answer = self._handlers[name](payload)
+                answer = self._handlers[head[2]](payload)
                 sock.sendall(len(answer).to_bytes(2, "big") + answer)
 
     def _spi(self, payload: bytes) -> bytes:
@@ -173,20 +174,19 @@ def stage(folder: Path, pins: list[str], packages: list[Path]) -> None:
         compiled(package, folder / "lib" / package.name)
 
 
-def guest_env(folder: Path, bridge: Bridge) -> dict[str, str]:
-    """The guest's environment: its path (the bridge's modules, then the library) and the bridge's port."""
-    return dict(
-        os.environ,
-        MICROPYPATH=f"{folder / 'guest'}{os.pathsep}{folder / 'lib'}",
-        EDGENT_BRIDGE=str(bridge.port),
-    )
+def guest_env(bridge: Bridge) -> dict[str, str]:
+    """The guest's environment: its path (the bridge's modules, then the library, relative to the
+    staging folder, which is its working folder: short strings, as a board's ``/lib``) and the
+    bridge's port."""
+    return {"MICROPYPATH": f"guest{os.pathsep}lib", "EDGENT_BRIDGE": str(bridge.port), "PATH": os.environ["PATH"]}
 
 
 def bridge_cost(folder: Path, bridge: Bridge) -> int:
     """The bytes of guest heap the bridge holds (its modules, its socket), measured in this interpreter."""
     result = subprocess.run(
         [*micropython32.command(), "-X", "heapsize=64K", "-c", _COST_SCRIPT],
-        env=guest_env(folder, bridge),
+        env=guest_env(bridge),
+        cwd=folder,
         capture_output=True,
         text=True,
         timeout=60,
@@ -212,13 +212,14 @@ def run(script: Path, folder: Path, bridge: Bridge, heap: int, out: TextIO | Non
     """Run ``script`` under MicroPython with ``heap`` bytes of heap, its output on ``out`` (this
     process's stdout); return its exit status (:data:`RESET_EXIT` after ``microcontroller.reset()``)."""
     out = out or sys.stdout
+    shutil.copyfile(script, folder / script.name)  # at the root, as code.py is on CIRCUITPY
     process = subprocess.Popen(
-        [*micropython32.command(), "-X", f"heapsize={heap}", str(script)],
-        env=guest_env(folder, bridge),
+        [*micropython32.command(), "-X", f"heapsize={heap}", script.name],
+        env=guest_env(bridge),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,
-        cwd=script.parent,
+        cwd=folder,
     )
     assert process.stdout is not None
     for line in process.stdout:

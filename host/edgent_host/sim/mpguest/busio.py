@@ -12,7 +12,9 @@ class SPI:
     """The SPI bus on these pins (the host makes the real one)."""
 
     def __init__(self, clock, MOSI=None, MISO=None):  # noqa: N803 - CircuitPython's names
-        simbridge.call(b"spi", clock.name + b" " + (MOSI.name if MOSI else b"-") + b" " + (MISO.name if MISO else b"-"))
+        names = clock.name + b" " + (MOSI.name if MOSI else b"-") + b" " + (MISO.name if MISO else b"-")
+        simbridge.call(simbridge.SPI, names)
+        self._size = bytearray(2)
 
     def try_lock(self):
         """True: the host's bus is this program's alone."""
@@ -26,8 +28,10 @@ class SPI:
 
     def write(self, buffer):
         """Clock ``buffer`` out."""
-        simbridge.call(b"w", bytes(buffer))
+        simbridge.call(simbridge.WRITE, buffer)
 
     def readinto(self, buffer):
         """Clock ``len(buffer)`` bytes in."""
-        buffer[:] = simbridge.call(b"r", bytes((len(buffer) >> 8, len(buffer) & 0xFF)))
+        self._size[0] = len(buffer) >> 8
+        self._size[1] = len(buffer) & 0xFF
+        simbridge.call(simbridge.READ, self._size, buffer)

@@ -20,21 +20,23 @@ class DigitalInOut:
 
     def __init__(self, pin):
         self._name = pin.name
-        simbridge.call(b"pin", self._name)
+        self._low = pin.name + b"=0"  # made once: a level set allocates nothing
+        self._high = pin.name + b"=1"
+        simbridge.call(simbridge.PIN, self._name)
 
     def switch_to_output(self, value=False, drive_mode=None):
         """Drive the pin, at ``value`` first."""
-        simbridge.call(b"out", self._name + (b"=1" if value else b"=0"))
+        simbridge.call(simbridge.OUTPUT, self._high if value else self._low)
 
     def switch_to_input(self, pull=None):
         """Read the pin, pulled by ``pull``."""
-        simbridge.call(b"in", self._name + b"=" + (pull or b"-"))
+        simbridge.call(simbridge.INPUT, self._name + b"=" + (pull or b"-"))
 
     @property
     def value(self):
         """The pin's level."""
-        return simbridge.call(b"get", self._name) == b"1"
+        return simbridge.call(simbridge.GET, self._name) == 0x31
 
     @value.setter
     def value(self, level):
-        simbridge.call(b"set", self._name + (b"=1" if level else b"=0"))
+        simbridge.call(simbridge.SET, self._high if level else self._low)

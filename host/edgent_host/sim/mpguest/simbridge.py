@@ -3,25 +3,41 @@
 # SPDX-License-Identifier: MIT
 
 """The guest's end of the bridge (``edgent_host.sim.mpbridge``): one loopback socket to the
-simulator, opened at the first call, on the port in ``EDGENT_BRIDGE``. A call is a frame of
-two length bytes and ``name payload``; the answer is two length bytes and its bytes."""
+simulator, opened at the first call, on the port in ``EDGENT_BRIDGE``. A call is a 4-byte header
+(the payload's length, two bytes; the operation; 0) and the payload; the answer is its length (two
+bytes) and its bytes. Nothing is allocated per call: a board's pins and bus allocate nothing
+either, and a guest that did would fail in a fragmented heap where the board would not."""
 
 import os
 import socket
 
+PING, SPI, WRITE, READ, PIN, OUTPUT, INPUT, GET, SET = range(9)
 _link = []
+_head = bytearray(4)
+_answer = bytearray(2)
 
 
-def call(name, payload=b""):
-    """Ask the host to do ``name`` with ``payload``; return its answer (bytes)."""
+def call(operation, payload=b"", into=None):
+    """Ask the host to do ``operation`` with ``payload``; its answer fills ``into`` (a buffer of
+    the answer's length), else the first byte of a one-byte answer is returned (0 for none)."""
     if not _link:
         sock = socket.socket()
         sock.connect(socket.getaddrinfo("127.0.0.1", int(os.getenv("EDGENT_BRIDGE")))[0][-1])
         _link.append(sock)
     sock = _link[0]
-    size = len(name) + 1 + len(payload)
-    sock.write(bytes((size >> 8, size & 0xFF)) + name + b" ")
-    sock.write(payload)
-    head = sock.read(2)
-    size = head[0] << 8 | head[1]
-    return sock.read(size) if size else b""
+    _head[0] = len(payload) >> 8
+    _head[1] = len(payload) & 0xFF
+    _head[2] = operation
+    sock.write(_head)
+    if payload:
+        sock.write(payload)
+    sock.readinto(_answer)
+    size = _answer[0] << 8 | _answer[1]
+    if into is not None:
+        if size:
+            sock.readinto(into)
+        return 0
+    if size:
+        sock.readinto(_answer, 1)
+        return _answer[0]
+    return 0
