@@ -93,7 +93,9 @@ def join_home(nano: Any, password: bytes) -> None:
     """Join the default world's HomeNet through the lite driver and wait until connected (5 s)."""
     import time
 
-    nano.join(b"HomeNet", password)
+    from blynk_edgent_lite.running import join
+
+    join(nano, b"HomeNet", password)
     deadline = time.monotonic() + 5
     while nano.status() != 3:
         assert time.monotonic() < deadline

@@ -28,9 +28,10 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
 CODE = ROOT / "examples" / "nano_33_iot_lite" / "code.py"
 # The heap the MicroPython run gives the board's code (the bridge's own share comes on top). A
-# SAMD21 has 17 KB; the lite edition needs 24 today (issue 17: the budget is not met; bench/README.md
-# has the figures). LITE_HEAP=17408 shows where it runs out.
-LITE_HEAP = int(__import__("os").environ.get("LITE_HEAP", 24 * 1024))
+# SAMD21 has 17 KB; the lite edition's whole device needs about 20 KB today, its heap fragmented
+# by then (issue 17: the budget is not met; bench/lite.py measures it, bench/README.md has the
+# figures). 22 KB keeps a margin; LITE_HEAP=17408 shows where it runs out.
+LITE_HEAP = int(__import__("os").environ.get("LITE_HEAP", 22 * 1024))
 HOME_PASSWORD = next(n["password"] for n in DEFAULT_WORLD["networks"] if n["ssid"] == "HomeNet")
 
 

@@ -6,7 +6,8 @@
 MicroPython with 17 KB of heap for the script (plus what the bridge holds), its SPI bus and pins
 bridged to the simulator's and the NINA emulator behind them (``edgent_host.sim.mpbridge``). The
 driver starts the module, reads its version and MAC, scans, joins and reads its address; the
-script prints the heap it holds. The whole device runs so in tests/test_lite_e2e.py."""
+script prints the heap it holds. Each step loads its module and lets it go, as the device does
+(blynk_edgent_lite.forget). The whole device runs so in tests/test_lite_e2e.py."""
 
 from __future__ import annotations
 
@@ -29,24 +30,29 @@ HOME_PASSWORD = next(n["password"] for n in DEFAULT_WORLD["networks"] if n["ssid
 SCRIPT = """
 import gc
 import board, busio, digitalio, time
+from blynk_edgent_lite import forget
 gc.collect()
 base = gc.mem_alloc()
 from blynk_edgent_lite.nina import Nina
-from blynk_edgent_lite import nina_ap
-gc.collect()
-print("IMPORTS", gc.mem_alloc() - base)
 nina = Nina(busio.SPI(board.ESP_SCK, board.ESP_MOSI, board.ESP_MISO), digitalio.DigitalInOut(board.ESP_CS),
             digitalio.DigitalInOut(board.ESP_BUSY), digitalio.DigitalInOut(board.ESP_RESET),
             digitalio.DigitalInOut(board.ESP_GPIO0))
 nina.reset()
-print("VERSION", nina.version())
-print("MAC", nina.mac().hex())
-print("NETWORKS", [name for name, rssi, enc, channel in nina_ap.scan(nina)])
-nina.join(b"HomeNet", b"%(password)s")
+from blynk_edgent_lite.boot import mac, version
+print("VERSION", version(nina))
+print("MAC", mac(nina).hex())
+del mac, version
+forget("boot")
+from blynk_edgent_lite.opening import scan
+print("NETWORKS", [network[0] for network in scan(nina)])
+del scan
+forget("opening")
+from blynk_edgent_lite.running import address, join
+join(nina, b"HomeNet", b"%(password)s")
 start = time.ticks_ms()
 while nina.status() != 3 and time.ticks_diff(time.ticks_ms(), start) < 5000:
     time.sleep_ms(50)
-print("ADDRESS", ".".join(str(b) for b in nina.address()))
+print("ADDRESS", ".".join(str(b) for b in address(nina)))
 gc.collect()
 print("HELD", gc.mem_alloc() - base, "FREE", gc.mem_free())
 """

@@ -21,40 +21,51 @@ from edgent_host.sim.world import DEFAULT_WORLD
 HOME_PASSWORD = next(n["password"] for n in DEFAULT_WORLD["networks"] if n["ssid"] == "HomeNet")
 
 
+def _accept(nano: Any, server: int) -> int | None:
+    """A client of the server socket, as config mode asks for one (AVAIL_DATA_TCP of the server)."""
+    number = nano.available(server)
+    return None if number == 255 else int(number)
+
+
 def test_the_driver_starts_the_module_and_reads_its_version_and_mac(nano: Any) -> None:
-    assert nano.version() == b"1.7.7" and nano.legacy
-    assert nano.mac() == boards.get("arduino_nano_33_iot").mac  # 1.x sends it back to front
+    from blynk_edgent_lite import boot
+
+    assert boot.version(nano) == b"1.7.7" and nano.legacy
+    assert boot.mac(nano) == boards.get("arduino_nano_33_iot").mac  # 1.x sends it back to front
 
 
 def test_a_scan_finds_the_world_s_networks_with_their_signal(nano: Any) -> None:
-    from blynk_edgent_lite import nina_ap
+    from blynk_edgent_lite import opening
 
-    found = {name: (rssi, channel) for name, rssi, _enc, channel in nina_ap.scan(nano)}
+    found = {name: (rssi, channel) for name, rssi, _enc, channel in opening.scan(nano)}
     assert found[b"HomeNet"] == (-48, 6) and found[b"CoffeeShop"] == (-67, 1)
 
 
 def test_a_join_ends_connected_with_the_routers_address(nano: Any) -> None:
+    from blynk_edgent_lite import running
+
     join_home(nano, bytes(HOME_PASSWORD, "utf-8"))
-    assert nano.address() == bytes((192, 168, 1, 50))
+    assert running.address(nano) == bytes((192, 168, 1, 50))
 
 
 def test_a_command_the_firmware_does_not_have_is_a_clear_error(nano: Any) -> None:
+    from blynk_edgent_lite import boot
     from blynk_edgent_lite.nina import NinaError
 
     with pytest.raises(NinaError, match="refused command 0x1f"):
         nano.command(0x1F)  # GET_REASON_CODE: not in 1.7.x (hardware-truth.md section 12)
-    assert nano.version() == b"1.7.7"  # and the next command is answered
+    assert boot.version(nano) == b"1.7.7"  # and the next command is answered
 
 
 def test_the_driver_logs_in_to_the_cloud_over_a_socket(lite_cloud: RunningCloud, nano: Any) -> None:
     import time
 
-    from blynk_edgent_lite import blynk
+    from blynk_edgent_lite import blynk, running
 
     token = lite_cloud.new_device()
     join_home(nano, bytes(HOME_PASSWORD, "utf-8"))
     sock = nano.socket()
-    nano.connect(sock, b"blynk.cloud", 80)  # the simulated internet's blynk.cloud is the local cloud
+    running.connect(nano, sock, b"blynk.cloud", 80)  # the simulated internet's blynk.cloud is the local cloud
     assert nano.connected(sock)
     nano.send(sock, blynk.frame(blynk.HW_LOGIN, 1, [bytes(token, "utf-8")]))
     deadline = time.monotonic() + 5
@@ -97,18 +108,18 @@ def test_a_phone_on_the_access_point_reaches_a_server_socket(lite_cloud: Running
     import socket
     import time
 
-    from blynk_edgent_lite import nina_ap
+    from blynk_edgent_lite import boot, opening
     from edgent_host.sim import runtime
 
-    nano.version()  # 1.x: the access point is waited for
-    nina_ap.start_ap(nano, b"Blynk Device-2U07")
+    boot.version(nano)  # 1.x: the access point is waited for
+    opening.start_ap(nano, b"Blynk Device-2U07")
     server = nano.socket()
-    nina_ap.listen(nano, server, 80)
-    assert nina_ap.accept(nano, server) is None  # nobody yet
+    opening.listen(nano, server, 80)
+    assert _accept(nano, server) is None  # nobody yet
     phone = socket.create_connection(runtime.current().portal, timeout=5)
     phone.sendall(b"GET /board_info.json HTTP/1.1\r\nHost: 192.168.4.1\r\n\r\n")
     deadline = time.monotonic() + 5
-    while (client := nina_ap.accept(nano, server)) is None:
+    while (client := _accept(nano, server)) is None:
         assert time.monotonic() < deadline
         time.sleep(0.02)
     assert client != server

@@ -18,19 +18,20 @@ OFFICE = (b"Office", b"another password", b"U" * 32, b"fra1.blynk.cloud", 443)
 
 
 def test_the_file_store_behaves_as_nina_fw_s(nano: Any, tmp_path: Path) -> None:
-    from blynk_edgent_lite.nina_ap import append_file
+    from blynk_edgent_lite.boot import version
+    from blynk_edgent_lite.store import append_file, delete_file, file_size, read_file
 
-    assert nano.file_size(b"/fs/x") == -1
+    assert file_size(nano, b"/fs/x") == -1
     append_file(nano, b"/fs/x", b"hello")
     append_file(nano, b"/fs/x", b"world")  # no way to write at an offset: it appends
-    assert nano.file_size(b"/fs/x") == 10 and (tmp_path / "nina-fs" / "x").read_bytes() == b"helloworld"
-    assert nano.read_file(b"/fs/x", 5, 5) == b"world"
-    past = nano.read_file(b"/fs/x", 8, 6)  # past the end: the length asked, stale bytes after
+    assert file_size(nano, b"/fs/x") == 10 and (tmp_path / "nina-fs" / "x").read_bytes() == b"helloworld"
+    assert read_file(nano, b"/fs/x", 5, 5) == b"world"
+    past = read_file(nano, b"/fs/x", 8, 6)  # past the end: the length asked, stale bytes after
     assert len(past) == 6 and past[:2] == b"ld"
-    nano.delete_file(b"/fs/x")
-    assert nano.file_size(b"/fs/x") == -1
+    delete_file(nano, b"/fs/x")
+    assert file_size(nano, b"/fs/x") == -1
     append_file(nano, b"/elsewhere", b"x")  # outside /fs/: fopen fails, nothing is written
-    assert nano.version() == b"1.7.7"  # and the module still answers
+    assert version(nano) == b"1.7.7"  # and the module still answers
 
 
 def test_a_blank_module_holds_no_configuration_and_a_saved_one_reads_back(nano: Any, tmp_path: Path) -> None:
@@ -48,17 +49,16 @@ def test_a_blank_module_holds_no_configuration_and_a_saved_one_reads_back(nano: 
 
 
 def test_a_cut_during_a_save_leaves_the_old_or_the_new_record(nano: Any, tmp_path: Path) -> None:
-    from blynk_edgent_lite.nina_ap import append_file
-    from blynk_edgent_lite.store import FILES, FileStore, encode
+    from blynk_edgent_lite.store import FILES, FileStore, append_file, delete_file, encode
 
     store = FileStore(nano)
     store.save(*HOME)  # in edgent0, sequence 0
     record = encode(*OFFICE, sequence=1)
     for cut in [*range(0, len(record), 7), len(record)]:
-        nano.delete_file(FILES[1])
+        delete_file(nano, FILES[1])
         append_file(nano, FILES[1], record[:cut])  # the power went after ``cut`` bytes
         assert store.load() == (OFFICE if cut == len(record) else HOME), cut
-    nano.delete_file(FILES[1])
+    delete_file(nano, FILES[1])
     append_file(nano, FILES[1], record)  # whole, and the old not yet deleted: the newer wins
     assert store.load() == OFFICE
     store.save(*HOME)  # replaces the older of the two, then deletes the other

@@ -11,38 +11,32 @@ import time
 
 from supervisor import ticks_ms
 
-from blynk_edgent_lite import forget, nina_ap
+from blynk_edgent_lite import forget
 from blynk_edgent_lite.nina import elapsed
+
+# The most a request is read, or an answer sent, at a time: each is a NINA command whose frame
+# needs one block of the heap, and a fragmented 17 KB heap may have no larger one.
+PIECE = 96
+HEAD = b"HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n"
 
 
 class ConfigMode:
-    """Config mode of ``device`` (an :class:`~blynk_edgent_lite.edgent.Edgent`); what the portal
-    reads of the device (its template, names and addresses, the networks around) is here."""
+    """Config mode of ``device`` (an :class:`~blynk_edgent_lite.edgent.Edgent`), opened by
+    :func:`~blynk_edgent_lite.opening.open_config_mode`: its access point ``ap_ssid``, the
+    portal's ``server`` socket and its two fixed pages (JSON bytes)."""
 
-    def __init__(self, device):
-        nina = device.nina
+    def __init__(self, device, ap_ssid, server, board_info, wifi_scan):
         self._device = device
-        self._nina = nina
-        self.networks = nina_ap.scan(nina)  # before the access point: a scan on 1.x drops it
-        self.template_id, self.template_name, self.firmware = device.template
-        self.mac = device.mac
-        from blynk_edgent_lite.apname import ap_ssid  # one module at a time: the heap's peak
-
-        self.ap_ssid = bytes(ap_ssid(str(self.template_name, "utf-8"), self.mac), "utf-8")
-        forget("apname", "crc")
-        self.ap_mac = self.mac[:5] + bytes(((self.mac[5] + 1) & 0xFF,))
-        self.last_error = device.last_error
-        from blynk_edgent_lite.pages import board_info, wifi_scan
-
-        self.board_info = board_info(self)  # the portal's two pages, fixed while config mode lasts
-        self.wifi_scan = wifi_scan(self.networks)
-        self.networks = None
-        forget("pages")
+        self.nina = device.nina
+        self.ap_ssid = ap_ssid
+        self._server = server
+        self.board_info = board_info
+        self.wifi_scan = wifi_scan
         self.pending = None  # what /config asked to store
-        nina_ap.start_ap(nina, self.ap_ssid)
-        self._server = nina.socket()
-        nina_ap.listen(nina, self._server, 80)
-        device.log("[edgent] config mode: access point %r, portal http://192.168.4.1/" % self.ap_ssid)
+        from blynk_edgent_lite.portal import answer
+
+        self._answer = answer  # held here, so that a save can let the portal go
+        device.log("[edgent] config mode: access point %r, portal http://192.168.4.1/" % ap_ssid)
         device.enter("WAIT_CONFIG")
 
     def virtual_write(self, pin, value):
@@ -50,28 +44,20 @@ class ConfigMode:
 
     def poll(self):
         """Answer the next request, if a phone sent one."""
-        from blynk_edgent_lite.portal import answer
-
-        nina = self._nina
-        client = nina_ap.accept(nina, self._server)
-        if client is None:
+        nina = self.nina
+        # asked of a server socket, AVAIL_DATA_TCP names a client's socket (255: none; 1.x offers
+        # a client only once it has sent something)
+        client = nina.available(self._server)
+        if client == 255:
             return
-        request = b""
-        start = ticks_ms()
-        while b"\r\n" not in request and elapsed(start) < 2000:
-            count = nina.available(client)
-            if count:
-                request += nina.recv(client, min(count, 255))
-            elif not nina.connected(client):
-                break
-        line = request[: request.find(b"\r\n")] if b"\r\n" in request else request
-        status, body, then = answer(line, self)
-        head = b"HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n"
-        nina.send(client, head % (status, b"OK" if status == 200 else b"Error", len(body)) + body)
-        time.sleep(0.05)  # let the answer leave before the socket goes
-        nina.close(client)
+        try:
+            status, body, then = self._answer(self._first_line(client), self)
+            self._send(client, status, body)
+        finally:
+            nina.close(client)  # answered or not (a MemoryError): the socket goes
         if then is None:
             return
+        del self._answer
         forget("portal")  # the store's turn: the board resets next
         device = self._device
         config = self.pending
@@ -83,3 +69,27 @@ class ConfigMode:
         elif then == b"erase":
             device.erase()
         device.reboot()
+
+    def _first_line(self, client):
+        # The request's first line (what the portal answers), read PIECE bytes at a time.
+        nina = self.nina
+        request = b""
+        start = ticks_ms()
+        while b"\r\n" not in request and elapsed(start) < 2000:
+            count = nina.available(client)
+            if count:
+                request += nina.recv(client, min(count, PIECE))
+            elif not nina.connected(client):
+                break
+        end = request.find(b"\r\n")
+        return request if end < 0 else request[:end]
+
+    def _send(self, client, status, body):
+        # The answer's head, then its body's pieces, PIECE bytes at a time.
+        nina = self.nina
+        size = sum(len(piece) for piece in body)
+        nina.send(client, HEAD % (status, b"OK" if status == 200 else b"Error", size))
+        for piece in body:
+            for at in range(0, len(piece), PIECE):
+                nina.send(client, piece[at : at + PIECE])
+        time.sleep(0.05)  # let the answer leave before the socket goes

@@ -19,6 +19,7 @@ from blynk_edgent_lite import forget
 from blynk_edgent_lite.nina import elapsed
 
 HOLD_MS = 10000  # the reset button held this long erases the configuration
+MEMORY_ERRORS_MAX = 5  # in a row: the heap is past helping, the board resets
 
 
 class Edgent:
@@ -26,30 +27,31 @@ class Edgent:
     pin with a button to ground (held 10 s: set up again), ``log`` takes a line of text."""
 
     def __init__(self, template_id, template_name, firmware_version="0.1.0", button=None, log=print):
-        from digitalio import DigitalInOut, Pull
-
         self.log = log
-        texts = (template_id, template_name, firmware_version)
-        self.template = tuple(t if isinstance(t, bytes) else bytes(t, "utf-8") for t in texts)
         self.state = "INIT"
         self.last_error = 0
-        self.nina = None  # the NINA module's driver, and its MAC, once started
+        self.template = None  # (template id, template name, firmware version) as bytes, once started
+        self.nina = None  # the NINA module's driver, its MAC and the reset button's pin, once started
         self.mac = None
+        self.button = None
         self.handlers = {}  # virtual pin -> function(values as a list of bytes), for running mode
         self.connected_handlers = []
-        self._button = None
         self._pressed = None
-        if button is not None:
-            self._button = DigitalInOut(button)
-            self._button.switch_to_input(Pull.UP)
+        self._memory_errors = 0
         from blynk_edgent_lite.boot import start
 
-        config = start(self)
+        config = start(self, (template_id, template_name, firmware_version), button)
+        del start  # so that the start's code can leave now
         forget("boot")
         if config is None:
+            from blynk_edgent_lite.opening import open_config_mode
+
+            opened = open_config_mode(self)
+            del open_config_mode
+            forget("opening")
             from blynk_edgent_lite.configmode import ConfigMode
 
-            self._mode = ConfigMode(self)  # type: ConfigMode | Running
+            self._mode = ConfigMode(self, *opened)  # type: ConfigMode | Running
         else:
             from blynk_edgent_lite.running import Running
 
@@ -91,9 +93,20 @@ class Edgent:
             self.poll()
 
     def poll(self):
-        """One slice of work."""
-        self._check_button()
-        self._mode.poll()
+        """One slice of work. An allocation the heap has no block for drops what was under way
+        (a request is closed unanswered: the phone asks again); five in a row reset the board."""
+        try:
+            self._check_button()
+            self._mode.poll()
+            self._memory_errors = 0
+        except MemoryError:
+            import gc
+
+            gc.collect()
+            self._memory_errors += 1
+            self.log("[edgent] out of memory; what was under way is dropped")  # no formatting: no allocation
+            if self._memory_errors >= MEMORY_ERRORS_MAX:
+                self.reboot()
 
     def reboot(self):
         """Reset the board."""
@@ -113,14 +126,15 @@ class Edgent:
         from blynk_edgent_lite.store import FileStore
 
         FileStore(self.nina).erase()
+        del FileStore
         forget("store", "crc")
 
     # -- the reset button ----------------------------------------------------------------------
 
     def _check_button(self):
-        if self._button is None:
+        if self.button is None:
             return
-        if self._button.value:  # released (pulled up)
+        if self.button.value:  # released (pulled up)
             self._pressed = None
         elif self._pressed is None:
             self._pressed = ticks_ms()

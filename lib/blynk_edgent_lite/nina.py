@@ -11,9 +11,13 @@ command is START 0xE0, the code, the parameter count, each parameter's length (t
 first, for the data commands) and bytes, END 0xEE, padded to 4 bytes; the reply is START, the
 code with 0x80, the count, each parameter (a one-byte length), END; 0xEF is "no such command".
 The handshake: the module drives its ready line low when it can take a transaction; the host
-selects it and waits for the line to go high before clocking. What both modes ask of the
-module is here; what only config mode asks (scan, access point, server, file writes) is in
-:mod:`~blynk_edgent_lite.nina_ap`, which running mode never loads.
+selects it and waits for the line to go high before clocking.
+
+Here: the transaction, the status and sockets, which both modes use. A board loads a module's
+code into its heap, so each other command lives with its one user, as a function of a
+:class:`Nina`: version and MAC in :mod:`~blynk_edgent_lite.boot`, the file store's in
+:mod:`~blynk_edgent_lite.store`, scan, access point and server in
+:mod:`~blynk_edgent_lite.opening`, join and connect in :mod:`~blynk_edgent_lite.running`.
 """
 
 import time
@@ -150,34 +154,11 @@ class Nina:
             raise NinaError("a reply out of step (command 0x%02x)" % code)
         return out
 
-    # -- what start-up and joins need --------------------------------------------------------
-
-    def version(self):
-        """The firmware's version, as bytes (``b"1.7.7"``); sets :attr:`legacy` for 1.x."""
-        text = bytes(self.command(0x37, answers=1)[0]).rstrip(b"\0")
-        self.legacy = text[:2] == b"1."
-        return text
-
-    def mac(self):
-        """The station's MAC, 6 bytes in their natural order (1.x sends them reversed)."""
-        raw = bytes(self.command(0x22, (b"\xff",), 1)[0])
-        return bytes(reversed(raw)) if self.legacy else raw
+    # -- what both modes ask ----------------------------------------------------------------------
 
     def status(self):
         """The connection status (3 connected; hardware-truth.md sections 12, 13 say what the others mean)."""
         return self.command(0x20, answers=1)[0][0]
-
-    def join(self, ssid, password):
-        """Start joining ``ssid`` (bytes) with ``password`` (bytes; empty for an open network);
-        :meth:`status` says how it goes."""
-        if password:
-            self.command(0x11, (ssid, password), 1)
-        else:
-            self.command(0x10, (ssid,), 1)
-
-    def address(self):
-        """The station's IPv4 address as 4 bytes."""
-        return bytes(self.command(0x21, (b"\xff",), 3)[0])
 
     # -- client sockets (adafruit_esp32spi's command sequence; nina-fw's quirks in sim/nina) -----
 
@@ -187,15 +168,6 @@ class Nina:
         if number == 255:
             raise OSError(23, "the NINA module has no free socket")
         return number
-
-    def connect(self, number, host, port, tls=False):
-        """Connect socket ``number`` to ``host`` (a name as bytes, or 4 address bytes) and ``port``;
-        TLS ends in the module, which must be given the name. OSError when it cannot."""
-        params = [host, bytes((port >> 8, port & 0xFF)), bytes((number,)), bytes((2 if tls else 0,))]
-        if len(host) != 4 or tls:
-            params.insert(1, b"\0\0\0\0")  # a name: the 5-parameter form, the module resolves it
-        if self.command(0x2D, params, 1)[0][0] != 1:
-            raise OSError(111, "the NINA module could not connect")
 
     def connected(self, number):
         """True while socket ``number`` is connected (ESTABLISHED)."""
@@ -220,26 +192,3 @@ class Nina:
     def close(self, number):
         """Close socket ``number``."""
         self.command(0x2E, (bytes((number,)),), 1)
-
-    # -- the module's file store (nina-fw 1.4.0 and later; its quirks in sim/nina/files.py) ------
-
-    def file_size(self, name):
-        """The size of file ``name`` (bytes, ``b"/fs/..."``), -1 when there is none."""
-        raw = self.command(0x63, (b"\0", b"\0", name), 1)[0]
-        return -1 if raw[3] & 0x80 else raw[0] | raw[1] << 8 | raw[2] << 16
-
-    def read_file(self, name, offset, length):
-        """``length`` bytes (255 at most) of file ``name`` from ``offset``; past its end the
-        firmware answers stale bytes, so the caller keeps to the size."""
-        return bytes(self.command(0x61, (_u16(offset), bytes((length,)), name), 1)[0])
-
-    def delete_file(self, name):
-        """Delete file ``name``; the firmware answers "no such command" whatever it did."""
-        try:
-            self.command(0x62, (b"\0", b"\0", name))
-        except NinaError:
-            pass
-
-
-def _u16(value):
-    return bytes((value & 0xFF, value >> 8))

@@ -45,15 +45,23 @@ def _mac(raw):
     return b":".join(bytes((_HEX[b >> 4], _HEX[b & 15])) for b in raw).upper()
 
 
-def board_info(device):
-    """``/board_info.json`` for ``device`` (its ``template_name``, ``template_id``, ``firmware``,
-    ``ap_ssid``, ``mac``, ``ap_mac`` and ``last_error``)."""
+def board_info(device, ap_ssid):
+    """``/board_info.json`` for ``device`` (its ``template``, ``mac`` and ``last_error``) with
+    the access point ``ap_ssid``, whose MAC is the station's plus one, as on an ESP32; in two
+    pieces."""
+    template_id, template_name, firmware = device.template
+    mac = device.mac
+    ap_mac = mac[:5] + bytes(((mac[5] + 1) & 0xFF,))
+    # two halves: pieces a fragmented heap has room for (the portal sends them one after the other)
     return (
-        b'{"board":' + quote(device.template_name) + b',"tmpl_id":' + quote(device.template_id)
-        + b',"fw_type":' + quote(device.template_id) + b',"fw_ver":' + quote(device.firmware)
-        + b',"ssid":' + quote(device.ap_ssid) + b',"bssid":"' + _mac(device.ap_mac) + b'","mac":"'
-        + _mac(device.mac) + b'","last_error":' + bytes(str(device.last_error), "utf-8")
-        + b',"wifi_scan":true,"static_ip":false}'
+        b"".join((
+            b'{"board":', quote(template_name), b',"tmpl_id":', quote(template_id),
+            b',"fw_type":', quote(template_id), b',"fw_ver":', quote(firmware),
+        )),
+        b"".join((
+            b',"ssid":', quote(ap_ssid), b',"bssid":"', _mac(ap_mac), b'","mac":"', _mac(mac),
+            b'","last_error":', bytes(str(device.last_error), "utf-8"), b',"wifi_scan":true,"static_ip":false}',
+        )),
     )  # fmt: skip
 
 
@@ -62,15 +70,17 @@ SECURITY = {7: b"OPEN", 5: b"WEP", 2: b"WPA", 4: b"WPA2", 8: b"WPA+WPA2"}  # NIN
 
 def wifi_scan(networks):
     """``/wifi_scan.json`` for ``networks`` ((name, rssi, encryption, channel) each), strongest
-    first, one entry a name; hidden ones and names that are not UTF-8 left out."""
+    first, one entry a name; hidden ones and names that are not UTF-8 left out. A list of pieces,
+    a network each (the portal sends them one after the other)."""
     seen = []
-    items = []
+    pieces = []  # type: list[bytes]
     for name, rssi, encryption, channel in sorted(networks, key=lambda network: -network[1]):
         if not name or name in seen or not utf8(name):
             continue
         seen.append(name)
-        items.append(
-            b'{"ssid":' + quote(name) + b',"rssi":' + bytes(str(rssi), "utf-8") + b',"sec":"'
-            + SECURITY.get(encryption, b"unknown") + b'","ch":' + bytes(str(channel), "utf-8") + b"}"
-        )  # fmt: skip
-    return b"[" + b",".join(items) + b"]"
+        pieces.append(b"".join((
+            b"," if pieces else b"[", b'{"ssid":', quote(name), b',"rssi":', bytes(str(rssi), "utf-8"), b',"sec":"',
+            SECURITY.get(encryption, b"unknown"), b'","ch":', bytes(str(channel), "utf-8"), b"}",
+        )))  # fmt: skip
+    pieces.append(b"]" if pieces else b"[]")
+    return pieces

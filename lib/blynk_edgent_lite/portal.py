@@ -6,6 +6,8 @@
 ``/wifi_scan.json``, ``/config``, ``/reset``, ``/reboot``; blynk-edgent-protocol.md section 3),
 from a request's first line to the answer's bytes. The two JSON pages do not change while config
 mode lasts: :mod:`~blynk_edgent_lite.pages` writes them once, and only the answers are held here.
+Loaded with config mode, once it has opened: nothing loads while it serves, when the heap is
+fragmented (a 17 KB heap then has free blocks of 300 bytes at most).
 """
 
 
@@ -82,12 +84,16 @@ def config(params):
 
 def answer(request, device):
     """``(status, body, then)`` for a request's first line (``GET /path?query HTTP/1.1``) to config
-    mode ``device`` (its pages ``board_info`` and ``wifi_scan``, JSON bytes): ``then`` is None,
-    ``b"save"`` (``device.pending`` holds the configuration), ``b"erase"`` or ``b"reboot"``."""
+    mode ``device`` (its pages ``board_info`` and ``wifi_scan``): the body is a sequence of bytes
+    pieces, sent one after the other (a small heap has room for pieces, not always for their
+    sum in one block); ``then`` is None, ``b"save"`` (``device.pending`` holds the
+    configuration), ``b"erase"`` or ``b"reboot"``."""
     parts = request.split(b" ")
     if len(parts) < 2 or parts[0] != b"GET":
-        return 405, b'{"status":"error","msg":"GET only"}', None
-    path, _, text = _cut(parts[1], b"?")
+        return 405, (b'{"status":"error","msg":"GET only"}',), None
+    target = parts[1]
+    mark = target.find(b"?")
+    path, text = (target, b"") if mark < 0 else (target[:mark], target[mark + 1 :])
     if path == b"/board_info.json":
         return 200, device.board_info, None
     if path == b"/wifi_scan.json":
@@ -98,10 +104,10 @@ def answer(request, device):
         except ValueError as error:
             # the reasons are this module's own words, which need no JSON escapes
             reason = bytes(str(error), "utf-8")
-            return 500, b'{"status":"error","msg":"Configuration invalid","reason":"' + reason + b'"}', None
-        return 200, b'{"status":"ok","msg":"Configuration saved"}', b"save"
+            return 500, (b'{"status":"error","msg":"Configuration invalid","reason":"', reason, b'"}'), None
+        return 200, (b'{"status":"ok","msg":"Configuration saved"}',), b"save"
     if path == b"/reset":
-        return 200, b'{"status":"ok","msg":"Configuration reset"}', b"erase"
+        return 200, (b'{"status":"ok","msg":"Configuration reset"}',), b"erase"
     if path == b"/reboot":
-        return 200, b'{"status":"ok","msg":"Rebooting"}', b"reboot"
-    return 404, b'{"status":"error","msg":"Not found"}', None
+        return 200, (b'{"status":"ok","msg":"Rebooting"}',), b"reboot"
+    return 404, (b'{"status":"error","msg":"Not found"}',), None

@@ -23,6 +23,30 @@ JOIN_MS = 50000  # Blynk's join time
 RETRY_MS = 5000  # between logins that could not reach the cloud
 
 
+def join(nina, ssid, password):
+    """Start joining ``ssid`` (bytes) with ``password`` (bytes; empty for an open network);
+    ``nina.status()`` says how it goes."""
+    if password:
+        nina.command(0x11, (ssid, password), 1)
+    else:
+        nina.command(0x10, (ssid,), 1)
+
+
+def address(nina):
+    """The station's IPv4 address as 4 bytes."""
+    return bytes(nina.command(0x21, (b"\xff",), 3)[0])
+
+
+def connect(nina, number, host, port, tls=False):
+    """Connect socket ``number`` to ``host`` (a name as bytes, or 4 address bytes) and ``port``;
+    TLS ends in the module, which must be given the name. OSError when it cannot."""
+    params = [host, bytes((port >> 8, port & 0xFF)), bytes((number,)), bytes((2 if tls else 0,))]
+    if len(host) != 4 or tls:
+        params.insert(1, b"\0\0\0\0")  # a name: the 5-parameter form, the module resolves it
+    if nina.command(0x2D, params, 1)[0][0] != 1:
+        raise OSError(111, "the NINA module could not connect")
+
+
 class Link:
     """The link of a device with ``token`` (bytes) through ``nina`` to ``host``:``port``."""
 
@@ -49,7 +73,7 @@ class Link:
         self.close()
         try:
             self._sock = self._nina.socket()
-            self._nina.connect(self._sock, self._host, self._port)
+            connect(self._nina, self._sock, self._host, self._port)
             self._send(blynk.HW_LOGIN, (self._token,))
             start = ticks_ms()
             while elapsed(start) < ANSWER_MS:
@@ -159,7 +183,7 @@ class Running:
     def _join(self):
         if not self._asked:
             self._asked = True
-            self._nina.join(self._config[0], self._config[1])
+            join(self._nina, self._config[0], self._config[1])
             return
         if self._nina.status() == 3:
             self._enter("CONNECTING_CLOUD")

@@ -15,6 +15,7 @@ for a moment (a boot's load, a save, an erase), then forgets it (``blynk_edgent_
 """
 
 from blynk_edgent_lite.crc import crc32_halves
+from blynk_edgent_lite.nina import NinaError
 
 FILES = (b"/fs/edgent0", b"/fs/edgent1")
 MAGIC = b"BE\x01"
@@ -55,6 +56,45 @@ def decode(record):
     return fields[0], fields[1], fields[2], fields[3], record[at] << 8 | record[at + 1], record[3]
 
 
+# -- the NINA module's file store (nina-fw 1.4.0 and later; its quirks in sim/nina/files.py) ---------
+
+
+def file_size(nina, name):
+    """The size of file ``name`` (bytes, ``b"/fs/..."``), -1 when there is none."""
+    raw = nina.command(0x63, (b"\0", b"\0", name), 1)[0]
+    return -1 if raw[3] & 0x80 else raw[0] | raw[1] << 8 | raw[2] << 16
+
+
+def read_file(nina, name, offset, length):
+    """``length`` bytes (255 at most) of file ``name`` from ``offset``; past its end the
+    firmware answers stale bytes, so the caller keeps to the size."""
+    return bytes(nina.command(0x61, (_u16(offset), bytes((length,)), name), 1)[0])
+
+
+def delete_file(nina, name):
+    """Delete file ``name``; the firmware answers "no such command" whatever it did."""
+    try:
+        nina.command(0x62, (b"\0", b"\0", name))
+    except NinaError:
+        pass
+
+
+def append_file(nina, name, data):
+    """Append ``data`` to file ``name``, 255 bytes a command. Whatever offset is given, the
+    firmware appends; and its answer's shape is not to be trusted (it answers the count written
+    as the reply's length): what was written is checked by reading it back."""
+    for at in range(0, len(data), 255):
+        part = data[at : at + 255]
+        try:
+            nina.command(0x60, (b"\0", bytes((len(part),)), name, part))
+        except NinaError:
+            pass  # the malformed answer; the read-back says whether it took
+
+
+def _u16(value):
+    return bytes((value & 0xFF, value >> 8))
+
+
 class FileStore:
     """The configuration in the files of ``nina`` (a :class:`~blynk_edgent_lite.nina.Nina`)."""
 
@@ -63,12 +103,12 @@ class FileStore:
 
     def _read(self, name):
         # The record in file ``name``, decoded, or None.
-        size = self._nina.file_size(name)
+        size = file_size(self._nina, name)
         if size < 14 or size > RECORD_MAX:
             return None
         data = bytearray()
         while len(data) < size:
-            data.extend(self._nina.read_file(name, len(data), min(255, size - len(data))))
+            data.extend(read_file(self._nina, name, len(data), min(255, size - len(data))))
         return decode(data)
 
     def load(self):
@@ -90,16 +130,14 @@ class FileStore:
                 current, newest = index, found[5]
         target = FILES[1 if current == 0 else 0]
         record = encode(ssid, password, token, host, port, newest + 1)
-        from blynk_edgent_lite.nina_ap import append_file
-
-        self._nina.delete_file(target)
+        delete_file(self._nina, target)
         append_file(self._nina, target, record)
         if self._read(target) != decode(record):
             raise OSError("the configuration did not read back from the NINA's flash")
         if current is not None:
-            self._nina.delete_file(FILES[current])
+            delete_file(self._nina, FILES[current])
 
     def erase(self):
         """Forget the configuration (both files)."""
         for name in FILES:
-            self._nina.delete_file(name)
+            delete_file(self._nina, name)

@@ -3,7 +3,7 @@
 # SPDX-License-Identifier: MIT
 
 """The lite edition's config-mode answers (lib/blynk_edgent_lite/portal.py, its pages from
-pages.py): the Blynk app's sequence, the JSON the full package would give (read back by a JSON
+pages.py, /config's from portal.py): the Blynk app's sequence, the JSON the full package would give (read back by a JSON
 parser), bad input refused with the reason and nothing taken."""
 
 import json
@@ -15,12 +15,8 @@ TOKEN = b"LiteToken0123456789abcdefghijklm"
 
 
 class Device:
-    template_name = b"Device"
-    template_id = b"TMPL4abcd123"
-    firmware = b"0.1.0"
-    ap_ssid = b"Blynk Device-2U07"
+    template = (b"TMPL4abcd123", b"Device", b"0.1.0")
     mac = bytes.fromhex("7c9ebd101112")
-    ap_mac = bytes.fromhex("7c9ebd101113")
     last_error = 0
     networks = [
         (b"CoffeeShop", -67, 7, 1),
@@ -33,14 +29,22 @@ class Device:
     pending = None
 
     def __init__(self):
-        self.board_info = pages.board_info(self)
+        # config mode's two pages, written once as it opens (opening.py)
+        self.board_info = pages.board_info(self, b"Blynk Device-2U07")
         self.wifi_scan = pages.wifi_scan(self.networks)
 
 
+def ask(request, device):
+    """The answer config mode sends, its body's pieces joined, as the phone reads them."""
+    status, pieces, then = portal.answer(request, device)
+    assert all(len(piece) <= 200 for piece in pieces)  # what a fragmented heap has room for
+    return status, b"".join(pieces), then
+
+
 def test_board_info_has_the_classic_keys_in_order():
-    status, body, then = portal.answer(b"GET /board_info.json HTTP/1.1", Device())
+    status, body, then = ask(b"GET /board_info.json HTTP/1.1", Device())
     info = json.loads(body)
-    assert status == 200 and then is None and body == Device().board_info
+    assert status == 200 and then is None and body == b"".join(Device().board_info)
     keys = ["board", "tmpl_id", "fw_type", "fw_ver", "ssid", "bssid", "mac", "last_error", "wifi_scan", "static_ip"]
     places = [body.find(b'"' + bytes(key, "utf-8") + b'":') for key in keys]
     assert sorted(info) == sorted(keys) and places == sorted(places) and places[0] == 1  # in Blynk's order
@@ -52,7 +56,7 @@ def test_board_info_has_the_classic_keys_in_order():
 
 
 def test_wifi_scan_lists_each_readable_name_once_strongest_first():
-    _, body, _ = portal.answer(b"GET /wifi_scan.json HTTP/1.1", Device())
+    _, body, _ = ask(b"GET /wifi_scan.json HTTP/1.1", Device())
     networks = json.loads(body)
     assert [n["ssid"] for n in networks] == ["HomeNet", "CoffeeShop", 'Say "hi" \\']
     assert networks[0] == {"ssid": "HomeNet", "rssi": -48, "sec": "WPA2", "ch": 6}
@@ -63,11 +67,11 @@ def test_config_takes_what_the_app_sends():
     request = (
         b"GET /config?ssid=HomeNet&pass=correct+horse+battery&blynk=" + TOKEN + b"&host=blynk.cloud&port=80 HTTP/1.1"
     )
-    status, body, then = portal.answer(request, device)
+    status, body, then = ask(request, device)
     assert status == 200 and then == b"save" and json.loads(body)["status"] == "ok"
     assert device.pending == (b"HomeNet", b"correct horse battery", TOKEN, b"blynk.cloud", 80)
     device.pending = None
-    portal.answer(b"GET /config?ssid=Caf%C3%A9&ssid=Other&blynk=" + TOKEN + b" HTTP/1.1", device)
+    ask(b"GET /config?ssid=Caf%C3%A9&ssid=Other&blynk=" + TOKEN + b" HTTP/1.1", device)
     assert device.pending == (b"Caf\xc3\xa9", b"", TOKEN, b"blynk.cloud", 80)  # the first of a repeated one
 
 
@@ -80,7 +84,7 @@ def test_bad_input_gets_the_reason_and_nothing_is_taken():
         (b"ssid=%zz&blynk=" + TOKEN, "escape"),
     ):
         device = Device()
-        status, body, then = portal.answer(b"GET /config?" + query + b" HTTP/1.1", device)
+        status, body, then = ask(b"GET /config?" + query + b" HTTP/1.1", device)
         answer = json.loads(body)
         assert status == 500 and then is None and device.pending is None, query
         assert answer["msg"] == "Configuration invalid" and reason in answer["reason"], (query, answer)
@@ -92,6 +96,7 @@ def test_reset_reboot_and_the_rest():
     assert portal.answer(b"GET /nothing HTTP/1.1", Device())[0] == 404
     assert portal.answer(b"POST /config HTTP/1.1", Device())[0] == 405
     assert pages.quote(b'a\x01"\\') == b'"a\\u0001\\"\\\\"'
+    assert b"".join(pages.wifi_scan([])) == b"[]"
 
 
 def test_url_decoding():

@@ -2,12 +2,40 @@
 #
 # SPDX-License-Identifier: MIT
 
-"""What only config mode asks of the NINA module: a scan, the access point, a server socket and
-its clients, and writing a file. Functions of a :class:`~blynk_edgent_lite.nina.Nina`, apart so
-that running mode never holds their code (a SAMD21 loads a module's code into its 17 KB heap).
+"""Opening config mode: the access point's name, what config mode asks of the NINA module once
+(a scan, the access point, the portal's server socket) and the portal's two fixed pages. Held
+only while config mode opens (a board loads a module's code into its heap).
 """
 
 import time
+
+from blynk_edgent_lite import forget
+from blynk_edgent_lite.nina import elapsed
+
+
+def open_config_mode(device):
+    """Open config mode for ``device`` (an :class:`~blynk_edgent_lite.edgent.Edgent`): name the
+    access point, scan (before the access point: a scan on 1.x drops it), open it, listen on
+    port 80 and write the portal's two fixed pages. Returns ``(ap_ssid, server socket,
+    board_info page, wifi_scan page)``. Each helper module is let go before the next one loads:
+    this is the heap's peak in config mode."""
+    nina = device.nina
+    from blynk_edgent_lite.apname import ap_ssid
+
+    ssid = bytes(ap_ssid(str(device.template[1], "utf-8"), device.mac), "utf-8")
+    del ap_ssid
+    forget("apname", "crc")
+    networks = scan(nina)
+    start_ap(nina, ssid)
+    server = nina.socket()
+    listen(nina, server, 80)
+    from blynk_edgent_lite.pages import board_info, wifi_scan
+
+    info = board_info(device, ssid)
+    found = wifi_scan(networks)
+    del board_info, wifi_scan, networks
+    forget("pages")
+    return ssid, server, info, found
 
 
 def scan(nina):
@@ -32,8 +60,6 @@ def start_ap(nina, ssid, password=b"", channel=1):
         nina.command(0x18, (ssid, bytes((channel,))), 1)
     if not nina.legacy:
         return
-    from blynk_edgent_lite.nina import elapsed
-
     start = nina.ms()
     while nina.status() != 7:  # WL_AP_LISTENING
         if elapsed(start, nina.ms) > 10000:
@@ -45,25 +71,3 @@ def listen(nina, number, port):
     """A TCP server on socket ``number`` and ``port``."""
     if nina.command(0x28, (bytes((port >> 8, port & 0xFF)), bytes((number,)), b"\0"), 1)[0][0] != 1:
         raise OSError(98, "the NINA module could not listen on %d" % port)
-
-
-def accept(nina, server):
-    """A client of the server on socket ``server``: its socket number, or None. On 1.x a client
-    is offered only once it has sent something, and again while it has more."""
-    count = nina.command(0x2B, (bytes((server,)),), 1)[0]
-    number = count[0] | count[1] << 8
-    return None if number == 255 else number
-
-
-def append_file(nina, name, data):
-    """Append ``data`` to file ``name``, 255 bytes a command. Whatever offset is given, the
-    firmware appends; and its answer's shape is not to be trusted (it answers the count written
-    as the reply's length): what was written is checked by reading it back."""
-    from blynk_edgent_lite.nina import NinaError
-
-    for at in range(0, len(data), 255):
-        part = data[at : at + 255]
-        try:
-            nina.command(0x60, (b"\0", bytes((len(part),)), name, part))
-        except NinaError:
-            pass  # the malformed answer; the read-back says whether it took
