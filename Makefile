@@ -17,7 +17,7 @@ help:
 	@echo "make demo    a simulated Wio Terminal (its own RTL8720DN) provisioned end to end; screens in out/demo/"
 	@echo "make test    set up .venv when needed, then run every check (what CI runs)"
 	@echo "make setup   create .venv with the pinned host dependencies and the edgent command"
-	@echo "make bench   heap and size figures under MicroPython, into bench/results.json"
+	@echo "make bench   heap and size figures under MicroPython, into bench/results.json and bench/lite.json"
 	@echo "make docs    API docs (Sphinx, offline, warnings as errors) into out/docs/; prints the page to open"
 	@echo "make wheels  the wheels circuitpython-blynk-edgent and edgent into out/wheels/, checked by twine"
 	@echo "make bundle  the Community Bundle zips and JSON in out/bundle/ (MPY_CROSS=/path/to/circuitpython/mpy-cross adds the .mpy zip)"
@@ -50,6 +50,7 @@ pytest: setup
 
 bench: setup
 	$(BIN)/python bench/footprint.py
+	$(BIN)/python bench/lite.py
 
 demo: setup
 	$(BIN)/edgent demo
