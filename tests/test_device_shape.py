@@ -26,8 +26,6 @@ FOREIGN_PRIVATE = {
     ("blynk_edgent.radio_esp32spi", "esp._tls_socket"),
     ("blynk_edgent.radio_esp32spi", "self._sock._socknum"),
     ("blynk_edgent.radio_esp32spi_setup", "esp._send_command_get_response"),
-    ("blynk_edgent.radio_esp32spi_setup", "network._raw_authmode"),
-    ("blynk_edgent.radio_esp32spi_setup", "network._raw_ssid"),
 }
 
 

@@ -13,6 +13,7 @@ firmware never reports. Commands the library has no public call for go through o
 (``_command``). Loaded when needed and dropped after.
 """
 
+import struct
 import time
 
 from blynk_edgent.clock import ticks_diff, ticks_ms
@@ -31,6 +32,13 @@ _SET_AP_NET = 0x18  # the library's create_AP sends the channel wrong (below)
 _SET_AP_PASSPHRASE = 0x19
 _GET_REASON_CODE = 0x1F  # NINA's last disconnect reason (2.0 and later; 1.7.x answers ERR_CMD)
 _GET_CURR_SSID = 0x23
+# The scan, by index (the library's get_scan_networks hands the name only through Network, whose
+# ssid decodes it, and the security only as its own names, which miss WPA+WPA2)
+_SCAN_NETWORKS = 0x27
+_GET_IDX_RSSI = 0x32
+_GET_IDX_ENCT = 0x33
+_GET_IDX_BSSID = 0x3C
+_GET_IDX_CHAN = 0x3D
 # ESP-IDF's disconnect reasons: the network is not there; the password was refused (auth expired,
 # 4-way handshake timeout, auth failed, handshake timeout: a wrong WPA2 password ends in 15).
 _REASON_NO_AP = 201
@@ -64,11 +72,17 @@ def firmware(esp, log):
     return nina3
 
 
+def _answers(esp, command, params=None, count=1):
+    # The answers of a NINA command the library has no call for (``count`` of them, None: any),
+    # as it gives them; OSError or RuntimeError when the firmware refuses or does not answer.
+    # adafruit_esp32spi's only way to send one, and the one place this backend reaches for it.
+    return esp._send_command_get_response(command, params, reply_params=count)
+
+
 def _command(esp, command, params=None):
-    # The first answer of a NINA command the library has no call for, as bytes; None when the
-    # firmware refuses it or does not answer. (adafruit_esp32spi's only way to send one.)
+    # The first answer of such a command, as bytes; None when the firmware refuses it or does not answer.
     try:
-        return bytes(esp._send_command_get_response(command, params)[0])
+        return bytes(_answers(esp, command, params)[0])
     except (OSError, RuntimeError, IndexError):
         return None
 
@@ -168,20 +182,21 @@ def _networks(esp, nina3):
     table = _SECURITY_3X if nina3 else _SECURITY_1X
     for _ in range(20):
         time.sleep(0.25)
-        networks = esp.get_scan_networks()
-        if networks:
-            # The library's Network.ssid decodes the name as UTF-8 (and for an empty, hidden one asks
-            # for the joined network's instead), so the raw bytes are read here.
-            return [
-                (
-                    bytes(network._raw_ssid or b""),
-                    network.bssid,
-                    network.rssi,
-                    network.channel,
-                    table.get(network._raw_authmode[0] if network._raw_authmode else -1, "unknown"),
+        names = _answers(esp, _SCAN_NETWORKS, count=None)
+        if names:
+            found = []
+            for index, name in enumerate(names):
+                at = ((index,),)
+                found.append(
+                    (
+                        bytes(name),
+                        bytes(_answers(esp, _GET_IDX_BSSID, at)[0]),
+                        struct.unpack("<i", _answers(esp, _GET_IDX_RSSI, at)[0])[0],
+                        _answers(esp, _GET_IDX_CHAN, at)[0][0],
+                        table.get(_answers(esp, _GET_IDX_ENCT, at)[0][0], "unknown"),
+                    )
                 )
-                for network in networks
-            ]
+            return found
     return []
 
 
