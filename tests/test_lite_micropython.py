@@ -47,12 +47,12 @@ from blynk_edgent_lite.opening import scan
 print("NETWORKS", [network[0] for network in scan(nina)])
 del scan
 forget("opening")
-from blynk_edgent_lite.running import address, join
+from blynk_edgent_lite.running import join
 join(nina, b"HomeNet", b"%(password)s")
 start = time.ticks_ms()
 while nina.status() != 3 and time.ticks_diff(time.ticks_ms(), start) < 5000:
     time.sleep_ms(50)
-print("ADDRESS", ".".join(str(b) for b in address(nina)))
+print("ADDRESS", ".".join(str(b) for b in nina.command(0x21, (b"\xff",), 3)[0]))  # GET_IPADDR
 gc.collect()
 print("HELD", gc.mem_alloc() - base, "FREE", gc.mem_free())
 """

@@ -32,11 +32,6 @@ def join(nina, ssid, password):
         nina.command(0x10, (ssid,), 1)
 
 
-def address(nina):
-    """The station's IPv4 address as 4 bytes."""
-    return bytes(nina.command(0x21, (b"\xff",), 3)[0])
-
-
 def connect(nina, number, host, port, tls=False):
     """Connect socket ``number`` to ``host`` (a name as bytes, or 4 address bytes) and ``port``;
     TLS ends in the module, which must be given the name. OSError when it cannot."""

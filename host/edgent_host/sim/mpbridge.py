@@ -118,9 +118,6 @@ class Bridge:
         import board
         from digitalio import DigitalInOut
 
-        old = self.pins.pop(name, None)
-        if old is not None:  # a new boot takes the pin again
-            old.deinit()
         self.pins[name] = DigitalInOut(getattr(board, name.decode()))
         return b""
 
