@@ -13,7 +13,6 @@ cloud's HTTP API, the simulator's panel and serial log, the world file.
 from __future__ import annotations
 
 import json
-import os
 import socket
 import struct
 import threading
@@ -23,7 +22,7 @@ from pathlib import Path
 import pytest
 from devices import ALL, HOME_PASSWORD, NATIVE, NINA3, WIO, Device
 
-from edgent_host.cloud.testing import running_cloud
+from edgent_host.cloud.testing import port_outside_the_ephemeral_range, running_cloud
 from edgent_host.sim.supervisor import Simulator
 from edgent_host.sim.testing import running_sim
 from edgent_host.sim.world import DEFAULT_WORLD
@@ -32,31 +31,6 @@ pytestmark = pytest.mark.slow
 
 TOKEN = "E2Etoken0123456789abcdefghijklmn"
 HOME = {"ssid": "HomeNet", "password": HOME_PASSWORD, "token": TOKEN}
-
-
-def port_outside_the_ephemeral_range() -> int:
-    """A free loopback port below the kernel's range for outgoing connections.
-
-    A test that stops its cloud and starts another on the same port must not take that port
-    from the ephemeral range: in the gap, any outgoing connection on the machine (the device's
-    own retries among them) may be given it as its source port, and the second cloud then fails
-    with EADDRINUSE (seen under load).
-    """
-    low = 32768
-    try:
-        low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
-    except (OSError, ValueError, IndexError):
-        pass
-    start = 10000 + (os.getpid() * 7919) % max(1, low - 10000)  # spread parallel runs apart
-    for offset in range(low - 10000):
-        port = 10000 + (start - 10000 + offset) % (low - 10000)
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free loopback port below %d" % low)
 
 
 def running(sim: Simulator, timeout: float = 20) -> None:

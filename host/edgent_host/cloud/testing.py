@@ -27,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import http.client
 import json
+import os
 import shutil
 import socket
 import ssl
@@ -338,6 +339,31 @@ class _CloudThread:
             await self._stop.wait()
         finally:
             await self.server.close()
+
+
+def port_outside_the_ephemeral_range() -> int:
+    """A free loopback port below the kernel's range for outgoing connections.
+
+    A test that stops its cloud and starts another on the same port must not take that port
+    from the ephemeral range: in the gap, any outgoing connection on the machine (the device's
+    own retries among them) may be given it as its source port, and the second cloud then fails
+    with EADDRINUSE (seen under load).
+    """
+    low = 32768
+    try:
+        low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        pass
+    start = 10000 + (os.getpid() * 7919) % max(1, low - 10000)  # spread parallel runs apart
+    for offset in range(low - 10000):
+        port = 10000 + (start - 10000 + offset) % (low - 10000)
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free loopback port below %d" % low)
 
 
 @contextmanager
