@@ -63,7 +63,7 @@ def _provision(sim, cloud) -> str:  # type: ignore[no-untyped-def]
     edgent = Path(sys.executable).parent / "edgent"
     subprocess.run(
         [str(edgent), "provision", "--device", "http://" + sim.options.portal, "--cloud-api",
-         f"http://{cloud.host}:{cloud.http_port}", "--ssid", "HomeNet", "--password", PASSWORD, "--token", token],
+         f"http://{cloud.host}:{cloud.http_port}", "--ssid", "HomeNet", "--password", PASSWORD, "--token=" + token],
         capture_output=True, text=True, timeout=120, check=True,
     )  # fmt: skip
     return token

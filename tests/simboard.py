@@ -75,18 +75,10 @@ def lite_nano(tmp_path: Path, cloud: RunningCloud, world: dict[str, Any] | None 
     from edgent_host.sim.world import DEFAULT_WORLD
 
     with simulated_board(tmp_path, cloud, "arduino_nano_33_iot", world or DEFAULT_WORLD, "1.7.7"):
-        import board
-        import busio
-        from digitalio import DigitalInOut
+        from blynk_edgent_lite.boot import module
 
-        from blynk_edgent_lite.nina import Nina
-
-        module = Nina(
-            busio.SPI(board.ESP_SCK, board.ESP_MOSI, board.ESP_MISO),
-            *(DigitalInOut(getattr(board, name)) for name in ("ESP_CS", "ESP_BUSY", "ESP_RESET", "ESP_GPIO0")),
-        )
-        module.reset()
-        yield module
+        nina, _reset, _name = module()
+        yield nina
 
 
 def join_home(nano: Any, password: bytes) -> None:

@@ -11,14 +11,17 @@ button 10 s erases the configuration and brings config mode back."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import time
+import urllib.request
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 
-from edgent_host.cloud.testing import running_cloud
+from edgent_host.cloud.testing import port_outside_the_ephemeral_range, running_cloud
 from edgent_host.sim.supervisor import Simulator
 from edgent_host.sim.testing import running_sim
 from edgent_host.sim.world import DEFAULT_WORLD
@@ -28,10 +31,11 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
 CODE = ROOT / "examples" / "nano_33_iot_lite" / "code.py"
 # The heap the MicroPython run gives the board's code (the bridge's own share comes on top). A
-# SAMD21 has 17 KB; the lite edition's whole device needs about 20 KB today, its heap fragmented
-# by then (issue 17: the budget is not met; bench/lite.py measures it, bench/README.md has the
-# figures). 22 KB keeps a margin; LITE_HEAP=17408 shows where it runs out.
-LITE_HEAP = int(__import__("os").environ.get("LITE_HEAP", 22 * 1024))
+# SAMD21 build has 17 KB; the whole device needs about 18 KB today (issue 17, not met yet:
+# bench/lite.py finds the least, bench/README.md has the figures), and where a fragmented heap
+# fails moves with timing: 20 KB keeps a margin. LITE_HEAP overrides it.
+LITE_HEAP = int(__import__("os").environ.get("LITE_HEAP", 20 * 1024))
+MARGIN_HEAP = 15 * 1024  # issue 17's margin run: expected to fail cleanly, or pass
 HOME_PASSWORD = next(n["password"] for n in DEFAULT_WORLD["networks"] if n["ssid"] == "HomeNet")
 
 
@@ -42,30 +46,58 @@ def portal_open(sim: Simulator, times: int = 1) -> bool:
 
 @pytest.mark.parametrize("heap", [None, LITE_HEAP], ids=["cpython", "micropython"])
 def test_a_blank_nano_33_iot_is_provisioned_runs_and_is_reset_by_its_button(tmp_path: Path, heap: int | None) -> None:
+    port = port_outside_the_ephemeral_range()  # the restarted cloud takes it again
+    with ExitStack() as clouds:
+        cloud = clouds.enter_context(running_cloud(device_port=port))
+        with running_sim(CODE, tmp_path / "state", cloud, board="arduino_nano_33_iot", micropython=heap) as sim:
+            opened = sim.wait_for(lambda s: s["ap"] is not None and portal_open(sim), 30)
+            assert opened, "\n".join(sim.log_lines()[-20:])
+            edgent = Path(sys.executable).parent / "edgent"
+            token = cloud.new_device(name="Lite")
+            provision = subprocess.run(
+                [str(edgent), "provision", "--device", "http://" + sim.options.portal, "--cloud-api",
+                 f"http://{cloud.host}:{cloud.http_port}", "--ssid", "HomeNet", "--password", HOME_PASSWORD,
+                 "--token=" + token],  # "=": a token may begin with "-"
+                capture_output=True, text=True, timeout=120,
+            )  # fmt: skip
+            assert provision.returncode == 0, provision.stdout + provision.stderr + "\n".join(sim.log_lines()[-30:])
+            cloud.wait_online(token, timeout=30)
+            assert sim.snapshot()["boots"] == 2  # stored, then reset into running mode
+            assert (tmp_path / "state" / "nina-fs" / "edgent0").is_file()  # in the NINA's flash
+            cloud.update(token, "V1", "1")
+            assert sim.wait_for(lambda s: any("V1 = 1" in line for line in sim.log_lines()), 10)
+
+            # the cloud restarts: the device logs in again by itself, without a reset
+            clouds.close()
+            cloud = clouds.enter_context(running_cloud(device_port=port, tokens=[token]))
+            cloud.wait_online(token, timeout=30)
+            cloud.update(token, "V1", "2")
+            assert sim.wait_for(lambda s: any("V1 = 2" in line for line in sim.log_lines()), 10)
+            assert sim.snapshot()["boots"] == 2
+
+            sim.button("D2", True)  # held 10 s: set up again
+            assert sim.wait_for(lambda s: any("configuration erased" in line for line in sim.log_lines()), 20)
+            sim.button("D2", False)
+            assert sim.wait_for(lambda s: s["boots"] == 3 and s["ap"] is not None and portal_open(sim, 2), 30), (
+                "\n".join(sim.log_lines()[-20:])
+            )
+            assert not (tmp_path / "state" / "nina-fs" / "edgent0").exists()
+            time.sleep(0.1)
+
+
+def test_a_heap_too_small_stops_the_device_with_a_memory_error(tmp_path: Path) -> None:
     with (
         running_cloud() as cloud,
-        running_sim(CODE, tmp_path / "state", cloud, board="arduino_nano_33_iot", micropython=heap) as sim,
+        running_sim(CODE, tmp_path / "state", cloud, board="arduino_nano_33_iot", micropython=MARGIN_HEAP) as sim,
     ):
-        assert sim.wait_for(lambda s: s["ap"] is not None and portal_open(sim), 30), "\n".join(sim.log_lines()[-20:])
-        edgent = Path(sys.executable).parent / "edgent"
-        token = cloud.new_device(name="Lite")
-        provision = subprocess.run(
-            [str(edgent), "provision", "--device", "http://" + sim.options.portal, "--cloud-api",
-             f"http://{cloud.host}:{cloud.http_port}", "--ssid", "HomeNet", "--password", HOME_PASSWORD,
-             "--token", token],
-            capture_output=True, text=True, timeout=120,
-        )  # fmt: skip
-        assert provision.returncode == 0, provision.stdout + provision.stderr + "\n".join(sim.log_lines()[-30:])
-        cloud.wait_online(token, timeout=30)
-        assert sim.snapshot()["boots"] == 2  # stored, then reset into running mode
-        assert (tmp_path / "state" / "nina-fs" / "edgent0").is_file()  # in the NINA's flash
-        cloud.update(token, "V1", "1")
-        assert sim.wait_for(lambda s: any("V1 = 1" in line for line in sim.log_lines()), 10)
-        sim.button("D2", True)  # held 10 s: set up again
-        assert sim.wait_for(lambda s: any("configuration erased" in line for line in sim.log_lines()), 20)
-        sim.button("D2", False)
-        assert sim.wait_for(lambda s: s["boots"] == 3 and s["ap"] is not None and portal_open(sim, 2), 30), "\n".join(
-            sim.log_lines()[-20:]
-        )
-        assert not (tmp_path / "state" / "nina-fs" / "edgent0").exists()
-        time.sleep(0.1)
+        stopped = sim.wait_for(lambda s: not s["running"] or portal_open(sim), 60)
+        log = "\n".join(sim.log_lines())
+        assert stopped, log
+        if portal_open(sim):  # it fits: then it must serve the app as at any size
+            request = urllib.request.Request("http://" + sim.options.portal + "/board_info.json")
+            request.add_header("Host", "192.168.4.1")
+            with urllib.request.urlopen(request, timeout=20) as answer:
+                assert json.loads(answer.read())["board"] == "Device"
+        else:  # it does not: one MemoryError, said, and the board stops (no hang, nothing stored)
+            assert "MemoryError" in log and sim.snapshot()["boots"] == 1, log
+            assert not (tmp_path / "state" / "nina-fs" / "edgent0").exists()

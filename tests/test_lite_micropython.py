@@ -33,15 +33,11 @@ import board, busio, digitalio, time
 from blynk_edgent_lite import forget
 gc.collect()
 base = gc.mem_alloc()
-from blynk_edgent_lite.nina import Nina
-nina = Nina(busio.SPI(board.ESP_SCK, board.ESP_MOSI, board.ESP_MISO), digitalio.DigitalInOut(board.ESP_CS),
-            digitalio.DigitalInOut(board.ESP_BUSY), digitalio.DigitalInOut(board.ESP_RESET),
-            digitalio.DigitalInOut(board.ESP_GPIO0))
-nina.reset()
-from blynk_edgent_lite.boot import mac, version
+from blynk_edgent_lite.boot import mac, module, version
+nina, reset, name = module()
 print("VERSION", version(nina))
 print("MAC", mac(nina).hex())
-del mac, version
+del mac, module, version
 forget("boot")
 from blynk_edgent_lite.opening import scan
 print("NETWORKS", [network[0] for network in scan(nina)])

@@ -12,16 +12,20 @@ the device holds only what its mode needs: :mod:`~blynk_edgent_lite.edgent` and
 :mod:`~blynk_edgent_lite.portal`; running mode :mod:`~blynk_edgent_lite.running` and
 :mod:`~blynk_edgent_lite.blynk`; and for a moment only :mod:`~blynk_edgent_lite.boot`,
 :mod:`~blynk_edgent_lite.opening`, :mod:`~blynk_edgent_lite.apname`,
-:mod:`~blynk_edgent_lite.pages`, :mod:`~blynk_edgent_lite.store` and
-:mod:`~blynk_edgent_lite.crc` (:func:`forget` lets them go; a function of theirs still held
-keeps its module, so their users drop such names first). ``make test`` holds every module here
-to what that build has (tests/test_lite_build.py). Its fit in 17 KB is not reached yet
-(bench/lite.py).
+:mod:`~blynk_edgent_lite.pages`, :mod:`~blynk_edgent_lite.form`,
+:mod:`~blynk_edgent_lite.store` and :mod:`~blynk_edgent_lite.crc` (:func:`forget` lets them
+go; a function of theirs still held keeps its module, so their users drop such names first).
+The collector never moves a block, so what stays is loaded, or copied, before what goes.
+``make test`` holds every module here to what that build has (tests/test_lite_build.py);
+bench/lite.py measures the heap it needs against the 17 KB (not met yet: bench/README.md).
 """
 
 
 def forget(*names):
-    """Let the modules ``names`` of this package leave the heap once nothing else holds them."""
+    """Let the modules ``names`` of this package leave the heap once nothing else holds them, and
+    collect: what is allocated next then takes the lowest holes, not a stretch above garbage
+    (the collector never moves a block, so a hole under a held block stays one)."""
+    import gc
     import sys
 
     package = sys.modules["blynk_edgent_lite"]
@@ -29,5 +33,6 @@ def forget(*names):
         sys.modules.pop("blynk_edgent_lite." + name, None)
         try:
             delattr(package, name)
-        except AttributeError:
+        except (AttributeError, KeyError):  # not loaded (MicroPython says KeyError)
             pass
+    gc.collect()

@@ -6,10 +6,17 @@
 configuration read. Held only while the board starts (then it leaves the heap).
 """
 
+import time
+
 from blynk_edgent_lite import forget
 from blynk_edgent_lite.nina import Nina
 
-_NINA_PINS = ("SCK", "MOSI", "MISO", "CS", "BUSY", "RESET", "GPIO0")  # board.ESP_*: the Nano 33 IoT's
+# The NINA module's pins (SCK, MOSI, MISO, CS, BUSY, reset, GPIO0). The Nano 33 IoT's build names
+# them board.ESP_*. The MKR WiFi 1010 has no build; on the arduino_mkrzero one (the same SAMD21G18A)
+# they are microcontroller.pin names (Arduino's variant.h for the 1010), and a high level holds its
+# module in reset (UNCONFIRMED on hardware: README).
+_NANO_PINS = ("ESP_SCK", "ESP_MOSI", "ESP_MISO", "ESP_CS", "ESP_BUSY", "ESP_RESET", "ESP_GPIO0")
+_MKR_PINS = ("PA15", "PA12", "PA13", "PA14", "PA28", "PB08", "PA27")
 
 
 def _number(digits):
@@ -35,25 +42,46 @@ def mac(nina):
     return bytes(reversed(raw)) if nina.legacy else raw
 
 
+def module():
+    """The board's NINA module, reset (10 ms) and booted (750 ms): ``(Nina, reset pin, the
+    board's name)``; the reset pin must be held for as long as the module runs (it drives the
+    module's reset line)."""
+    import board
+    import busio
+    from digitalio import DigitalInOut
+
+    if hasattr(board, "ESP_CS"):
+        pins, held_in_reset, name = [getattr(board, label) for label in _NANO_PINS], False, b"Arduino Nano 33 IoT"
+    else:
+        from microcontroller import pin  # type: ignore[attr-defined]  # a module the stubs lack
+
+        pins, held_in_reset, name = [getattr(pin, label) for label in _MKR_PINS], True, b"Arduino MKR WiFi 1010"
+    sck, mosi, miso, cs, busy, reset, gpio0 = pins
+    cs = DigitalInOut(cs)
+    cs.switch_to_output(True)
+    gpio0 = DigitalInOut(gpio0)
+    gpio0.switch_to_output(True)  # high at boot: not the ROM bootloader
+    reset = DigitalInOut(reset)
+    reset.switch_to_output(held_in_reset)
+    time.sleep(0.01)
+    reset.value = not held_in_reset
+    time.sleep(0.75)
+    gpio0.switch_to_input()
+    return Nina(busio.SPI(sck, mosi, miso), cs, DigitalInOut(busy)), reset, name
+
+
 def start(device, template, button):
     """Start ``device``: its ``template`` (id, name, firmware version) as bytes, its ``button``
     pin (pulled up), its NINA module (``device.nina``, ``device.mac``); return the stored
     configuration ``(ssid, password, token, host, port)``, or None. RuntimeError for a firmware
     without the file store (before 1.4.0), naming how to update it."""
-    import board
-    import busio
     from digitalio import DigitalInOut, Pull
 
     device.template = tuple(text if isinstance(text, bytes) else bytes(text, "utf-8") for text in template)
     if button is not None:
         device.button = DigitalInOut(button)
         device.button.switch_to_input(Pull.UP)
-
-    sck, mosi, miso, cs, busy, reset, gpio0 = (getattr(board, "ESP_" + name) for name in _NINA_PINS)
-    nina = Nina(
-        busio.SPI(sck, mosi, miso), DigitalInOut(cs), DigitalInOut(busy), DigitalInOut(reset), DigitalInOut(gpio0)
-    )
-    nina.reset()
+    nina, device.nina_reset, device.board = module()
     found = version(nina)
     numbers = [_number(part) for part in found.split(b".")[:2]]
     if len(numbers) < 2 or numbers < [1, 4]:

@@ -13,13 +13,14 @@ loads the portal. ``/reset``, a refused token (703) or the reset button held 10 
 reset the board into config mode.
 """
 
+from micropython import const
 from supervisor import ticks_ms
 
 from blynk_edgent_lite import forget
 from blynk_edgent_lite.nina import elapsed
 
-HOLD_MS = 10000  # the reset button held this long erases the configuration
-MEMORY_ERRORS_MAX = 5  # in a row: the heap is past helping, the board resets
+_HOLD_MS = const(10000)  # the reset button held this long erases the configuration
+_MEMORY_ERRORS_MAX = const(5)  # in a row: the heap is past helping, the board resets
 
 
 class Edgent:
@@ -31,7 +32,11 @@ class Edgent:
         self.state = "INIT"
         self.last_error = 0
         self.template = None  # (template id, template name, firmware version) as bytes, once started
-        self.nina = None  # the NINA module's driver, its MAC and the reset button's pin, once started
+        # once started: the board's name, the NINA module's driver, its reset pin (held), its
+        # MAC, the button's pin
+        self.board = None
+        self.nina = None
+        self.nina_reset = None
         self.mac = None
         self.button = None
         self.handlers = {}  # virtual pin -> function(values as a list of bytes), for running mode
@@ -44,14 +49,9 @@ class Edgent:
         del start  # so that the start's code can leave now
         forget("boot")
         if config is None:
-            from blynk_edgent_lite.opening import open_config_mode
-
-            opened = open_config_mode(self)
-            del open_config_mode
-            forget("opening")
             from blynk_edgent_lite.configmode import ConfigMode
 
-            self._mode = ConfigMode(self, *opened)  # type: ConfigMode | Running
+            self._mode = ConfigMode(self)  # type: ConfigMode | Running
         else:
             from blynk_edgent_lite.running import Running
 
@@ -97,7 +97,9 @@ class Edgent:
         (a request is closed unanswered: the phone asks again); five in a row reset the board."""
         try:
             self._check_button()
-            self._mode.poll()
+            ending = self._mode.poll()
+            if ending:
+                self._end(ending)
             self._memory_errors = 0
         except MemoryError:
             import gc
@@ -105,7 +107,7 @@ class Edgent:
             gc.collect()
             self._memory_errors += 1
             self.log("[edgent] out of memory; what was under way is dropped")  # no formatting: no allocation
-            if self._memory_errors >= MEMORY_ERRORS_MAX:
+            if self._memory_errors >= _MEMORY_ERRORS_MAX:
                 self.reboot()
 
     def reboot(self):
@@ -120,6 +122,25 @@ class Edgent:
         """Go to ``state`` (its name), saying so."""
         self.log("[edgent] state: %s -> %s" % (self.state, state))
         self.state = state
+
+    def _end(self, ending):
+        # What a mode asked before the board resets: the configuration to store, b"erase" or
+        # b"reboot". The mode is let go first, so that the store's code finds room; the board
+        # resets whatever happens (a save that failed leaves it blank: config mode again).
+        del self._mode
+        forget("configmode", "portal", "running", "blynk")
+        try:
+            if ending == b"erase":
+                self.erase()
+            elif ending != b"reboot":
+                from blynk_edgent_lite.store import FileStore
+
+                FileStore(self.nina).save(*ending)
+                self.log("[edgent] configuration stored: network %r; resetting" % ending[0])
+        except (OSError, MemoryError) as error:
+            self.log("[edgent] configuration not stored (%r); resetting" % error)
+        finally:
+            self.reboot()
 
     def erase(self):
         """Forget the stored configuration."""
@@ -138,7 +159,6 @@ class Edgent:
             self._pressed = None
         elif self._pressed is None:
             self._pressed = ticks_ms()
-        elif elapsed(self._pressed) >= HOLD_MS:
+        elif elapsed(self._pressed) >= _HOLD_MS:
             self.log("[edgent] reset button held 10 s: configuration erased")
-            self.erase()
-            self.reboot()
+            self._end(b"erase")

@@ -22,18 +22,20 @@ code into its heap, so each other command lives with its one user, as a function
 
 import time
 
+from micropython import const
 from supervisor import ticks_ms
 
-START = 0xE0
-END = 0xEE
-ERROR = 0xEF
-REPLY = 0x80
+# const() names with a leading underscore are folded in by the compiler: no name, no heap
+_START = const(0xE0)
+_END = const(0xEE)
+_ERROR = const(0xEF)
+_REPLY = const(0x80)
 _WIDE = (0x44, 0x45, 0x46)  # SEND_DATA_TCP, GET_DATABUF_TCP, INSERT_DATABUF: two-byte lengths
 
 
-def elapsed(since, clock=ticks_ms):
-    """Milliseconds from ``since`` to now on ``clock`` (ticks_ms, which wraps at 2**29)."""
-    return (clock() - since) & 0x1FFFFFFF
+def elapsed(since):
+    """Milliseconds from ``since`` to now (``supervisor.ticks_ms``, which wraps at 2**29)."""
+    return (ticks_ms() - since) & 0x1FFFFFFF
 
 
 class NinaError(OSError):
@@ -41,43 +43,25 @@ class NinaError(OSError):
 
 
 class Nina:
-    """A NINA module on ``spi`` with ``cs``, ``ready`` (BUSY), ``reset`` and optional ``gpio0``
-    (``digitalio.DigitalInOut``s); ``reset_high`` for a module held in reset by a high level
-    (the MKR WiFi 1010's)."""
+    """A NINA module on ``spi`` with ``cs`` and ``ready`` (BUSY) (``digitalio.DigitalInOut``s),
+    once reset (:func:`~blynk_edgent_lite.boot.module` resets it and makes this)."""
 
-    def __init__(self, spi, cs, ready, reset, gpio0=None, reset_high=False, clock=ticks_ms):
+    def __init__(self, spi, cs, ready):
         self._spi = spi
         self._cs = cs
         self._ready = ready
-        self._reset = reset
-        self._gpio0 = gpio0
-        self._reset_high = reset_high
-        self.ms = clock  # the clock (ticks_ms) its waits count in
         self._byte = bytearray(1)
         cs.switch_to_output(True)
-        reset.switch_to_output(not reset_high)  # running
         ready.switch_to_input()
         self.legacy = True  # firmware 1.x: reversed MAC bytes (known after version())
-
-    def reset(self):
-        """Reset the module (10 ms) and wait for it to boot (750 ms)."""
-        if self._gpio0 is not None:
-            self._gpio0.switch_to_output(True)  # high at boot: not the ROM bootloader
-        self._cs.value = True
-        self._reset.value = self._reset_high  # held in reset
-        time.sleep(0.01)
-        self._reset.value = not self._reset_high
-        time.sleep(0.75)
-        if self._gpio0 is not None:
-            self._gpio0.switch_to_input()
 
     # -- the transaction ---------------------------------------------------------------------------
 
     def _wait(self, level, limit_ms):
-        start = self.ms()
+        start = ticks_ms()
         while self._ready.value != level:
-            if elapsed(start, self.ms) > limit_ms:
-                raise NinaError("the NINA module does not answer")
+            if elapsed(start) > limit_ms:
+                raise NinaError("NINA: no answer")
 
     def _select(self):
         self._wait(False, 10000)
@@ -106,7 +90,7 @@ class Nina:
         wide = code in _WIDE
         size = 4 + sum(len(param) + (2 if wide else 1) for param in params)
         frame = bytearray((size + 3) & ~3)
-        frame[0], frame[1], frame[2] = START, code & 0x7F, len(params)
+        frame[0], frame[1], frame[2] = _START, code & 0x7F, len(params)
         at = 3
         for param in params:
             if wide:
@@ -115,7 +99,7 @@ class Nina:
             frame[at] = len(param) & 0xFF
             frame[at + 1 : at + 1 + len(param)] = param
             at += 1 + len(param)
-        frame[at] = END
+        frame[at] = _END
         self._select()
         try:
             self._spi.write(frame)
@@ -130,18 +114,16 @@ class Nina:
     def _reply(self, code, answers, wide):
         for _ in range(10):
             got = self._read()
-            if got == START:
+            if got == _START:
                 break
-            if got == ERROR:
-                raise NinaError("the NINA module refused command 0x%02x" % code)
+            if got == _ERROR:
+                raise NinaError("NINA 0x%02x: refused" % code)
             time.sleep(0.01)
         else:
-            raise NinaError("no reply to command 0x%02x" % code)
-        if self._read() != code | REPLY:
-            raise NinaError("a reply out of step (command 0x%02x)" % code)
-        count = self._read()
-        if answers is not None and count != answers:
-            raise NinaError("command 0x%02x: %d answers, expected %d" % (code, count, answers))
+            raise NinaError("NINA 0x%02x: no reply" % code)
+        count = self._read() if self._read() == code | _REPLY else -1
+        if count < 0 or (answers is not None and count != answers):
+            raise NinaError("NINA 0x%02x: out of step" % code)
         out = []
         for _ in range(count):
             length = self._read()
@@ -150,8 +132,8 @@ class Nina:
             value = bytearray(length)
             self._spi.readinto(value)
             out.append(value)
-        if self._read() != END:
-            raise NinaError("a reply out of step (command 0x%02x)" % code)
+        if self._read() != _END:
+            raise NinaError("NINA 0x%02x: out of step" % code)
         return out
 
     # -- what both modes ask ----------------------------------------------------------------------
@@ -166,7 +148,7 @@ class Nina:
         """A free socket number; OSError when the module has none (it answers 255)."""
         number = self.command(0x3F, answers=1)[0][0]
         if number == 255:
-            raise OSError(23, "the NINA module has no free socket")
+            raise OSError(23, "NINA: no free socket")
         return number
 
     def connected(self, number):
@@ -177,7 +159,7 @@ class Nina:
         """Send ``data`` (at most 4 KB a call) on socket ``number``; the count the module took."""
         sent = self.command(0x44, (bytes((number,)), data), 1)[0][0]
         if not sent or self.command(0x2A, (bytes((number,)),), 1)[0][0] != 1:
-            raise OSError(104, "the NINA module could not send")
+            raise OSError(104, "NINA: send failed")
         return len(data)
 
     def available(self, number):

@@ -2,12 +2,14 @@
 #
 # SPDX-License-Identifier: MIT
 
-"""Opening config mode: the access point's name, what config mode asks of the NINA module once
-(a scan, the access point, the portal's server socket) and the portal's two fixed pages. Held
-only while config mode opens (a board loads a module's code into its heap).
+"""Opening config mode: the access point's name and what config mode asks of the NINA module once
+(a scan, the access point, the portal's server socket). Held only while config mode opens (a
+board loads a module's code into its heap).
 """
 
 import time
+
+from supervisor import ticks_ms
 
 from blynk_edgent_lite import forget
 from blynk_edgent_lite.nina import elapsed
@@ -16,9 +18,9 @@ from blynk_edgent_lite.nina import elapsed
 def open_config_mode(device):
     """Open config mode for ``device`` (an :class:`~blynk_edgent_lite.edgent.Edgent`): name the
     access point, scan (before the access point: a scan on 1.x drops it), open it, listen on
-    port 80 and write the portal's two fixed pages. Returns ``(ap_ssid, server socket,
-    board_info page, wifi_scan page)``. Each helper module is let go before the next one loads:
-    this is the heap's peak in config mode."""
+    port 80. Returns ``(ap_ssid, server socket, networks)``: the networks as :func:`scan` gives
+    them, for :func:`~blynk_edgent_lite.pages.wifi_scan`. Each helper module is let go before
+    the next one loads."""
     nina = device.nina
     from blynk_edgent_lite.apname import ap_ssid
 
@@ -29,13 +31,7 @@ def open_config_mode(device):
     start_ap(nina, ssid)
     server = nina.socket()
     listen(nina, server, 80)
-    from blynk_edgent_lite.pages import board_info, wifi_scan
-
-    info = board_info(device, ssid)
-    found = wifi_scan(networks)
-    del board_info, wifi_scan, networks
-    forget("pages")
-    return ssid, server, info, found
+    return ssid, server, networks
 
 
 def scan(nina):
@@ -60,9 +56,9 @@ def start_ap(nina, ssid, password=b"", channel=1):
         nina.command(0x18, (ssid, bytes((channel,))), 1)
     if not nina.legacy:
         return
-    start = nina.ms()
+    start = ticks_ms()
     while nina.status() != 7:  # WL_AP_LISTENING
-        if elapsed(start, nina.ms) > 10000:
+        if elapsed(start) > 10000:
             raise OSError("the access point did not start")
         time.sleep(0.05)
 

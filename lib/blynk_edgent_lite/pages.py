@@ -65,18 +65,23 @@ def board_info(device, ap_ssid):
     )  # fmt: skip
 
 
+NETWORKS_MAX = 8  # the strongest, in /wifi_scan.json: about 90 bytes of heap each
 SECURITY = {7: b"OPEN", 5: b"WEP", 2: b"WPA", 4: b"WPA2", 8: b"WPA+WPA2"}  # NINA 1.x's numbers
 
 
 def wifi_scan(networks):
     """``/wifi_scan.json`` for ``networks`` ((name, rssi, encryption, channel) each), strongest
-    first, one entry a name; hidden ones and names that are not UTF-8 left out. A list of pieces,
-    a network each (the portal sends them one after the other)."""
-    seen = []
+    first, one entry a name, :data:`NETWORKS_MAX` at most (the page stays in the heap while
+    config mode lasts; the app's form takes any other name typed in); hidden ones and names that
+    are not UTF-8 left out. A list of pieces, a network each (the portal sends them one after
+    the other)."""
+    seen = []  # type: list[bytes]
     pieces = []  # type: list[bytes]
     for name, rssi, encryption, channel in sorted(networks, key=lambda network: -network[1]):
         if not name or name in seen or not utf8(name):
             continue
+        if len(seen) == NETWORKS_MAX:
+            break
         seen.append(name)
         pieces.append(b"".join((
             b"," if pieces else b"[", b'{"ssid":', quote(name), b',"rssi":', bytes(str(rssi), "utf-8"), b',"sec":"',

@@ -5,81 +5,12 @@
 """The lite edition's config-mode answers: the Blynk app's API (``/board_info.json``,
 ``/wifi_scan.json``, ``/config``, ``/reset``, ``/reboot``; blynk-edgent-protocol.md section 3),
 from a request's first line to the answer's bytes. The two JSON pages do not change while config
-mode lasts: :mod:`~blynk_edgent_lite.pages` writes them once, and only the answers are held here.
-Loaded with config mode, once it has opened: nothing loads while it serves, when the heap is
-fragmented (a 17 KB heap then has free blocks of 300 bytes at most).
+mode lasts: :mod:`~blynk_edgent_lite.pages` writes them once. ``/config``'s form is read and
+checked by :mod:`~blynk_edgent_lite.form`, loaded for that request only: held with config mode it
+would leave less room for every other request.
 """
 
-
-def unquote(value):
-    """URL-decode ``value`` (bytes): ``+`` is a space, ``%xx`` a byte. ValueError for a bad escape."""
-    out = bytearray()
-    at = 0
-    while at < len(value):
-        byte = value[at]
-        if byte == 0x25:  # %
-            high = _nibble(value[at + 1]) if at + 2 < len(value) else -1
-            low = _nibble(value[at + 2]) if high >= 0 else -1
-            if low < 0:
-                raise ValueError("a bad %-escape")
-            out.append(high << 4 | low)
-            at += 3
-            continue
-        out.append(0x20 if byte == 0x2B else byte)
-        at += 1
-    return bytes(out)
-
-
-def _nibble(char):
-    # A hex digit's value, or -1 (bytes.index(int) is CPython's only).
-    if 0x30 <= char <= 0x39:
-        return char - 0x30
-    char |= 0x20  # lower case
-    return char - 0x57 if 0x61 <= char <= 0x66 else -1
-
-
-def query(text):
-    """The parameters of a query string (bytes): name -> value, the first of a repeated one."""
-    params = {}
-    for part in text.split(b"&"):
-        if part:
-            name, _, value = _cut(part, b"=")
-            name = unquote(name)
-            if name not in params:
-                params[name] = unquote(value)
-    return params
-
-
-def _cut(text, separator):
-    # str.partition, which a SAMD21 build lacks.
-    at = text.find(separator)
-    if at < 0:
-        return text, b"", b""
-    return text[:at], separator, text[at + len(separator) :]
-
-
-def config(params):
-    """``(ssid, password, token, host, port)`` from ``/config``'s parameters; ValueError names
-    what is wrong."""
-    ssid = params.get(b"ssidManual") or params.get(b"ssid", b"")
-    if not 1 <= len(ssid) <= 32:
-        raise ValueError("ssid: 1 to 32 bytes")
-    password = params.get(b"pass", b"")
-    if password and not (8 <= len(password) <= 63 or len(password) in (5, 13)):
-        raise ValueError("pass: 8 to 63 characters (or a WEP key of 5 or 13)")
-    token = params.get(b"blynk", b"")
-    if len(token) != 32 or not all(
-        0x30 <= c <= 0x39 or 0x41 <= c <= 0x5A or 0x61 <= c <= 0x7A or c in b"_-" for c in token
-    ):
-        raise ValueError("blynk: the auth token is 32 letters, digits, - or _")
-    host = params.get(b"host") or b"blynk.cloud"
-    digits = params.get(b"port") or b"80"
-    port = 0
-    for digit in digits[:6]:
-        port = port * 10 + digit - 0x30 if 0x30 <= digit <= 0x39 else 0x10000  # int(bytes): not on MicroPython
-    if len(digits) > 5 or not 1 <= port <= 65535:
-        raise ValueError("port: 1 to 65535")
-    return ssid, password, token, host, port
+from blynk_edgent_lite import forget
 
 
 def answer(request, device):
@@ -88,23 +19,29 @@ def answer(request, device):
     pieces, sent one after the other (a small heap has room for pieces, not always for their
     sum in one block); ``then`` is None, ``b"save"`` (``device.pending`` holds the
     configuration), ``b"erase"`` or ``b"reboot"``."""
-    parts = request.split(b" ")
-    if len(parts) < 2 or parts[0] != b"GET":
+    # found in place: each slice is a copy, and a request comes when the heap is tightest
+    if not request.startswith(b"GET "):
         return 405, (b'{"status":"error","msg":"GET only"}',), None
-    target = parts[1]
-    mark = target.find(b"?")
-    path, text = (target, b"") if mark < 0 else (target[:mark], target[mark + 1 :])
+    end = request.find(b" ", 4)
+    end = len(request) if end < 0 else end
+    mark = request.find(b"?", 4, end)
+    path = request[4 : end if mark < 0 else mark]
     if path == b"/board_info.json":
         return 200, device.board_info, None
     if path == b"/wifi_scan.json":
         return 200, device.wifi_scan, None
     if path == b"/config":
+        from blynk_edgent_lite.form import configuration
+
         try:
-            device.pending = config(query(text))
+            device.pending = configuration(request[mark + 1 : end] if mark >= 0 else b"")
         except ValueError as error:
-            # the reasons are this module's own words, which need no JSON escapes
+            # the reasons are the form's own words, which need no JSON escapes
             reason = bytes(str(error), "utf-8")
             return 500, (b'{"status":"error","msg":"Configuration invalid","reason":"', reason, b'"}'), None
+        finally:
+            del configuration
+            forget("form")
         return 200, (b'{"status":"ok","msg":"Configuration saved"}',), b"save"
     if path == b"/reset":
         return 200, (b'{"status":"ok","msg":"Configuration reset"}',), b"erase"

@@ -7,20 +7,21 @@ the NINA module's socket — the login, the heartbeat, virtual pins both ways, t
 answered. Never blocks for long: :meth:`Running.poll` does a slice and returns.
 """
 
+from micropython import const
 from supervisor import ticks_ms
 
 from blynk_edgent_lite import blynk
 from blynk_edgent_lite.nina import elapsed
 
-HEARTBEAT_MS = 40000  # announced as h-beat
-ANSWER_MS = 6000  # Blynk's BLYNK_TIMEOUT_MS: the login's answer
-BUFF_IN = 256  # the largest body taken, announced as buff-in
-LOGGED_IN = 0
-REFUSED = 703  # last_error: the token was refused
-UNREACHED = 702
-NOT_JOINED = 701
-JOIN_MS = 50000  # Blynk's join time
-RETRY_MS = 5000  # between logins that could not reach the cloud
+_HEARTBEAT_MS = const(40000)  # announced as h-beat
+_ANSWER_MS = const(6000)  # Blynk's BLYNK_TIMEOUT_MS: the login's answer
+_BUFF_IN = const(256)  # the largest body taken, announced as buff-in
+_LOGGED_IN = const(0)
+_REFUSED = const(703)  # last_error: the token was refused
+_UNREACHED = const(702)
+_NOT_JOINED = const(701)
+_JOIN_MS = const(50000)  # Blynk's join time
+_RETRY_MS = const(5000)  # between logins that could not reach the cloud
 
 
 def join(nina, ssid, password):
@@ -53,7 +54,7 @@ class Link:
         self._port = port
         self._info = info  # the info message's pairs after "h-beat" and "buff-in"
         self._sock = None
-        self._buf = bytearray(blynk.HEADER + BUFF_IN)
+        self._buf = bytearray(blynk.HEADER + _BUFF_IN)
         self._fill = 0
         self._id = 0
         self._sent = 0
@@ -64,25 +65,26 @@ class Link:
         self._sent = ticks_ms()
 
     def login(self):
-        """Connect and log in: LOGGED_IN, REFUSED, or UNREACHED (the socket is closed again)."""
+        """Connect and log in: _LOGGED_IN, _REFUSED, or _UNREACHED (the socket is closed again)."""
         self.close()
         try:
             self._sock = self._nina.socket()
             connect(self._nina, self._sock, self._host, self._port)
             self._send(blynk.HW_LOGIN, (self._token,))
             start = ticks_ms()
-            while elapsed(start) < ANSWER_MS:
+            while elapsed(start) < _ANSWER_MS:
                 found = self._next()
                 if found is not None and found[0] == blynk.RESPONSE:
                     if found[2] == blynk.OK:
-                        self._send(blynk.INTERNAL, (b"h-beat", HEARTBEAT_MS // 1000, b"buff-in", BUFF_IN) + self._info)
-                        return LOGGED_IN
+                        announce = (b"h-beat", _HEARTBEAT_MS // 1000, b"buff-in", _BUFF_IN)
+                        self._send(blynk.INTERNAL, announce + self._info)
+                        return _LOGGED_IN
                     self.close()
-                    return REFUSED
+                    return _REFUSED
         except OSError:
             pass
         self.close()
-        return UNREACHED
+        return _UNREACHED
 
     def _next(self):
         # The next whole frame received, or None.
@@ -119,7 +121,7 @@ class Link:
             elif command == blynk.PING:
                 self._nina.send(self._sock, blynk.frame(blynk.RESPONSE, msg_id, blynk.OK))
             found = self._next()
-        if elapsed(self._sent) >= HEARTBEAT_MS:
+        if elapsed(self._sent) >= _HEARTBEAT_MS:
             self._send(blynk.PING, ())
 
     def virtual_write(self, pin, value):
@@ -156,14 +158,16 @@ class Running:
         self._asked = False
 
     def poll(self):
-        """One slice of the current state's work."""
+        """One slice of the current state's work; ``b"erase"`` when the device must start over
+        (the cloud refused the token: config mode comes back), else None."""
         state = self._device.state
         if state == "CONNECTING_NET":
             self._join()
         elif state == "CONNECTING_CLOUD":
-            self._login()
+            return self._login()
         else:
             self._run_link()
+        return None
 
     def virtual_write(self, pin, value):
         """Send ``value`` to virtual pin ``pin`` (dropped unless RUNNING, or when the link has just gone)."""
@@ -182,13 +186,14 @@ class Running:
             return
         if self._nina.status() == 3:
             self._enter("CONNECTING_CLOUD")
-        elif elapsed(self._since) > JOIN_MS:
-            self._device.last_error = NOT_JOINED
+        elif elapsed(self._since) > _JOIN_MS:
+            self._device.last_error = _NOT_JOINED
             self._device.log("[edgent] could not join %r" % self._config[0])
             self._enter("CONNECTING_NET")
 
     def _login(self):
-        if self._asked and elapsed(self._since) < RETRY_MS:
+        # b"erase" when the cloud refused the token
+        if self._asked and elapsed(self._since) < _RETRY_MS:
             return
         self._asked = True
         self._since = ticks_ms()
@@ -196,21 +201,20 @@ class Running:
         link = self._link
         if link is None:
             template_id, _, firmware = device.template
-            info = (b"mcu", firmware, b"fw-type", template_id, b"blynk", b"1.4.0", b"dev", b"Arduino Nano 33 IoT")
+            info = (b"mcu", firmware, b"fw-type", template_id, b"blynk", b"1.4.0", b"dev", device.board)
             _, _, token, host, port = self._config
             link = self._link = Link(self._nina, token, host, port, info + (b"tmpl", template_id))
             link.handlers = device.handlers  # shared: handlers registered later count too
         outcome = link.login()
-        if outcome == LOGGED_IN:
+        if outcome == _LOGGED_IN:
             device.last_error = 0
             self._enter("RUNNING")
             for handler in device.connected_handlers:
                 handler()
-        elif outcome == REFUSED:
-            device.last_error = REFUSED
+        elif outcome == _REFUSED:
+            device.last_error = _REFUSED
             device.log("[edgent] the cloud refused the token (703): config mode")
-            device.erase()
-            device.reboot()
+            return b"erase"
         else:
             device.last_error = outcome
             device.log("[edgent] could not reach %r (%d); trying again" % (self._config[3], outcome))

@@ -14,12 +14,14 @@ the old or the new. Loading takes the good record with the later sequence number
 for a moment (a boot's load, a save, an erase), then forgets it (``blynk_edgent_lite.forget``).
 """
 
+from micropython import const
+
 from blynk_edgent_lite.crc import crc32_halves
 from blynk_edgent_lite.nina import NinaError
 
 FILES = (b"/fs/edgent0", b"/fs/edgent1")
 MAGIC = b"BE\x01"
-RECORD_MAX = 512
+_RECORD_MAX = const(512)
 
 
 def encode(ssid, password, token, host, port, sequence):
@@ -104,7 +106,7 @@ class FileStore:
     def _read(self, name):
         # The record in file ``name``, decoded, or None.
         size = file_size(self._nina, name)
-        if size < 14 or size > RECORD_MAX:
+        if size < 14 or size > _RECORD_MAX:
             return None
         data = bytearray()
         while len(data) < size:

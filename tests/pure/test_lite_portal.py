@@ -3,12 +3,12 @@
 # SPDX-License-Identifier: MIT
 
 """The lite edition's config-mode answers (lib/blynk_edgent_lite/portal.py, its pages from
-pages.py, /config's from portal.py): the Blynk app's sequence, the JSON the full package would give (read back by a JSON
-parser), bad input refused with the reason and nothing taken."""
+pages.py, /config's form from form.py): the Blynk app's sequence, the JSON the full package
+would give (read back by a JSON parser), bad input refused with the reason and nothing taken."""
 
 import json
 
-from blynk_edgent_lite import pages, portal
+from blynk_edgent_lite import form, pages, portal
 from support import raises
 
 TOKEN = b"LiteToken0123456789abcdefghijklm"
@@ -100,6 +100,12 @@ def test_reset_reboot_and_the_rest():
 
 
 def test_url_decoding():
-    assert portal.unquote(b"%41+%4a%c3%A9") == b"A J\xc3\xa9"
-    assert "escape" in str(raises(ValueError, portal.unquote, b"ab%4"))
-    assert portal.query(b"a=1&&b=%20&a=2&c") == {b"a": b"1", b"b": b" ", b"c": b""}
+    assert form.unquote(b"%41+%4a%c3%A9") == b"A J\xc3\xa9"
+    assert "escape" in str(raises(ValueError, form.unquote, b"ab%4"))
+    assert form.query(b"a=1&&b=%20&a=2&c") == {b"a": b"1", b"b": b" ", b"c": b""}
+
+
+def test_wifi_scan_keeps_the_strongest_networks_only():
+    crowd = [(b"Flat %d" % n, -40 - n, 4, 1) for n in range(30)]  # a block of flats
+    names = [entry["ssid"] for entry in json.loads(b"".join(pages.wifi_scan(crowd)))]
+    assert names == ["Flat %d" % n for n in range(pages.NETWORKS_MAX)]
