@@ -22,6 +22,8 @@ BUTTON = None
 DISPLAY = False
 UNSUPPORTED = (
     "blynk_edgent cannot run on the Arduino MKR WiFi 1010: CircuitPython has no build for it (SAMD21, "
-    "32 KB of RAM; the port was abandoned), so there is no board module and no NVM. Use the Arduino "
-    "Nano RP2040 Connect (the same NINA module) or an Adafruit AirLift board."
+    "32 KB of RAM), so there is no board module and no NVM. The lite edition is meant for it on the "
+    "arduino_mkrzero build (from blynk_edgent_lite.edgent import Edgent; UNCONFIRMED on hardware, "
+    "see the README), or use the Arduino Nano RP2040 Connect (the same NINA module) or an Adafruit "
+    "AirLift board with this package."
 )

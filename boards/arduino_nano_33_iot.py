@@ -19,8 +19,9 @@ UNSUPPORTED = (
     "blynk_edgent cannot run on the Arduino Nano 33 IoT with stock CircuitPython: its build has no "
     "microcontroller.nvm (CIRCUITPY_NVM = 0) to keep the WiFi settings and token in, no json, errno or "
     "warnings modules (adafruit_esp32spi needs them), no settings.toml support, and 32 KB of RAM. "
-    "Use the Arduino Nano RP2040 Connect (the same NINA module, with CircuitPython support), or a "
-    "CircuitPython build for this board with CIRCUITPY_NVM, json, errno and warnings enabled."
+    "Use the lite edition made for it: from blynk_edgent_lite.edgent import Edgent "
+    "(examples/nano_33_iot_lite; it keeps the configuration in the NINA module's flash), or the "
+    "Arduino Nano RP2040 Connect (the same NINA module) with this package."
 )
 
 

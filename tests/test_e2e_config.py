@@ -439,6 +439,7 @@ def test_an_unsupported_board_stops_at_start_with_one_clear_message(tmp_path: Pa
         log = "\n".join(sim.log_lines())
         assert "RuntimeError: blynk_edgent cannot run on the Arduino Nano 33 IoT with stock CircuitPython" in log
         assert "microcontroller.nvm" in log and "Nano RP2040 Connect" in log
+        assert "from blynk_edgent_lite.edgent import Edgent" in log  # the edition that fits
         assert "adafruit_esp32spi/" not in log  # nothing got as far as a driver
         with pytest.raises(RuntimeError, match="the device is off"):
             sim.modules()  # a stopped board answers nothing, and the panel says so
@@ -481,7 +482,7 @@ def test_the_simpletest_runs_unchanged_on_every_kind_of_board(tmp_path: Path, de
         wait_state(sim, "WAIT_CONFIG")
         wait_portal(sim)
         token = cloud.new_device()
-        result = provision(sim, cloud, "--ssid", "HomeNet", "--password", HOME_PASSWORD, "--token", token)
+        result = provision(sim, cloud, "--ssid", "HomeNet", "--password", HOME_PASSWORD, "--token=" + token)
         assert result.returncode == 0, result.stdout + result.stderr
         cloud.wait_online(token, timeout=40)
         cloud.update(token, "V1", "42")
