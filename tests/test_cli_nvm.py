@@ -39,6 +39,17 @@ def test_nvm_write_then_show(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert "HomeNet" in shown and "secret-pass" not in shown and TOKEN not in shown
 
 
+def test_values_beginning_with_a_dash_are_values(tmp_path: Path) -> None:
+    # a WiFi password or a token may begin with "-": argparse alone takes it for an option
+    image = tmp_path / "nvm.bin"
+    token = "-" + TOKEN[1:]
+    assert main(["nvm", "write", str(image), "--ssid", "-Net", "--password", "-secret-pass", "--token", token]) == 0
+    config = ConfigStore(NVMFile(image)).load()
+    assert (config.ssid, config.password, config.token) == ("-Net", "-secret-pass", token)
+    with pytest.raises(SystemExit):  # an option after an option still is one: no value given
+        main(["nvm", "write", str(image), "--ssid", "Net", "--token", "--password"])
+
+
 def test_nvm_write_refuses_bad_token_and_names_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     image = tmp_path / "nvm.bin"
     assert main(["nvm", "write", str(image), "--ssid", "x", "--token", TOKEN[:31]]) == 2

@@ -35,10 +35,32 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Options whose value is free text: a WiFi password or an auth token may begin with "-", which
+# argparse would take for an option ("--password -pw" fails: "expected one argument").
+FREE_TEXT = ("--ssid", "--password", "--token")
+
+
+def free_text(argv: list[str]) -> list[str]:
+    """``argv`` with each free-text option joined to a value beginning with one "-"
+    (``--password -pw`` -> ``--password=-pw``); a value beginning with "--" still needs "="."""
+    out: list[str] = []
+    at = 0
+    while at < len(argv):
+        item = argv[at]
+        following = argv[at + 1] if at + 1 < len(argv) else ""
+        if item in FREE_TEXT and following.startswith("-") and not following.startswith("--"):
+            out.append(item + "=" + following)
+            at += 2
+        else:
+            out.append(item)
+            at += 1
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run ``edgent`` with ``argv`` (default: the command line); return the exit status."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(free_text(sys.argv[1:] if argv is None else argv))
     result: int = args.run(args)
     return result
 
