@@ -5,7 +5,8 @@
 """The lite edition against a SAMD21's 17 KB heap (issue 17, item 6), on the real device.
 
 A simulated Arduino Nano 33 IoT runs the lite example under 32-bit MicroPython (the unix port for
-i386, its SPI and pins bridged to the simulator: edgent_host.sim.mpbridge), provisioned by
+i386, its SPI and pins bridged to the simulator: edgent_host.sim.mpbridge), among sixteen
+networks (``CROWDED_WORLD``: its scan page is as long as config mode makes it), provisioned by
 ``edgent provision`` and logged in to a local cloud, as tests/test_lite_e2e.py does. Two kinds of
 figure, the bridge's own share always left out:
 
@@ -31,7 +32,7 @@ from pathlib import Path
 
 from edgent_host.cloud.testing import running_cloud
 from edgent_host.sim.testing import running_sim
-from edgent_host.sim.world import DEFAULT_WORLD
+from edgent_host.sim.world import CROWDED_WORLD, DEFAULT_WORLD
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "lite.json"
@@ -76,7 +77,12 @@ def run(heap: int, whole: bool, code: Path | None = None) -> tuple[bool, list[st
     try:
         code = code or ROOT / "examples" / "nano_33_iot_lite" / "code.py"
         board = "arduino_nano_33_iot"
-        with running_cloud() as cloud, running_sim(code, state, cloud, board=board, micropython=heap) as sim:
+        world = state / "world.json"
+        world.write_text(json.dumps(CROWDED_WORLD))
+        with (
+            running_cloud() as cloud,
+            running_sim(code, state / "board", cloud, board=board, world=world, micropython=heap) as sim,
+        ):
 
             def portal_or_stop(status: dict[str, object]) -> bool:
                 return any("portal http" in line for line in sim.log_lines()) or not status["running"]

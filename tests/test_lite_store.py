@@ -2,16 +2,19 @@
 #
 # SPDX-License-Identifier: MIT
 
-"""The lite edition's configuration in the NINA module's file store (lib/blynk_edgent_lite/store.py)
-against the NINA emulator's file store (host/edgent_host/sim/nina/files.py), whose quirks are
-nina-fw's: writes only append, a write's answer is malformed, a read past the end answers stale
-bytes, a delete answers "no such command". Saves keep the old record until the new one reads
-back; a cut at any point leaves the old or the new, never neither."""
+"""The lite edition's configuration in the NINA module's file store (lib/blynk_edgent_lite/files.py,
+store.py, save.py) against the NINA emulator's file store (host/edgent_host/sim/nina/files.py),
+whose quirks are nina-fw's: writes only append, a write's answer is malformed, a read past the end
+answers stale bytes, a delete answers "no such command". A save (from blank: config mode) reads
+back before the other file goes; a cut at any point leaves what was there or the new record,
+never neither."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 HOME = (b"HomeNet", b"correct horse battery", b"T" * 32, b"blynk.cloud", 443)
 OFFICE = (b"Office", b"another password", b"U" * 32, b"fra1.blynk.cloud", 443)
@@ -19,14 +22,14 @@ OFFICE = (b"Office", b"another password", b"U" * 32, b"fra1.blynk.cloud", 443)
 
 def test_the_file_store_behaves_as_nina_fw_s(nano: Any, tmp_path: Path) -> None:
     from blynk_edgent_lite.boot import version
-    from blynk_edgent_lite.store import append_file, delete_file, file_size, read_file
+    from blynk_edgent_lite.files import append_file, delete_file, file_size
 
     assert file_size(nano, b"/fs/x") == -1
     append_file(nano, b"/fs/x", b"hello")
     append_file(nano, b"/fs/x", b"world")  # no way to write at an offset: it appends
     assert file_size(nano, b"/fs/x") == 10 and (tmp_path / "nina-fs" / "x").read_bytes() == b"helloworld"
-    assert read_file(nano, b"/fs/x", 5, 5) == b"world"
-    past = read_file(nano, b"/fs/x", 8, 6)  # past the end: the length asked, stale bytes after
+    assert nano.read_file(b"/fs/x", 5, 5) == b"world"
+    past = nano.read_file(b"/fs/x", 8, 6)  # past the end: the length asked, stale bytes after
     assert len(past) == 6 and past[:2] == b"ld"
     delete_file(nano, b"/fs/x")
     assert file_size(nano, b"/fs/x") == -1
@@ -35,31 +38,57 @@ def test_the_file_store_behaves_as_nina_fw_s(nano: Any, tmp_path: Path) -> None:
 
 
 def test_a_blank_module_holds_no_configuration_and_a_saved_one_reads_back(nano: Any, tmp_path: Path) -> None:
-    from blynk_edgent_lite.store import FileStore
+    from blynk_edgent_lite.files import erase
+    from blynk_edgent_lite.save import save
+    from blynk_edgent_lite.store import load
 
-    store = FileStore(nano)
-    assert store.load() is None
-    store.save(*HOME)
-    assert store.load() == HOME
-    store.save(*OFFICE)
-    assert store.load() == OFFICE
-    assert sorted(p.name for p in (tmp_path / "nina-fs").iterdir()) == ["edgent1"]  # the old one went
-    store.erase()
-    assert store.load() is None
+    assert load(nano) is None
+    save(nano, *HOME)
+    assert load(nano) == HOME
+    assert sorted(p.name for p in (tmp_path / "nina-fs").iterdir()) == ["edgent0"]
+    erase(nano)
+    assert load(nano) is None
+    save(nano, *OFFICE)
+    assert load(nano) == OFFICE
+
+
+def test_a_save_that_does_not_read_back_is_refused_and_leaves_the_other_file(
+    nano: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    from blynk_edgent_lite import files, save
+    from blynk_edgent_lite.store import load
+
+    # a record the start could not read (its first read failed) outlives a save that fails
+    files.append_file(nano, files.FILES[1], save.encode(*HOME, sequence=3))
+    monkeypatch.setattr(save, "append_file", lambda nina, name, data: files.append_file(nina, name, data[:-1]))
+    with pytest.raises(OSError, match="did not read back"):
+        save.save(nano, *OFFICE)
+    assert load(nano) == HOME
+    monkeypatch.undo()
+    save.save(nano, *OFFICE)  # and once it reads back, the other goes
+    assert load(nano) == OFFICE and sorted(p.name for p in (tmp_path / "nina-fs").iterdir()) == ["edgent0"]
 
 
 def test_a_cut_during_a_save_leaves_the_old_or_the_new_record(nano: Any, tmp_path: Path) -> None:
-    from blynk_edgent_lite.store import FILES, FileStore, append_file, delete_file, encode
+    from blynk_edgent_lite.files import FILES, append_file, delete_file
+    from blynk_edgent_lite.save import encode, save
+    from blynk_edgent_lite.store import load
 
-    store = FileStore(nano)
-    store.save(*HOME)  # in edgent0, sequence 0
+    save(nano, *HOME)  # in edgent0, sequence 0
     record = encode(*OFFICE, sequence=1)
     for cut in [*range(0, len(record), 7), len(record)]:
         delete_file(nano, FILES[1])
         append_file(nano, FILES[1], record[:cut])  # the power went after ``cut`` bytes
-        assert store.load() == (OFFICE if cut == len(record) else HOME), cut
+        assert load(nano) == (OFFICE if cut == len(record) else HOME), cut
     delete_file(nano, FILES[1])
     append_file(nano, FILES[1], record)  # whole, and the old not yet deleted: the newer wins
-    assert store.load() == OFFICE
-    store.save(*HOME)  # replaces the older of the two, then deletes the other
-    assert store.load() == HOME and sorted(p.name for p in (tmp_path / "nina-fs").iterdir()) == ["edgent0"]
+    assert load(nano) == OFFICE
+
+
+def test_a_long_host_is_read_back_in_pieces(nano: Any) -> None:
+    from blynk_edgent_lite.save import save
+    from blynk_edgent_lite.store import load
+
+    config = (b"HomeNet", b"p" * 63, b"T" * 32, b"h" * 200, 8443)  # 310 bytes: two reads
+    save(nano, *config)
+    assert load(nano) == config

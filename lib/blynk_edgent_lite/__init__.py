@@ -8,16 +8,17 @@ MKR WiFi 1010), whose CircuitPython build has about 17 KB of heap, no long integ
 
 ``from blynk_edgent_lite.edgent import Edgent``. A board loads a module's code into its heap, so
 the device holds only what its mode needs: :mod:`~blynk_edgent_lite.edgent` and
-:mod:`~blynk_edgent_lite.nina` always; config mode :mod:`~blynk_edgent_lite.configmode` and
-:mod:`~blynk_edgent_lite.portal`; running mode :mod:`~blynk_edgent_lite.running` and
-:mod:`~blynk_edgent_lite.blynk`; and for a moment only :mod:`~blynk_edgent_lite.boot`,
-:mod:`~blynk_edgent_lite.opening`, :mod:`~blynk_edgent_lite.apname`,
-:mod:`~blynk_edgent_lite.pages`, :mod:`~blynk_edgent_lite.form`,
-:mod:`~blynk_edgent_lite.store` and :mod:`~blynk_edgent_lite.crc` (:func:`forget` lets them
-go; a function of theirs still held keeps its module, so their users drop such names first).
-The collector never moves a block, so what stays is loaded, or copied, before what goes.
-``make test`` holds every module here to what that build has (tests/test_lite_build.py);
-bench/lite.py measures the heap it needs against the 17 KB (not met yet: bench/README.md).
+:mod:`~blynk_edgent_lite.nina` always; config mode :mod:`~blynk_edgent_lite.configmode`;
+running mode :mod:`~blynk_edgent_lite.running` and :mod:`~blynk_edgent_lite.blynk`; and for a
+moment only :mod:`~blynk_edgent_lite.boot`, :mod:`~blynk_edgent_lite.opening`,
+:mod:`~blynk_edgent_lite.apname`, :mod:`~blynk_edgent_lite.pages`,
+:mod:`~blynk_edgent_lite.portal` and :mod:`~blynk_edgent_lite.form` (a request each),
+:mod:`~blynk_edgent_lite.store`, :mod:`~blynk_edgent_lite.save`, :mod:`~blynk_edgent_lite.files`
+and :mod:`~blynk_edgent_lite.crc` (:func:`forget` lets them go; a function of theirs still held
+keeps its module, so their users drop such names first). The collector never moves a block, so
+what stays is loaded, or copied, after what goes has gone. ``make test`` holds every module here
+to what that build has (tests/test_lite_build.py); bench/lite.py measures the heap it needs
+against the 17 KB (bench/README.md).
 """
 
 

@@ -91,10 +91,10 @@ def start(device, template, button):
         )
     device.nina = nina
     device.mac = mac(nina)
-    from blynk_edgent_lite.store import FileStore
+    from blynk_edgent_lite.store import load
 
-    config = FileStore(nina).load()
-    del FileStore  # so that the store's code can leave now
-    forget("store", "crc")
+    config = load(nina)
+    del load  # so that the store's code can leave now
+    forget("store", "files", "crc")
     device.log("[edgent] lite: NINA firmware %r, %s" % (found, "configured" if config else "no configuration"))
     return config

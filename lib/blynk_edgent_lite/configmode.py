@@ -3,7 +3,8 @@
 # SPDX-License-Identifier: MIT
 
 """The lite edition's config mode: the access point, and the Blynk app's API served a request at
-a time (:mod:`~blynk_edgent_lite.portal` answers). ``/config``, ``/reset`` and ``/reboot`` end
+a time (:mod:`~blynk_edgent_lite.portal` routes and answers, :mod:`~blynk_edgent_lite.form`
+answers ``/config``; each loaded for the request). ``/config``, ``/reset`` and ``/reboot`` end
 it: the device lets config mode go, then stores or erases the configuration and resets the board.
 """
 
@@ -22,37 +23,18 @@ HEAD = b"HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %d\
 
 
 class ConfigMode:
-    """Config mode of ``device`` (an :class:`~blynk_edgent_lite.edgent.Edgent`): its access point
-    ``ap_ssid``, the portal's server socket and its two fixed pages ``board_info`` and
-    ``wifi_scan`` (JSON, in pieces): :func:`~blynk_edgent_lite.opening.open_config_mode` opens
-    it, :mod:`~blynk_edgent_lite.pages` writes them."""
+    """Config mode of ``device`` (an :class:`~blynk_edgent_lite.edgent.Edgent`), once opened
+    (:func:`~blynk_edgent_lite.opening.open_config_mode`): its access point ``ap_ssid``, the
+    portal's ``server`` socket and its two fixed pages (:func:`~blynk_edgent_lite.pages.write`
+    keeps them in the NINA module's file store; ``pages`` says where)."""
 
-    def __init__(self, device):
+    def __init__(self, device, ap_ssid, server, pages):
         self._device = device
         self.nina = device.nina
         self.pending = None  # what /config asked to store
-        # The collector never moves a block, so what outlives a helper module is copied once the
-        # helper is gone: the copies, then the portal, go to the lowest holes, and the free heap
-        # stays in one stretch above them for the requests.
-        from blynk_edgent_lite.opening import open_config_mode
-
-        self.ap_ssid, self._server, networks = open_config_mode(device)
-        del open_config_mode
-        forget("opening")
-        from blynk_edgent_lite.pages import board_info, wifi_scan
-
-        info = board_info(device, self.ap_ssid)
-        found = wifi_scan(networks)
-        del board_info, wifi_scan, networks
-        forget("pages")
-        # copies (a slice copies on MicroPython; bytes() would give the same object back)
-        self.board_info = tuple(piece[:] for piece in info)
-        self.wifi_scan = [piece[:] for piece in found]
-        self.ap_ssid = self.ap_ssid[:]
-        del info, found
-        from blynk_edgent_lite.portal import answer
-
-        self._answer = answer
+        self.ap_ssid = ap_ssid[:]  # a copy, in the lowest hole (a slice copies on MicroPython)
+        self._server = server
+        self.board_info, self.wifi_scan = pages
         device.log("[edgent] config mode: access point %r, portal http://192.168.4.1/" % self.ap_ssid)
         device.enter("WAIT_CONFIG")
 
@@ -71,7 +53,7 @@ class ConfigMode:
             return None
         then = None
         try:
-            status, body, then = self._answer(self._first_line(client), self)
+            status, body, then = self._answer(self._first_line(client))
             self._send(client, status, body)
         except OSError as error:
             # the phone went before its answer did: what it asked still stands
@@ -79,6 +61,23 @@ class ConfigMode:
         finally:
             nina.close(client)  # answered or not (a MemoryError): the socket goes
         return self.pending if then == b"save" else then
+
+    def _answer(self, line):
+        # The portal routes the request, then goes; /config's form is loaded in its place (each
+        # loaded for one request: held while config mode lasts, they would leave less room for
+        # every request).
+        from blynk_edgent_lite.portal import answer
+
+        status, body, then = answer(line, self)
+        del answer
+        forget("portal")
+        if then == b"form":
+            from blynk_edgent_lite.form import answer
+
+            status, body, then = answer(body, self)
+            del answer
+            forget("form")
+        return status, body, then
 
     def _first_line(self, client):
         # The request's first line (what the portal answers), read _PIECE bytes at a time.
@@ -95,11 +94,13 @@ class ConfigMode:
         return request if end < 0 else request[:end]
 
     def _send(self, client, status, body):
-        # The answer's head, then its body's pieces, _PIECE bytes at a time.
+        # The answer's head, then its body (bytes, or a page: (file name, size)), _PIECE bytes
+        # at a time.
         nina = self.nina
-        size = sum(len(piece) for piece in body)
+        page = not isinstance(body, bytes)
+        size = body[1] if page else len(body)
         nina.send(client, HEAD % (status, b"OK" if status == 200 else b"Error", size))
-        for piece in body:
-            for at in range(0, len(piece), _PIECE):
-                nina.send(client, piece[at : at + _PIECE])
+        for at in range(0, size, _PIECE):
+            count = min(_PIECE, size - at)
+            nina.send(client, nina.read_file(body[0], at, count) if page else body[at : at + count])
         time.sleep(0.05)  # let the answer leave before the socket goes

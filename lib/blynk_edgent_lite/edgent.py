@@ -49,9 +49,21 @@ class Edgent:
         del start  # so that the start's code can leave now
         forget("boot")
         if config is None:
+            # each helper let go before the next one loads, config mode's code last: it is what
+            # stays, in the lowest holes they leave (the collector never moves a block)
+            from blynk_edgent_lite.opening import open_config_mode
+
+            ap_ssid, server, networks = open_config_mode(self)
+            del open_config_mode
+            forget("opening")
+            from blynk_edgent_lite.pages import write
+
+            pages = write(self, ap_ssid, networks)
+            del write, networks
+            forget("pages", "files")
             from blynk_edgent_lite.configmode import ConfigMode
 
-            self._mode = ConfigMode(self)  # type: ConfigMode | Running
+            self._mode = ConfigMode(self, ap_ssid, server, pages)  # type: ConfigMode | Running
         else:
             from blynk_edgent_lite.running import Running
 
@@ -133,9 +145,9 @@ class Edgent:
             if ending == b"erase":
                 self.erase()
             elif ending != b"reboot":
-                from blynk_edgent_lite.store import FileStore
+                from blynk_edgent_lite.save import save
 
-                FileStore(self.nina).save(*ending)
+                save(self.nina, *ending)
                 self.log("[edgent] configuration stored: network %r; resetting" % ending[0])
         except (OSError, MemoryError) as error:
             self.log("[edgent] configuration not stored (%r); resetting" % error)
@@ -144,11 +156,11 @@ class Edgent:
 
     def erase(self):
         """Forget the stored configuration."""
-        from blynk_edgent_lite.store import FileStore
+        from blynk_edgent_lite.files import erase
 
-        FileStore(self.nina).erase()
-        del FileStore
-        forget("store", "crc")
+        erase(self.nina)
+        del erase
+        forget("files")
 
     # -- the reset button ----------------------------------------------------------------------
 

@@ -3,8 +3,9 @@
 # SPDX-License-Identifier: MIT
 
 """The lite edition's setup form: ``/config``'s query string read (URL-decoded, the first of a
-repeated name) and checked field by field, each refusal naming the field. Loaded only while a
-``/config`` request is answered (:func:`~blynk_edgent_lite.portal.answer`), then let go.
+repeated name), checked field by field, each refusal naming the field, and answered. Loaded only
+while a ``/config`` request is answered (config mode loads it once the portal has routed the
+request and gone), then let go.
 """
 
 
@@ -70,6 +71,8 @@ def config(params):
     ):
         raise ValueError("blynk: the auth token is 32 letters, digits, - or _")
     host = params.get(b"host") or b"blynk.cloud"
+    if len(host) > 63:
+        raise ValueError("host: 1 to 63 characters")
     digits = params.get(b"port") or b"80"
     port = 0
     for digit in digits[:6]:
@@ -83,3 +86,16 @@ def configuration(text):
     """``(ssid, password, token, host, port)`` from ``/config``'s query string ``text``;
     ValueError names what is wrong."""
     return config(query(text))
+
+
+def answer(text, device):
+    """``(status, body, then)`` for ``/config`` with the query string ``text``, to config mode
+    ``device``: then ``b"save"``, with ``device.pending`` the configuration, or a refusal that
+    names the field (nothing taken)."""
+    try:
+        device.pending = configuration(text)
+    except ValueError as error:
+        # the reasons are this module's own words, which need no JSON escapes
+        reason = bytes(str(error), "utf-8")
+        return 500, b'{"status":"error","msg":"Configuration invalid","reason":"%s"}' % reason, None
+    return 200, b'{"status":"ok","msg":"Configuration saved"}', b"save"

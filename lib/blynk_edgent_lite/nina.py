@@ -16,7 +16,7 @@ selects it and waits for the line to go high before clocking.
 Here: the transaction, the status and sockets, which both modes use. A board loads a module's
 code into its heap, so each other command lives with its one user, as a function of a
 :class:`Nina`: version and MAC in :mod:`~blynk_edgent_lite.boot`, the file store's in
-:mod:`~blynk_edgent_lite.store`, scan, access point and server in
+:mod:`~blynk_edgent_lite.files`, scan, access point and server in
 :mod:`~blynk_edgent_lite.opening`, join and connect in :mod:`~blynk_edgent_lite.running`.
 """
 
@@ -174,3 +174,10 @@ class Nina:
     def close(self, number):
         """Close socket ``number``."""
         self.command(0x2E, (bytes((number,)),), 1)
+
+    def read_file(self, name, offset, length):
+        """``length`` bytes (255 at most) of file ``name`` (``b"/fs/..."``) in the module's file
+        store (firmware 1.4.0 and later), from ``offset``; past its end the firmware answers
+        stale bytes, so the caller keeps to the size. Here, not with the other file commands
+        (:mod:`~blynk_edgent_lite.files`): config mode reads its pages back with it."""
+        return bytes(self.command(0x61, (bytes((offset & 0xFF, offset >> 8)), bytes((length,)), name), 1)[0])

@@ -3,9 +3,11 @@
 # SPDX-License-Identifier: MIT
 
 """The two pages of config mode that do not change while it lasts, ``/board_info.json`` and
-``/wifi_scan.json``, written once when it opens (then this module leaves the heap). No ``json``
-on a SAMD21 build: the JSON is written here, and names go out only when they are valid UTF-8
-(checked on the bytes: no ``decode`` either).
+``/wifi_scan.json``, written once when it opens, to the NINA module's file store (:func:`keep`:
+config mode reads them back a piece at a time for each request rather than hold a kilobyte of
+its heap); then this module leaves the heap. No ``json`` on a SAMD21 build: the JSON is written
+here, and names go out only when they are valid UTF-8 (checked on the bytes: no ``decode``
+either).
 """
 
 _HEX = b"0123456789abcdef"
@@ -47,21 +49,18 @@ def _mac(raw):
 
 def board_info(device, ap_ssid):
     """``/board_info.json`` for ``device`` (its ``template``, ``mac`` and ``last_error``) with
-    the access point ``ap_ssid``, whose MAC is the station's plus one, as on an ESP32; in two
-    pieces."""
+    the access point ``ap_ssid``, whose MAC is the station's plus one, as on an ESP32."""
     template_id, template_name, firmware = device.template
     mac = device.mac
     ap_mac = mac[:5] + bytes(((mac[5] + 1) & 0xFF,))
-    # two halves: pieces a fragmented heap has room for (the portal sends them one after the other)
+    # one format, in Blynk's order: a board holds a module's constants while it is loaded, and
+    # one long one costs less than a piece a key
     return (
-        b"".join((
-            b'{"board":', quote(template_name), b',"tmpl_id":', quote(template_id),
-            b',"fw_type":', quote(template_id), b',"fw_ver":', quote(firmware),
-        )),
-        b"".join((
-            b',"ssid":', quote(ap_ssid), b',"bssid":"', _mac(ap_mac), b'","mac":"', _mac(mac),
-            b'","last_error":', bytes(str(device.last_error), "utf-8"), b',"wifi_scan":true,"static_ip":false}',
-        )),
+        b'{"board":%s,"tmpl_id":%s,"fw_type":%s,"fw_ver":%s,"ssid":%s,"bssid":"%s","mac":"%s",'
+        b'"last_error":%d,"wifi_scan":true,"static_ip":false}'
+    ) % (
+        quote(template_name), quote(template_id), quote(template_id), quote(firmware), quote(ap_ssid),
+        _mac(ap_mac), _mac(mac), device.last_error,
     )  # fmt: skip
 
 
@@ -71,21 +70,49 @@ SECURITY = {7: b"OPEN", 5: b"WEP", 2: b"WPA", 4: b"WPA2", 8: b"WPA+WPA2"}  # NIN
 
 def wifi_scan(networks):
     """``/wifi_scan.json`` for ``networks`` ((name, rssi, encryption, channel) each), strongest
-    first, one entry a name, :data:`NETWORKS_MAX` at most (the page stays in the heap while
-    config mode lasts; the app's form takes any other name typed in); hidden ones and names that
-    are not UTF-8 left out. A list of pieces, a network each (the portal sends them one after
-    the other)."""
+    first, one entry a name, :data:`NETWORKS_MAX` at most (the app's form takes any other name
+    typed in); hidden ones and names that are not UTF-8 left out. Its pieces, a network each,
+    made one at a time (:func:`keep` writes each before the next is made)."""
     seen = []  # type: list[bytes]
-    pieces = []  # type: list[bytes]
     for name, rssi, encryption, channel in sorted(networks, key=lambda network: -network[1]):
         if not name or name in seen or not utf8(name):
             continue
         if len(seen) == NETWORKS_MAX:
             break
+        yield b'%s{"ssid":%s,"rssi":%d,"sec":"%s","ch":%d}' % (
+            b"," if seen else b"[",
+            quote(name),
+            rssi,
+            SECURITY.get(encryption, b"unknown"),
+            channel,
+        )
         seen.append(name)
-        pieces.append(b"".join((
-            b"," if pieces else b"[", b'{"ssid":', quote(name), b',"rssi":', bytes(str(rssi), "utf-8"), b',"sec":"',
-            SECURITY.get(encryption, b"unknown"), b'","ch":', bytes(str(channel), "utf-8"), b"}",
-        )))  # fmt: skip
-    pieces.append(b"]" if pieces else b"[]")
-    return pieces
+    yield b"]" if seen else b"[]"
+
+
+FILES = (b"/fs/board_info.json", b"/fs/wifi_scan.json")  # where config mode's pages are kept
+
+
+def write(device, ap_ssid, networks):
+    """Write config mode's two pages for ``device`` (an :class:`~blynk_edgent_lite.edgent.Edgent`),
+    its access point ``ap_ssid`` and the ``networks`` around to the NINA module's file store;
+    where each is kept, ``((file name, size), (file name, size))``."""
+    return (
+        keep(device.nina, FILES[0], (board_info(device, ap_ssid),)),
+        keep(device.nina, FILES[1], wifi_scan(networks)),
+    )
+
+
+def keep(nina, name, pieces):
+    """Write ``pieces`` (bytes each, or what makes them) to file ``name`` of ``nina``'s file store, in place of what
+    it held; ``(name, size)``. OSError when the file does not take them whole."""
+    from blynk_edgent_lite.files import append_file, delete_file, file_size
+
+    delete_file(nina, name)
+    size = 0
+    for piece in pieces:
+        append_file(nina, name, piece)
+        size += len(piece)
+    if file_size(nina, name) != size:
+        raise OSError("the NINA's file store did not take %r" % name)
+    return name, size

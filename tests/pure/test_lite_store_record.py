@@ -5,7 +5,8 @@
 """The lite edition's configuration record: it reads back as written, and any damage (a torn
 write, a flipped bit, stale bytes past the end) makes it no record at all, never another one."""
 
-from blynk_edgent_lite.store import decode, encode
+from blynk_edgent_lite.save import encode
+from blynk_edgent_lite.store import decode
 from support import raises
 
 FIELDS = (b"HomeNet", b"correct horse battery", b"T" * 32, b"blynk.cloud", 443)

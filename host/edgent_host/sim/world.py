@@ -73,6 +73,29 @@ DEFAULT_WORLD: dict[str, Any] = {
     ]
 }
 
+# A block of flats: the default networks and thirteen neighbours' (names of the lengths routers,
+# printers and phones give them). What a board sees in a town, and what config mode's heap must
+# hold room for: the lite edition's figures are taken in it (bench/lite.py, tests/test_lite_e2e.py).
+CROWDED_WORLD: dict[str, Any] = {
+    "networks": DEFAULT_WORLD["networks"]
+    + [
+        {
+            "ssid": name,
+            "password": "neighbours-only",
+            "security": "WPA2",
+            "rssi": -52 - 3 * index,
+            "channel": 1 + index % 11,
+            "bssid": "AA:BB:CC:01:%02X:00" % index,
+            "internet": True,
+        }
+        for index, name in enumerate((
+            "Vodafone-Homespot-7F3A21", "FRITZ!Box 7590 XY", "TP-Link_Extender_5G_2.4", "Apartment 4B Guest WiFi",
+            "DIRECT-7E-HP OfficeJet Pro 9010", "Telekom_FON", "eduroam", "UPC Wi-Free", "NETGEAR-Orbi-Satellite-93",
+            "Samsung Smart TV 55 Living", "Zyxel_A1B2C3_5GHz_Ext", "iPhone von Maximilian M.", "HUAWEI-B535-8D2F",
+        ))
+    ]
+}  # fmt: skip
+
 
 @dataclass(frozen=True)
 class Network:
