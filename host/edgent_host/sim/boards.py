@@ -47,12 +47,21 @@ class SimBoard:
     # radio="esp32spi": role (sck, mosi, miso, cs, busy, reset, gpio0) -> board pin name
     esp32: dict[str, str] | None = None
     nina_firmware: str = ""  # the NINA version the ESP32 runs: "1.7.7" or "3.3.0" (sim/nina/personality.py)
+    nina_reset_inverted: bool = False  # its reset pin high holds the ESP32 in reset (the MKR WiFi 1010)
     # the eRPC firmware version an on-board RTL8720DN runs: "2.1.3" (sim/rtl8720); "" for none
     rtl8720: str = ""
 
     def __post_init__(self) -> None:
         if not self.machine:  # as CircuitPython builds it: "<board name> with <chip>"
             object.__setattr__(self, "machine", f"{self.name} with {self.chip}")
+
+    @property
+    def mcu_pins(self) -> tuple[str, ...]:
+        """The names ``microcontroller.pin`` has on this board: the chip's pins behind its
+        ``board`` names (its stub says which) and those its ESP32 is wired to."""
+        wired = [name for name in (self.esp32 or {}).values() if re.fullmatch(r"P[A-D]\d\d", name)]
+        named = re.findall(r"^\w+: microcontroller\.Pin  # (P[A-D]\d\d)$", _stub(self.board_id), re.M)
+        return tuple(sorted({*named, *wired}))
 
     @property
     def ap_mac(self) -> bytes:
@@ -263,6 +272,32 @@ BOARDS: dict[str, SimBoard] = {
                 "gpio0": "ESP_GPIO0",
             },
             nina_firmware="1.7.7",
+        ),
+        # The MKR WiFi 1010 has no CircuitPython build; it runs the MKR Zero's (the same SAMD21G18A,
+        # which keeps PA28), so its board module is the MKR Zero's and its NINA is wired to
+        # microcontroller.pin names (Arduino's variant.h for mkrwifi1010). UNCONFIRMED on hardware.
+        SimBoard(
+            "arduino_mkrzero",
+            "Arduino MKR Zero",
+            "samd21",
+            "atmel-samd",
+            256,
+            "esp32spi",
+            bytes.fromhex("7C9EBD131415"),
+            led_pins=(),  # board.LED is PB08: on a 1010, the NINA's reset
+            buttons={"D2": True},  # none on the board: a button wired from D2 to GND (the lite example's)
+            machine="Arduino MKR Zero with samd21g18",
+            esp32={
+                "sck": "PA15",
+                "mosi": "PA12",
+                "miso": "PA13",
+                "cs": "PA14",
+                "busy": "PA28",
+                "reset": "PB08",
+                "gpio0": "PA27",
+            },
+            nina_firmware="1.7.7",
+            nina_reset_inverted=True,
         ),
         SimBoard(
             "seeeduino_wio_terminal",

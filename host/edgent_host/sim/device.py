@@ -143,8 +143,10 @@ def _run_micropython(rt: runtime.Runtime, code: Path, lib: Path, heap: int) -> i
     from edgent_host.sim import mpbridge
 
     board = rt.board
-    pins = sorted(set((board.esp32 or {}).values()) | set(board.buttons))
-    with mpbridge.guest(rt.state_dir / "micropython", pins, [lib / "blynk_edgent_lite"]) as (bridge, cost):
+    wired = set((board.esp32 or {}).values()) | set(board.buttons)
+    chip = wired & set(board.mcu_pins if board.port == "atmel-samd" else ())  # the MKR 1010's NINA
+    folder = rt.state_dir / "micropython"
+    with mpbridge.guest(folder, sorted(wired - chip), [lib / "blynk_edgent_lite"], sorted(chip)) as (bridge, cost):
         print(f"MicroPython {micropython32.version()} (i386) as {board.machine}")
         print(f"heap {heap} B for the board's code + {cost} B the bridge holds")
         print("code.py output:")

@@ -37,12 +37,12 @@ GUEST = Path(__file__).resolve().parent / "mpguest"
 RESET_EXIT = 75  # the guest's microcontroller.reset()
 
 # What the bridge holds in the guest: its modules imported, its socket open, a pin and the bus made.
+# (``board`` loads the others, and opens the link, as it loads: see stage)
 _COST_SCRIPT = """
 import gc
 gc.collect()
 base = gc.mem_alloc()
-import board, busio, digitalio, supervisor, microcontroller, simbridge
-simbridge.call(simbridge.PING)
+import board
 gc.collect()
 print("BRIDGE", gc.mem_alloc() - base)
 """
@@ -97,10 +97,9 @@ class Bridge:
                 sock.sendall(len(answer).to_bytes(2, "big") + answer)
 
     def _spi(self, payload: bytes, argument: int) -> bytes:
-        import board
         import busio
 
-        pins: list[Any] = [None if name == b"-" else getattr(board, name.decode()) for name in payload.split(b" ")]
+        pins: list[Any] = [None if name == b"-" else _named(name) for name in payload.split(b" ")]
         self.spi = busio.SPI(pins[0], pins[1], pins[2])
         while not self.spi.try_lock():
             pass
@@ -116,10 +115,9 @@ class Bridge:
         return bytes(buffer)
 
     def _pin(self, name: bytes, argument: int) -> bytes:
-        import board
         from digitalio import DigitalInOut
 
-        self.pins[name] = DigitalInOut(getattr(board, name.decode()))
+        self.pins[name] = DigitalInOut(_named(name))
         return b""
 
     def _output(self, name: bytes, level: int) -> bytes:
@@ -135,6 +133,15 @@ class Bridge:
     def _set(self, name: bytes, level: int) -> bytes:
         self.pins[name].value = bool(level)
         return b""
+
+
+def _named(name: bytes) -> Any:
+    """The simulated board's pin ``name``: a ``board`` name, else one of ``microcontroller.pin``."""
+    import board
+    import microcontroller
+
+    text = name.decode()
+    return getattr(board, text) if hasattr(board, text) else getattr(microcontroller.pin, text)  # type: ignore[attr-defined]
 
 
 def compiled(source: Path, target: Path) -> None:
@@ -155,18 +162,26 @@ def compiled(source: Path, target: Path) -> None:
         subprocess.run(command, check=True)
 
 
-def stage(folder: Path, pins: list[str], packages: list[Path]) -> None:
-    """Lay out in ``folder`` what the guest's path holds: ``guest`` (the bridge's modules and a
-    ``board`` with ``pins``) and ``lib`` (``packages`` compiled)."""
+def stage(folder: Path, pins: list[str], packages: list[Path], chip_pins: list[str] | None = None) -> None:
+    """Lay out in ``folder`` what the guest's path holds: ``guest`` (the bridge's modules, a
+    ``board`` with ``pins`` and ``microcontroller.pin``'s module with ``chip_pins``) and ``lib``
+    (``packages`` compiled)."""
     compiled(GUEST, folder / "guest")
-    lines = ['"""The simulated board\'s pins, each known by its name (the host has the real one)."""\n']
-    lines.append("\n\nclass Pin:\n    def __init__(self, name):\n        self.name = name\n\n\n")
-    lines += [f'{name} = Pin(b"{name}")\n' for name in pins]
+    head = '"""The simulated board\'s pins, each known by its name (the host has the real one)."""\n'
+    # On a board these modules are in flash from the start. Here ``board`` (the first import of
+    # a code.py) loads them all and opens the link, so that they take the heap's first blocks
+    # as in bridge_cost's measure of them, which the heap is given on top of the board's.
+    board = head + "\nimport busio, digitalio, microcontroller, simbridge, supervisor\n"
+    board += "\n\nclass Pin:\n    def __init__(self, name):\n        self.name = name\n\n\n"
+    board += "".join(f'{name} = Pin(b"{name}")\n' for name in pins)
+    board += "microcontroller.pin\n" if chip_pins else ""
+    board += "simbridge.call(simbridge.PING)\n"
+    chip = head + "\nfrom board import Pin\n\n" + "".join(f'{name} = Pin(b"{name}")\n' for name in chip_pins or [])
     source = folder / "board-source"
     source.mkdir(parents=True, exist_ok=True)
-    text = "".join(lines)
-    if not (source / "board.py").exists() or (source / "board.py").read_text() != text:
-        (source / "board.py").write_text(text)
+    for name, text in (("board.py", board), ("_chip_pins.py", chip)):
+        if not (source / name).exists() or (source / name).read_text() != text:
+            (source / name).write_text(text)
     compiled(source, folder / "guest")
     for package in packages:
         compiled(package, folder / "lib" / package.name)
@@ -180,7 +195,8 @@ def guest_env(bridge: Bridge) -> dict[str, str]:
 
 
 def bridge_cost(folder: Path, bridge: Bridge) -> int:
-    """The bytes of guest heap the bridge holds (its modules, its socket), measured in this interpreter."""
+    """The bytes of guest heap the bridge holds (its modules, its socket, ``microcontroller.pin``'s
+    where the board has one), measured in this interpreter."""
     result = subprocess.run(
         [*micropython32.command(), "-X", "heapsize=64K", "-c", _COST_SCRIPT],
         env=guest_env(bridge),
@@ -196,9 +212,11 @@ def bridge_cost(folder: Path, bridge: Bridge) -> int:
 
 
 @contextmanager
-def guest(folder: Path, pins: list[str], packages: list[Path]) -> Iterator[tuple[Bridge, int]]:
+def guest(
+    folder: Path, pins: list[str], packages: list[Path], chip_pins: list[str] | None = None
+) -> Iterator[tuple[Bridge, int]]:
     """Stage the guest in ``folder`` and serve its bridge; yield the bridge and what it costs the guest."""
-    stage(folder, pins, packages)
+    stage(folder, pins, packages, chip_pins)
     bridge = Bridge()
     try:
         yield bridge, bridge_cost(folder, bridge)

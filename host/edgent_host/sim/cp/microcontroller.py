@@ -3,7 +3,7 @@
 # SPDX-License-Identifier: MIT
 
 """``microcontroller`` for the simulator: the NVM (a file in the state folder), ``reset()``, ``cpu``,
-``watchdog``, ``Pin``.
+``watchdog``, ``Pin``, and on atmel-samd boards ``pin`` (the chip's pin names).
 
 ``cpu.reset_reason`` says why the previous boot ended: ``SOFTWARE`` after ``reset()``,
 ``WATCHDOG`` after the watchdog reset the board, ``POWER_ON`` after a power cycle (the
@@ -69,6 +69,26 @@ nvm = (
     )
 )
 watchdog: _watchdog.WatchDogTimer | None = _watchdog._the_timer  # CIRCUITPY_WATCHDOG = 1 on every port here
+
+
+class _ChipPins:
+    """``microcontroller.pin``: the chip's own pin names (``PA15``) where the board's simulation
+    knows them (``SimBoard.mcu_pins``); on atmel-samd boards only, as here. A pin the chip does not
+    have is an AttributeError. UNCONFIRMED gap: ``board.LED`` and ``pin.PB08`` are one pin on a
+    board, two here."""
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        self._pins = {name: Pin(name) for name in names}
+
+    def __getattr__(self, name: str) -> Pin:
+        try:
+            return self._pins[name]
+        except KeyError:
+            raise AttributeError(f"'module' object has no attribute '{name}'") from None
+
+
+if _runtime.board.port == "atmel-samd":
+    pin = _ChipPins(_runtime.board.mcu_pins)
 
 
 def reset() -> None:

@@ -2,8 +2,10 @@
 #
 # SPDX-License-Identifier: MIT
 
-"""``microcontroller.reset()`` under MicroPython: the interpreter ends with status 75, and the
-simulator boots the board again (``edgent_host.sim.mpbridge``)."""
+"""``microcontroller`` under MicroPython: ``reset()`` ends the interpreter with status 75, and the
+simulator boots the board again (``edgent_host.sim.mpbridge``); ``pin``, the chip's pin names
+the simulated board is wired by (its module is loaded when first asked for, as a board's
+costs no heap)."""
 
 import sys
 
@@ -11,3 +13,11 @@ import sys
 def reset():
     """Reset the board now."""
     sys.exit(75)
+
+
+def __getattr__(name):
+    if name == "pin":
+        import _chip_pins
+
+        return _chip_pins
+    raise AttributeError(name)

@@ -41,7 +41,8 @@ def install(runtime: Runtime, firmware: str | None = None) -> ESP32 | None:
     from edgent_host.sim.nina.chip import ESP32
     from edgent_host.sim.nina.personality import for_version
 
-    _chip = ESP32(runtime, dict(board.esp32), for_version(firmware or board.nina_firmware), board.mac)
+    personality = for_version(firmware or board.nina_firmware)
+    _chip = ESP32(runtime, dict(board.esp32), personality, board.mac, board.nina_reset_inverted)
     _by_pin.update({pin: _chip for pin in _chip.pins})
     return _chip
 

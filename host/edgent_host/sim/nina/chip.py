@@ -54,7 +54,14 @@ ROLES = ("sck", "mosi", "miso", "cs", "busy", "reset", "gpio0")
 class ESP32:
     """One ESP32 running NINA firmware, wired to board pins (``wiring``: role -> pin name)."""
 
-    def __init__(self, runtime: Runtime, wiring: dict[str, str], personality: Personality, mac: bytes) -> None:
+    def __init__(
+        self,
+        runtime: Runtime,
+        wiring: dict[str, str],
+        personality: Personality,
+        mac: bytes,
+        reset_inverted: bool = False,
+    ) -> None:
         missing = [role for role in ROLES if role not in wiring]
         if missing:
             raise ValueError(f"ESP32 wiring lacks {', '.join(missing)}")
@@ -63,6 +70,9 @@ class ESP32:
         self.personality = personality
         self.mac = bytes(mac)
         self._roles = {pin: role for role, pin in self.wiring.items()}
+        # the MKR WiFi 1010 drives RESETN through an inverter: its pin high holds the chip in
+        # reset (WiFiNINA's SpiDrv::begin, inverted_reset)
+        self.reset_inverted = reset_inverted
         self._lock = threading.RLock()
         self._driven: dict[str, bool | None] = {}  # what the host drives on cs/reset/gpio0
         # Powered on with the board: the firmware is up before code.py runs.
@@ -84,8 +94,11 @@ class ESP32:
         return tuple(self.wiring.values())
 
     def _line(self, role: str) -> bool:
+        # pull-ups on CS, RESET (EN) and GPIO0; an inverted RESETN undriven leaves EN high too
         level = self._driven.get(role)
-        return True if level is None else level  # pull-ups on CS, RESET (EN) and GPIO0
+        if level is None:
+            return True
+        return not level if role == "reset" and self.reset_inverted else level
 
     # -- the host drives a pin -------------------------------------------------------------
 
