@@ -2,13 +2,14 @@
 #
 # SPDX-License-Identifier: MIT
 
-"""The lite edition end to end, under CPython and under 32-bit MicroPython with a capped heap (its
-pins and SPI bridged to the simulator, edgent_host.sim.mpbridge): a blank simulated Arduino Nano
-33 IoT runs examples/nano_33_iot_lite/code.py, opens its access point, is provisioned by
-``edgent provision`` (the Blynk app's sequence), stores the configuration in its NINA's flash,
-resets into running mode, logs in to the local cloud and trades a virtual pin, logs in again
-when the cloud restarts; holding its button 10 s erases the configuration and brings config mode
-back. Among sixteen networks, under MicroPython with a SAMD21 build's 17 KB."""
+"""The lite edition end to end, under CPython and under 32-bit MicroPython with a SAMD21's 17 KB
+heap (its pins and SPI bridged to the simulator, edgent_host.sim.mpbridge): a blank simulated
+Arduino Nano 33 IoT, and an MKR WiFi 1010 on the MKR Zero's build (its NINA on
+``microcontroller.pin`` names, its reset inverted), among sixteen networks, runs its example,
+opens its access point, is provisioned by ``edgent provision`` (the Blynk app's sequence),
+stores the configuration in its NINA's flash, resets into running mode, logs in to the local
+cloud, trades a virtual pin, logs in again when the cloud restarts; holding its button 10 s
+erases the configuration and brings config mode back."""
 
 from __future__ import annotations
 
@@ -31,6 +32,11 @@ pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
 CODE = ROOT / "examples" / "nano_33_iot_lite" / "code.py"
+# The MKR WiFi 1010 runs the MKR Zero's build: its NINA on microcontroller.pin names, reset inverted.
+BOARDS = {
+    "nano_33_iot": ("arduino_nano_33_iot", CODE),
+    "mkr1010": ("arduino_mkrzero", ROOT / "examples" / "mkr1010_lite" / "code.py"),
+}
 # The heap the MicroPython run gives the board's code (the bridge's own share comes on top): a
 # SAMD21 build's 17 KB (issue 17; bench/lite.py finds the least it needs). LITE_HEAP overrides it.
 LITE_HEAP = int(__import__("os").environ.get("LITE_HEAP", 17 * 1024))
@@ -44,14 +50,17 @@ def portal_open(sim: Simulator, times: int = 1) -> bool:
 
 
 @pytest.mark.parametrize("heap", [None, LITE_HEAP], ids=["cpython", "micropython"])
-def test_a_blank_nano_33_iot_is_provisioned_runs_and_is_reset_by_its_button(tmp_path: Path, heap: int | None) -> None:
+@pytest.mark.parametrize("name", list(BOARDS))
+def test_a_blank_board_is_provisioned_runs_and_is_reset_by_its_button(
+    tmp_path: Path, name: str, heap: int | None
+) -> None:
+    board, code = BOARDS[name]
     port = port_outside_the_ephemeral_range()  # the restarted cloud takes it again
     world = tmp_path / "world.json"
     world.write_text(json.dumps(CROWDED_WORLD))  # sixteen networks: config mode's longest scan page
     with ExitStack() as clouds:
         cloud = clouds.enter_context(running_cloud(device_port=port))
-        board = "arduino_nano_33_iot"
-        with running_sim(CODE, tmp_path / "state", cloud, board=board, world=world, micropython=heap) as sim:
+        with running_sim(code, tmp_path / "state", cloud, board=board, world=world, micropython=heap) as sim:
             opened = sim.wait_for(lambda s: s["ap"] is not None and portal_open(sim), 30)
             assert opened, "\n".join(sim.log_lines()[-20:])
             edgent = Path(sys.executable).parent / "edgent"
@@ -67,7 +76,8 @@ def test_a_blank_nano_33_iot_is_provisioned_runs_and_is_reset_by_its_button(tmp_
             assert sim.snapshot()["boots"] == 2  # stored, then reset into running mode
             assert (tmp_path / "state" / "nina-fs" / "edgent0").is_file()  # in the NINA's flash
             cloud.update(token, "V1", "1")
-            assert sim.wait_for(lambda s: any("V1 = 1" in line for line in sim.log_lines()), 10)
+            traded = sim.wait_for(lambda s: any("V1 = 1" in line for line in sim.log_lines()), 10)
+            assert traded, "\n".join(sim.log_lines()[-30:])
 
             # the cloud restarts: the device logs in again by itself, without a reset
             clouds.close()

@@ -39,7 +39,7 @@ print("VERSION", version(nina))
 print("MAC", mac(nina).hex())
 del mac, module, version
 forget("boot")
-from blynk_edgent_lite.opening import scan
+from blynk_edgent_lite.access import scan
 print("NETWORKS", [network[0] for network in scan(nina)])
 del scan
 forget("opening")

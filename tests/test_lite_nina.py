@@ -35,9 +35,9 @@ def test_the_driver_starts_the_module_and_reads_its_version_and_mac(nano: Any) -
 
 
 def test_a_scan_finds_the_world_s_networks_with_their_signal(nano: Any) -> None:
-    from blynk_edgent_lite import opening
+    from blynk_edgent_lite import access
 
-    found = {name: (rssi, channel) for name, rssi, _enc, channel in opening.scan(nano)}
+    found = {name: (rssi, channel) for name, rssi, _enc, channel in access.scan(nano)}
     assert found[b"HomeNet"] == (-48, 6) and found[b"CoffeeShop"] == (-67, 1)
 
 
@@ -80,16 +80,19 @@ def test_the_driver_logs_in_to_the_cloud_over_a_socket(lite_cloud: RunningCloud,
 def test_the_running_link_trades_virtual_pins_and_a_refused_token_is_703(lite_cloud: RunningCloud, nano: Any) -> None:
     import time
 
-    from blynk_edgent_lite.running import Link
+    from blynk_edgent_lite.running import Link, info
 
     token = lite_cloud.new_device()
     join_home(nano, bytes(HOME_PASSWORD, "utf-8"))
     assert Link(nano, b"NotAToken0123456789abcdefghijklm").login() == 703  # last_error: the token was refused
-    link = Link(nano, bytes(token, "utf-8"), info=(b"dev", b"Arduino Nano 33 IoT"))
+    link = Link(nano, bytes(token, "utf-8"), info=info(b"0.1.0", b"TMPL4abcd123", b"Arduino Nano 33 IoT"))
     got: list[list[bytes]] = []
     link.handlers[1] = got.append
     assert link.login() == 0 and link.up  # logged in
     lite_cloud.wait_online(token)
+    shown = lite_cloud.wait_until(lambda: lite_cloud.device(token)["info"], 5, what="the info message")
+    assert shown == {"mcu": "0.1.0", "fw-type": "TMPL4abcd123", "blynk": "1.4.0", "h-beat": "40", "buff-in": "256",
+                     "dev": "Arduino Nano 33 IoT", "tmpl": "TMPL4abcd123"}  # fmt: skip
     lite_cloud.update(token, "V1", "42")
     deadline = time.monotonic() + 5
     while not got:
@@ -107,13 +110,13 @@ def test_a_phone_on_the_access_point_reaches_a_server_socket(lite_cloud: Running
     import socket
     import time
 
-    from blynk_edgent_lite import boot, opening
+    from blynk_edgent_lite import access, boot
     from edgent_host.sim import runtime
 
     boot.version(nano)  # 1.x: the access point is waited for
-    opening.start_ap(nano, b"Blynk Device-2U07")
+    access.start_ap(nano, b"Blynk Device-2U07")
     server = nano.socket()
-    opening.listen(nano, server, 80)
+    access.listen(nano, server, 80)
     assert _accept(nano, server) is None  # nobody yet
     phone = socket.create_connection(runtime.current().portal, timeout=5)
     phone.sendall(b"GET /board_info.json HTTP/1.1\r\nHost: 192.168.4.1\r\n\r\n")

@@ -22,7 +22,7 @@ OFFICE = (b"Office", b"another password", b"U" * 32, b"fra1.blynk.cloud", 443)
 
 def test_the_file_store_behaves_as_nina_fw_s(nano: Any, tmp_path: Path) -> None:
     from blynk_edgent_lite.boot import version
-    from blynk_edgent_lite.files import append_file, delete_file, file_size
+    from blynk_edgent_lite.files import append_file, file_size
 
     assert file_size(nano, b"/fs/x") == -1
     append_file(nano, b"/fs/x", b"hello")
@@ -31,14 +31,14 @@ def test_the_file_store_behaves_as_nina_fw_s(nano: Any, tmp_path: Path) -> None:
     assert nano.read_file(b"/fs/x", 5, 5) == b"world"
     past = nano.read_file(b"/fs/x", 8, 6)  # past the end: the length asked, stale bytes after
     assert len(past) == 6 and past[:2] == b"ld"
-    delete_file(nano, b"/fs/x")
+    nano.delete_file(b"/fs/x")
     assert file_size(nano, b"/fs/x") == -1
     append_file(nano, b"/elsewhere", b"x")  # outside /fs/: fopen fails, nothing is written
     assert version(nano) == b"1.7.7"  # and the module still answers
 
 
 def test_a_blank_module_holds_no_configuration_and_a_saved_one_reads_back(nano: Any, tmp_path: Path) -> None:
-    from blynk_edgent_lite.files import erase
+    from blynk_edgent_lite import FILES
     from blynk_edgent_lite.save import save
     from blynk_edgent_lite.store import load
 
@@ -46,7 +46,8 @@ def test_a_blank_module_holds_no_configuration_and_a_saved_one_reads_back(nano: 
     save(nano, *HOME)
     assert load(nano) == HOME
     assert sorted(p.name for p in (tmp_path / "nina-fs").iterdir()) == ["edgent0"]
-    erase(nano)
+    for name in FILES:  # as Edgent.erase does
+        nano.delete_file(name)
     assert load(nano) is None
     save(nano, *OFFICE)
     assert load(nano) == OFFICE
@@ -55,11 +56,11 @@ def test_a_blank_module_holds_no_configuration_and_a_saved_one_reads_back(nano: 
 def test_a_save_that_does_not_read_back_is_refused_and_leaves_the_other_file(
     nano: Any, tmp_path: Path, monkeypatch: Any
 ) -> None:
-    from blynk_edgent_lite import files, save
+    from blynk_edgent_lite import FILES, files, save
     from blynk_edgent_lite.store import load
 
     # a record the start could not read (its first read failed) outlives a save that fails
-    files.append_file(nano, files.FILES[1], save.encode(*HOME, sequence=3))
+    files.append_file(nano, FILES[1], save.encode(*HOME, sequence=3))
     monkeypatch.setattr(save, "append_file", lambda nina, name, data: files.append_file(nina, name, data[:-1]))
     with pytest.raises(OSError, match="did not read back"):
         save.save(nano, *OFFICE)
@@ -70,17 +71,18 @@ def test_a_save_that_does_not_read_back_is_refused_and_leaves_the_other_file(
 
 
 def test_a_cut_during_a_save_leaves_the_old_or_the_new_record(nano: Any, tmp_path: Path) -> None:
-    from blynk_edgent_lite.files import FILES, append_file, delete_file
+    from blynk_edgent_lite import FILES
+    from blynk_edgent_lite.files import append_file
     from blynk_edgent_lite.save import encode, save
     from blynk_edgent_lite.store import load
 
     save(nano, *HOME)  # in edgent0, sequence 0
     record = encode(*OFFICE, sequence=1)
     for cut in [*range(0, len(record), 7), len(record)]:
-        delete_file(nano, FILES[1])
+        nano.delete_file(FILES[1])
         append_file(nano, FILES[1], record[:cut])  # the power went after ``cut`` bytes
         assert load(nano) == (OFFICE if cut == len(record) else HOME), cut
-    delete_file(nano, FILES[1])
+    nano.delete_file(FILES[1])
     append_file(nano, FILES[1], record)  # whole, and the old not yet deleted: the newer wins
     assert load(nano) == OFFICE
 

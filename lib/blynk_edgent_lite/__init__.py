@@ -11,7 +11,7 @@ the device holds only what its mode needs: :mod:`~blynk_edgent_lite.edgent` and
 :mod:`~blynk_edgent_lite.nina` always; config mode :mod:`~blynk_edgent_lite.configmode`;
 running mode :mod:`~blynk_edgent_lite.running` and :mod:`~blynk_edgent_lite.blynk`; and for a
 moment only :mod:`~blynk_edgent_lite.boot`, :mod:`~blynk_edgent_lite.opening`,
-:mod:`~blynk_edgent_lite.apname`, :mod:`~blynk_edgent_lite.pages`,
+:mod:`~blynk_edgent_lite.apname`, :mod:`~blynk_edgent_lite.access`, :mod:`~blynk_edgent_lite.pages`,
 :mod:`~blynk_edgent_lite.portal` and :mod:`~blynk_edgent_lite.form` (a request each),
 :mod:`~blynk_edgent_lite.store`, :mod:`~blynk_edgent_lite.save`, :mod:`~blynk_edgent_lite.files`
 and :mod:`~blynk_edgent_lite.crc` (:func:`forget` lets them go; a function of theirs still held
@@ -20,6 +20,10 @@ what stays is loaded, or copied, after what goes has gone. ``make test`` holds e
 to what that build has (tests/test_lite_build.py); bench/lite.py measures the heap it needs
 against the 17 KB (bench/README.md).
 """
+
+# The configuration's two files in the NINA module's file store: here, in the module every mode
+# holds, because erasing them must load nothing (see Edgent.erase).
+FILES = (b"/fs/edgent0", b"/fs/edgent1")
 
 
 def forget(*names):

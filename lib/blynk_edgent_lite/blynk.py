@@ -25,16 +25,18 @@ def _bytes(arg):
     return bytes(str(arg), "utf-8")
 
 
+def header(command, msg_id, length):
+    """The 5 bytes that head a frame (``length``: its body's, or a RESPONSE's status)."""
+    return bytes((command, msg_id >> 8, msg_id & 0xFF, length >> 8, length & 0xFF))
+
+
 def frame(command, msg_id, args=()):
     """The bytes of one frame carrying ``args`` (bytes or numbers); for a RESPONSE (command 0),
     ``args`` is its status."""
     if command == RESPONSE:
-        body = b""
-        length = args
-    else:
-        body = b"\0".join(_bytes(arg) for arg in args)
-        length = len(body)
-    return bytes((command, msg_id >> 8, msg_id & 0xFF, length >> 8, length & 0xFF)) + body
+        return header(command, msg_id, args)
+    body = b"\0".join(_bytes(arg) for arg in args)
+    return header(command, msg_id, len(body)) + body
 
 
 def next_frame(buf, fill):

@@ -16,11 +16,11 @@ reset the board into config mode.
 from micropython import const
 from supervisor import ticks_ms
 
-from blynk_edgent_lite import forget
+from blynk_edgent_lite import FILES, forget
 from blynk_edgent_lite.nina import elapsed
 
 _HOLD_MS = const(10000)  # the reset button held this long erases the configuration
-_MEMORY_ERRORS_MAX = const(5)  # in a row: the heap is past helping, the board resets
+_MEMORY_ERRORS_MAX = const(5)  # in one state: the heap is past helping, the board resets
 
 
 class Edgent:
@@ -49,21 +49,15 @@ class Edgent:
         del start  # so that the start's code can leave now
         forget("boot")
         if config is None:
-            # each helper let go before the next one loads, config mode's code last: it is what
-            # stays, in the lowest holes they leave (the collector never moves a block)
             from blynk_edgent_lite.opening import open_config_mode
 
-            ap_ssid, server, networks = open_config_mode(self)
+            opened = open_config_mode(self)
             del open_config_mode
             forget("opening")
-            from blynk_edgent_lite.pages import write
-
-            pages = write(self, ap_ssid, networks)
-            del write, networks
-            forget("pages", "files")
+            # config mode's code loads last: it stays, in the lowest holes the opening left
             from blynk_edgent_lite.configmode import ConfigMode
 
-            self._mode = ConfigMode(self, ap_ssid, server, pages)  # type: ConfigMode | Running
+            self._mode = ConfigMode(self, *opened)  # type: ConfigMode | Running
         else:
             from blynk_edgent_lite.running import Running
 
@@ -106,13 +100,14 @@ class Edgent:
 
     def poll(self):
         """One slice of work. An allocation the heap has no block for drops what was under way
-        (a request is closed unanswered: the phone asks again); five in a row reset the board."""
+        (a request is closed unanswered: the phone asks again; a login is tried again); five
+        in one state reset the board, whose heap then starts whole (counted by state, not in a
+        row: between two failed logins, the polls that wait succeed)."""
         try:
             self._check_button()
             ending = self._mode.poll()
             if ending:
                 self._end(ending)
-            self._memory_errors = 0
         except MemoryError:
             import gc
 
@@ -134,6 +129,7 @@ class Edgent:
         """Go to ``state`` (its name), saying so."""
         self.log("[edgent] state: %s -> %s" % (self.state, state))
         self.state = state
+        self._memory_errors = 0
 
     def _end(self, ending):
         # What a mode asked before the board resets: the configuration to store, b"erase" or
@@ -156,11 +152,12 @@ class Edgent:
 
     def erase(self):
         """Forget the stored configuration."""
-        from blynk_edgent_lite.files import erase
-
-        erase(self.nina)
-        del erase
-        forget("files")
+        # no module loads: after running mode, a stale pointer on the stack may keep its code in
+        # the heap, and a button held must erase whatever the heap has left
+        nina = self.nina
+        assert nina is not None  # set by the start (compiled away at -O1 and above)
+        for name in FILES:
+            nina.delete_file(name)
 
     # -- the reset button ----------------------------------------------------------------------
 

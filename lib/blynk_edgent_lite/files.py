@@ -4,8 +4,8 @@
 
 """The lite edition's files in the NINA module's own file store (nina-fw 1.4.0 and later,
 commands 0x60 to 0x63; their quirks, which the simulator's ``sim/nina/files.py`` follows, are
-nina-fw's): the configuration's names, the commands that size, append to and delete a file
-(reading is :meth:`~blynk_edgent_lite.nina.Nina.read_file`), and :func:`erase`.
+nina-fw's): the record's first bytes and the commands that size a file and append to it
+(reading and deleting are :class:`~blynk_edgent_lite.nina.Nina`'s, which every mode holds).
 :mod:`~blynk_edgent_lite.store` reads the configuration, :mod:`~blynk_edgent_lite.save` writes
 it and :mod:`~blynk_edgent_lite.pages` config mode's pages; each loads this module for as long
 as it works.
@@ -13,7 +13,6 @@ as it works.
 
 from blynk_edgent_lite.nina import NinaError
 
-FILES = (b"/fs/edgent0", b"/fs/edgent1")
 MAGIC = b"BE\x01"  # a record's first bytes: "BE", format 1
 
 
@@ -23,16 +22,8 @@ def file_size(nina, name):
     return -1 if raw[3] & 0x80 else raw[0] | raw[1] << 8 | raw[2] << 16
 
 
-def delete_file(nina, name):
-    """Delete file ``name``; the firmware answers "no such command" whatever it did."""
-    try:
-        nina.command(0x62, (b"\0", b"\0", name))
-    except NinaError:
-        pass
-
-
 def append_file(nina, name, data):
-    """Append ``data`` to file ``name``, 64 bytes a command (each command's frame is one block of
+    """Append ``data`` to file ``name``, 64 bytes a command (each piece is a copy, one block of
     the heap, and a fragmented one may have no larger). Whatever offset is given, the
     firmware appends; and its answer's shape is not to be trusted (it answers the count written
     as the reply's length): what was written is checked by reading it back."""
@@ -44,9 +35,3 @@ def append_file(nina, name, data):
             nina.command(0x60, (b"\0", bytes((len(part),)), name, part), 0)
         except NinaError:
             pass  # the malformed answer; the read-back says whether it took
-
-
-def erase(nina):
-    """Forget the configuration (both files)."""
-    for name in FILES:
-        delete_file(nina, name)

@@ -31,6 +31,7 @@ _END = const(0xEE)
 _ERROR = const(0xEF)
 _REPLY = const(0x80)
 _WIDE = (0x44, 0x45, 0x46)  # SEND_DATA_TCP, GET_DATABUF_TCP, INSERT_DATABUF: two-byte lengths
+_TAIL = b"\xee\0\0\0"  # END and the padding a frame may need
 
 
 def elapsed(since):
@@ -83,35 +84,32 @@ class Nina:
         self._spi.readinto(self._byte)
         return self._byte[0]
 
-    def command(self, code, params=(), answers=None):
+    def command(self, code, params=(), answers=None, into=None):
         """Send command ``code`` with ``params`` (bytes each) and return its reply's parameters, a
-        list of bytearrays; ``answers`` is how many the reply must carry (None: any).
-        NinaError when the module refuses the command or answers out of step."""
+        list of bytearrays; ``answers`` is how many the reply must carry (None: any). With
+        ``into`` (a buffer), the reply's one parameter is read into it instead, and its length
+        returned. NinaError when the module refuses the command or answers out of step."""
         wide = code in _WIDE
         size = 4 + sum(len(param) + (2 if wide else 1) for param in params)
-        frame = bytearray((size + 3) & ~3)
-        frame[0], frame[1], frame[2] = _START, code & 0x7F, len(params)
-        at = 3
-        for param in params:
-            if wide:
-                frame[at] = len(param) >> 8
-                at += 1
-            frame[at] = len(param) & 0xFF
-            frame[at + 1 : at + 1 + len(param)] = param
-            at += 1 + len(param)
-        frame[at] = _END
+        # written a piece at a time within one transaction: a frame in one buffer would need a
+        # block as long as its data, which a fragmented heap may not have
+        spi = self._spi
         self._select()
         try:
-            self._spi.write(frame)
+            spi.write(bytes((_START, code & 0x7F, len(params))))
+            for param in params:
+                spi.write(bytes((len(param) >> 8, len(param) & 0xFF)) if wide else bytes((len(param),)))
+                spi.write(param)
+            spi.write(_TAIL[: 1 + (-size) % 4])  # END, then padding to 4 bytes
         finally:
             self._deselect()
         self._select()
         try:
-            return self._reply(code, answers, code == 0x45)
+            return self._reply(code, answers, code == 0x45, into)
         finally:
             self._deselect()
 
-    def _reply(self, code, answers, wide):
+    def _reply(self, code, answers, wide, into):
         for _ in range(10):
             got = self._read()
             if got == _START:
@@ -122,21 +120,25 @@ class Nina:
         else:
             raise NinaError("NINA 0x%02x: no reply" % code)
         count = self._read() if self._read() == code | _REPLY else -1
-        if count < 0 or (answers is not None and count != answers):
+        if count < 0 or (answers is not None and count != answers) or (into is not None and count != 1):
             raise NinaError("NINA 0x%02x: out of step" % code)
         out = []
         for _ in range(count):
             length = self._read()
             if wide:
                 length = length << 8 | self._read()
+            if into is not None:
+                if length > len(into):
+                    raise NinaError("NINA 0x%02x: out of step" % code)
+                self._spi.readinto(memoryview(into)[:length])
+                out = length
+                continue
             value = bytearray(length)
             self._spi.readinto(value)
             out.append(value)
         if self._read() != _END:
             raise NinaError("NINA 0x%02x: out of step" % code)
         return out
-
-    # -- what both modes ask ----------------------------------------------------------------------
 
     def status(self):
         """The connection status (3 connected; hardware-truth.md sections 12, 13 say what the others mean)."""
@@ -171,9 +173,24 @@ class Nina:
         """Up to ``size`` bytes of socket ``number`` (call :meth:`available` first)."""
         return bytes(self.command(0x45, (bytes((number,)), bytes((size & 0xFF, size >> 8))), 1)[0])
 
+    def recv_into(self, number, buffer):
+        """Read up to ``len(buffer)`` bytes of socket ``number`` into ``buffer`` (a memoryview of
+        a buffer the caller keeps: nothing of their size is allocated); their count."""
+        size = len(buffer)
+        return self.command(0x45, (bytes((number,)), bytes((size & 0xFF, size >> 8))), 1, buffer)
+
     def close(self, number):
         """Close socket ``number``."""
         self.command(0x2E, (bytes((number,)),), 1)
+
+    def delete_file(self, name):
+        """Delete file ``name`` (``b"/fs/..."``) of the module's file store; nina-fw answers "no
+        such command" whatever it did. Here, with :meth:`read_file`: an erase must load no module
+        (a stale pointer on the stack can keep the mode it follows in the heap)."""
+        try:
+            self.command(0x62, (b"\0", b"\0", name))
+        except NinaError:
+            pass
 
     def read_file(self, name, offset, length):
         """``length`` bytes (255 at most) of file ``name`` (``b"/fs/..."``) in the module's file

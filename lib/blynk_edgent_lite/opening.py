@@ -2,68 +2,38 @@
 #
 # SPDX-License-Identifier: MIT
 
-"""Opening config mode: the access point's name and what config mode asks of the NINA module once
-(a scan, the access point, the portal's server socket). Held only while config mode opens (a
-board loads a module's code into its heap).
+"""Opening config mode: the access point's name, what the NINA module is asked once (a scan, the
+access point, the portal's server socket) and config mode's two pages written, each by a helper
+module let go before the next one loads (a board loads a module's code into its heap). Held only
+while config mode opens, and config mode's own code loads after it: what stays takes the lowest
+holes the helpers leave (the collector never moves a block).
 """
 
-import time
-
-from supervisor import ticks_ms
-
 from blynk_edgent_lite import forget
-from blynk_edgent_lite.nina import elapsed
 
 
 def open_config_mode(device):
     """Open config mode for ``device`` (an :class:`~blynk_edgent_lite.edgent.Edgent`): name the
     access point, scan (before the access point: a scan on 1.x drops it), open it, listen on
-    port 80. Returns ``(ap_ssid, server socket, networks)``: the networks as :func:`scan` gives
-    them, for :func:`~blynk_edgent_lite.pages.wifi_scan`. Each helper module is let go before
-    the next one loads."""
+    port 80, write the pages. Returns ``(ap_ssid, server socket, pages)``, what
+    :class:`~blynk_edgent_lite.configmode.ConfigMode` takes."""
     nina = device.nina
     from blynk_edgent_lite.apname import ap_ssid
 
     ssid = bytes(ap_ssid(str(device.template[1], "utf-8"), device.mac), "utf-8")
     del ap_ssid
     forget("apname", "crc")
+    from blynk_edgent_lite.access import listen, scan, start_ap
+
     networks = scan(nina)
     start_ap(nina, ssid)
     server = nina.socket()
     listen(nina, server, 80)
-    return ssid, server, networks
+    del listen, scan, start_ap
+    forget("access")
+    from blynk_edgent_lite.pages import write
 
-
-def scan(nina):
-    """The networks around: ``(ssid bytes, rssi, encryption, channel)`` a network."""
-    names = nina.command(0x27)
-    found = []
-    for index, name in enumerate(names):
-        at = (bytes((index,)),)
-        rssi = nina.command(0x32, at, 1)[0]
-        rssi = rssi[0] | rssi[1] << 8 | rssi[2] << 16  # i32, small: its top byte is the sign
-        rssi = rssi - 0x1000000 if rssi & 0x800000 else rssi
-        found.append((bytes(name), rssi, nina.command(0x33, at, 1)[0][0], nina.command(0x3D, at, 1)[0][0]))
-    return found
-
-
-def start_ap(nina, ssid, password=b"", channel=1):
-    """Open the access point ``ssid`` (bytes; open without ``password``) and wait until it is up
-    (1.x says AP_LISTENING; 3.x says nothing and is up)."""
-    if password:
-        nina.command(0x19, (ssid, password, bytes((channel,))), 1)
-    else:
-        nina.command(0x18, (ssid, bytes((channel,))), 1)
-    if not nina.legacy:
-        return
-    start = ticks_ms()
-    while nina.status() != 7:  # WL_AP_LISTENING
-        if elapsed(start) > 10000:
-            raise OSError("the access point did not start")
-        time.sleep(0.05)
-
-
-def listen(nina, number, port):
-    """A TCP server on socket ``number`` and ``port``."""
-    if nina.command(0x28, (bytes((port >> 8, port & 0xFF)), bytes((number,)), b"\0"), 1)[0][0] != 1:
-        raise OSError(98, "the NINA module could not listen on %d" % port)
+    pages = write(device, ssid, networks)
+    del write, networks
+    forget("pages", "files")
+    return ssid, server, pages

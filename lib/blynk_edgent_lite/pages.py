@@ -49,19 +49,19 @@ def _mac(raw):
 
 def board_info(device, ap_ssid):
     """``/board_info.json`` for ``device`` (its ``template``, ``mac`` and ``last_error``) with
-    the access point ``ap_ssid``, whose MAC is the station's plus one, as on an ESP32."""
+    the access point ``ap_ssid``, whose MAC is the station's plus one, as on an ESP32; in two
+    pieces (each a block of the heap: two halves find room where the whole may not)."""
     template_id, template_name, firmware = device.template
     mac = device.mac
     ap_mac = mac[:5] + bytes(((mac[5] + 1) & 0xFF,))
-    # one format, in Blynk's order: a board holds a module's constants while it is loaded, and
-    # one long one costs less than a piece a key
+    # a format a piece, in Blynk's order: a board holds a module's constants while it is loaded,
+    # and one long one costs less than a piece a key
     return (
-        b'{"board":%s,"tmpl_id":%s,"fw_type":%s,"fw_ver":%s,"ssid":%s,"bssid":"%s","mac":"%s",'
-        b'"last_error":%d,"wifi_scan":true,"static_ip":false}'
-    ) % (
-        quote(template_name), quote(template_id), quote(template_id), quote(firmware), quote(ap_ssid),
-        _mac(ap_mac), _mac(mac), device.last_error,
-    )  # fmt: skip
+        b'{"board":%s,"tmpl_id":%s,"fw_type":%s,"fw_ver":%s,'
+        % (quote(template_name), quote(template_id), quote(template_id), quote(firmware)),
+        b'"ssid":%s,"bssid":"%s","mac":"%s","last_error":%d,"wifi_scan":true,"static_ip":false}'
+        % (quote(ap_ssid), _mac(ap_mac), _mac(mac), device.last_error),
+    )
 
 
 NETWORKS_MAX = 8  # the strongest, in /wifi_scan.json: about 90 bytes of heap each
@@ -98,7 +98,7 @@ def write(device, ap_ssid, networks):
     its access point ``ap_ssid`` and the ``networks`` around to the NINA module's file store;
     where each is kept, ``((file name, size), (file name, size))``."""
     return (
-        keep(device.nina, FILES[0], (board_info(device, ap_ssid),)),
+        keep(device.nina, FILES[0], board_info(device, ap_ssid)),
         keep(device.nina, FILES[1], wifi_scan(networks)),
     )
 
@@ -106,9 +106,9 @@ def write(device, ap_ssid, networks):
 def keep(nina, name, pieces):
     """Write ``pieces`` (bytes each, or what makes them) to file ``name`` of ``nina``'s file store, in place of what
     it held; ``(name, size)``. OSError when the file does not take them whole."""
-    from blynk_edgent_lite.files import append_file, delete_file, file_size
+    from blynk_edgent_lite.files import append_file, file_size
 
-    delete_file(nina, name)
+    nina.delete_file(name)
     size = 0
     for piece in pieces:
         append_file(nina, name, piece)

@@ -43,16 +43,30 @@ def connect(nina, number, host, port, tls=False):
         raise OSError(111, "the NINA module could not connect")
 
 
+def info(firmware, template_id, board):
+    """The info message's body (bytes) for a device of template ``template_id`` running
+    ``firmware`` on ``board``: Blynk's keys in its order (blynk-edgent-protocol.md section 6.5),
+    one format (a board holds each constant of a loaded module)."""
+    return b"mcu\0%s\0fw-type\0%s\0blynk\x001.4.0\0h-beat\0%d\0buff-in\0%d\0dev\0%s\0tmpl\0%s" % (
+        firmware,
+        template_id,
+        _HEARTBEAT_MS // 1000,
+        _BUFF_IN,
+        board,
+        template_id,
+    )
+
+
 class Link:
     """The link of a device with ``token`` (bytes) through ``nina`` to ``host``:``port``."""
 
-    def __init__(self, nina, token, host=b"blynk.cloud", port=80, info=()):
+    def __init__(self, nina, token, host=b"blynk.cloud", port=80, info=b""):
         self.handlers = {}  # virtual pin -> function(values as a list of bytes)
         self._nina = nina
         self._token = token
         self._host = host
         self._port = port
-        self._info = info  # the info message's pairs after "h-beat" and "buff-in"
+        self._info = info  # the info message's body, sent after the login (:func:`info`)
         self._sock = None
         self._buf = bytearray(blynk.HEADER + _BUFF_IN)
         self._fill = 0
@@ -76,8 +90,11 @@ class Link:
                 found = self._next()
                 if found is not None and found[0] == blynk.RESPONSE:
                     if found[2] == blynk.OK:
-                        announce = (b"h-beat", _HEARTBEAT_MS // 1000, b"buff-in", _BUFF_IN)
-                        self._send(blynk.INTERNAL, announce + self._info)
+                        # its header, then its body as it is: a copy behind the header would
+                        # need a block that long, which running mode's heap may not have
+                        self._id = self._id % 0xFFFF + 1
+                        self._nina.send(self._sock, blynk.header(blynk.INTERNAL, self._id, len(self._info)))
+                        self._nina.send(self._sock, self._info)
                         return _LOGGED_IN
                     self.close()
                     return _REFUSED
@@ -91,9 +108,7 @@ class Link:
         if self._fill < len(self._buf):
             count = min(self._nina.available(self._sock), len(self._buf) - self._fill)
             if count:
-                data = self._nina.recv(self._sock, count)
-                self._buf[self._fill : self._fill + len(data)] = data
-                self._fill += len(data)
+                self._fill += self._nina.recv_into(self._sock, memoryview(self._buf)[self._fill : self._fill + count])
         found = blynk.next_frame(self._buf, self._fill)
         if found is not None:
             size = found[3]
@@ -147,7 +162,12 @@ class Running:
         self._device = device
         self._nina = device.nina
         self._config = config
-        self._link = None  # made at the first login
+        # the link, its buffer and its info message made first, while the heap is whole: a
+        # login later finds only holes
+        template_id, _, firmware = device.template
+        _, _, token, host, port = config
+        self._link = Link(self._nina, token, host, port, info(firmware, template_id, device.board))
+        self._link.handlers = device.handlers  # shared: handlers registered later count too
         self._asked = False
         self._since = ticks_ms()
         self._enter("CONNECTING_NET")
@@ -171,11 +191,10 @@ class Running:
 
     def virtual_write(self, pin, value):
         """Send ``value`` to virtual pin ``pin`` (dropped unless RUNNING, or when the link has just gone)."""
-        link = self._link
-        if self._device.state != "RUNNING" or link is None:
+        if self._device.state != "RUNNING":
             return
         try:
-            link.virtual_write(pin, value)
+            self._link.virtual_write(pin, value)
         except OSError:
             pass
 
@@ -199,12 +218,6 @@ class Running:
         self._since = ticks_ms()
         device = self._device
         link = self._link
-        if link is None:
-            template_id, _, firmware = device.template
-            info = (b"mcu", firmware, b"fw-type", template_id, b"blynk", b"1.4.0", b"dev", device.board)
-            _, _, token, host, port = self._config
-            link = self._link = Link(self._nina, token, host, port, info + (b"tmpl", template_id))
-            link.handlers = device.handlers  # shared: handlers registered later count too
         outcome = link.login()
         if outcome == _LOGGED_IN:
             device.last_error = 0
@@ -222,12 +235,10 @@ class Running:
     def _run_link(self):
         # RUNNING: the link reads what came; a link gone down is made again, or the network first.
         link = self._link
-        if link is None:  # RUNNING comes only after a login made it
-            return
         try:
             link.poll()
             up = link.up
-        except OSError:
+        except (OSError, ValueError):  # ValueError: a frame past the buffer the login announced
             up = False
         if not up:
             link.close()

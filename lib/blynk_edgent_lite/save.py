@@ -11,8 +11,9 @@ deletes the second, so that whatever a read that failed at start could not see o
 that does not read back. Loaded only for the save, then let go.
 """
 
+from blynk_edgent_lite import FILES
 from blynk_edgent_lite.crc import crc32_halves
-from blynk_edgent_lite.files import FILES, MAGIC, append_file, delete_file, file_size
+from blynk_edgent_lite.files import MAGIC, append_file, file_size
 
 
 def encode(ssid, password, token, host, port, sequence):
@@ -35,7 +36,7 @@ def save(nina, ssid, password, token, host, port):
     from blank; OSError when it does not read back whole."""
     record = encode(ssid, password, token, host, port, 0)
     target = FILES[0]
-    delete_file(nina, target)
+    nina.delete_file(target)
     append_file(nina, target, record)
     whole = file_size(nina, target) == len(record)
     for at in range(0, len(record), 255):  # a read takes 255 bytes at most
@@ -43,4 +44,4 @@ def save(nina, ssid, password, token, host, port):
         whole = whole and nina.read_file(target, at, len(part)) == part
     if not whole:
         raise OSError("the configuration did not read back from the NINA's flash")
-    delete_file(nina, FILES[1])
+    nina.delete_file(FILES[1])

@@ -15,8 +15,9 @@ a cut save left whole is found. Held only while the board starts, then let go
 
 from micropython import const
 
+from blynk_edgent_lite import FILES
 from blynk_edgent_lite.crc import crc32_halves
-from blynk_edgent_lite.files import FILES, MAGIC, file_size
+from blynk_edgent_lite.files import MAGIC, file_size
 
 _RECORD_MAX = const(512)
 

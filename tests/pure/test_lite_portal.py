@@ -31,7 +31,7 @@ class Device:
     def __init__(self):
         # config mode's two pages, written once as it opens (configmode.py keeps them in the
         # NINA's file store and holds where; the portal gives back what it holds)
-        self.board_info = pages.board_info(self, b"Blynk Device-2U07")
+        self.board_info = b"".join(pages.board_info(self, b"Blynk Device-2U07"))
         self.wifi_scan = b"".join(pages.wifi_scan(self.networks))
 
 
