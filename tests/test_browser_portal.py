@@ -197,3 +197,46 @@ def test_a_page_of_another_site_cannot_change_the_device(tmp_path: Path, playwri
         snapshot = sim.snapshot()
         assert snapshot["boots"] == 1 and snapshot["state"] in ("WAIT_CONFIG", "CONFIGURING")
         assert "RESET_CONFIG" not in "\n".join(sim.log_lines())
+
+
+def test_the_lite_edition_s_page_provisions_a_nano_33_iot_in_17_kb(tmp_path: Path, playwright: object) -> None:
+    """Issue 17: the lite edition's own page (lib/blynk_edgent_lite/page.py), on a Nano 33 IoT under
+    32-bit MicroPython with a SAMD21's 17 KB among sixteen networks: the list, a refusal in
+    words, then the configuration saved; the device resets into running mode and logs in."""
+    import json
+
+    from edgent_host.sim.world import CROWDED_WORLD
+
+    world = tmp_path / "world.json"
+    world.write_text(json.dumps(CROWDED_WORLD))
+    code = ROOT / "examples" / "nano_33_iot_lite" / "code.py"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with (
+        running_cloud() as cloud,
+        running_sim(
+            code, tmp_path / "state", cloud, board="arduino_nano_33_iot", world=world, micropython=17 * 1024
+        ) as sim,
+        phone_browser(playwright, sim.options.portal) as browser,
+    ):
+        assert sim.wait_for(lambda s: any("portal http" in line for line in sim.log_lines()), 30)
+        token = cloud.new_device(name="Lite from the browser")
+        page = browser.new_page(viewport={"width": 420, "height": 800})  # type: ignore[attr-defined]
+        page.goto(PHONE_URL)
+        page.wait_for_selector('#nets option[value="HomeNet"]', state="attached")
+        page.wait_for_function("document.getElementById('title').textContent == 'Set up Device'")
+        assert page.text_content("#sub") == sim.snapshot()["ap"]
+        assert page.locator("#nets option").count() == 1 + 8  # the strongest eight of sixteen
+        page.select_option("#nets", "HomeNet")
+        page.fill("#pass", "correct horse battery")
+        page.fill("#blynk", "too-short")
+        page.click("#go")
+        page.wait_for_selector("#out.bad", timeout=20000)
+        assert "Configuration invalid: blynk:" in page.text_content("#out")
+        page.fill("#blynk", token)
+        page.click("#go")
+        page.wait_for_selector("#out.good", timeout=20000)
+        assert "joins HomeNet" in page.text_content("#out")
+        page.screenshot(path=str(ARTIFACTS / "portal-lite-saved.png"), full_page=True)
+        page.close()
+        cloud.wait_online(token, timeout=30)
+        assert sim.snapshot()["boots"] == 2  # stored, then reset into running mode

@@ -12,7 +12,8 @@ the device holds only what its mode needs: :mod:`~blynk_edgent_lite.edgent` and
 running mode :mod:`~blynk_edgent_lite.running` and :mod:`~blynk_edgent_lite.blynk`; and for a
 moment only :mod:`~blynk_edgent_lite.boot`, :mod:`~blynk_edgent_lite.opening`,
 :mod:`~blynk_edgent_lite.apname`, :mod:`~blynk_edgent_lite.access`, :mod:`~blynk_edgent_lite.pages`,
-:mod:`~blynk_edgent_lite.portal` and :mod:`~blynk_edgent_lite.form` (a request each),
+:mod:`~blynk_edgent_lite.portal`, :mod:`~blynk_edgent_lite.form` and :mod:`~blynk_edgent_lite.page`
+(a request each),
 :mod:`~blynk_edgent_lite.store`, :mod:`~blynk_edgent_lite.save`, :mod:`~blynk_edgent_lite.files`
 and :mod:`~blynk_edgent_lite.crc` (:func:`forget` lets them go; a function of theirs still held
 keeps its module, so their users drop such names first). The collector never moves a block, so

@@ -19,7 +19,7 @@ from blynk_edgent_lite.nina import elapsed
 # The most a request is read, or an answer sent, at a time: each is a NINA command whose frame
 # needs one block of the heap, and a fragmented 17 KB heap may have no larger one.
 _PIECE = const(96)
-HEAD = b"HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n"
+HEAD = b"HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %d\r\nConnection: close\r\n\r\n"
 
 
 class ConfigMode:
@@ -77,6 +77,12 @@ class ConfigMode:
             status, body, then = answer(body, self)
             del answer
             forget("form")
+        elif then == b"page":
+            from blynk_edgent_lite.page import PIECES
+
+            body, then = PIECES, None
+            del PIECES
+            forget("page")  # the pieces stay until sent: the list holds them, not the module
         return status, body, then
 
     def _first_line(self, client):
@@ -94,13 +100,20 @@ class ConfigMode:
         return request if end < 0 else request[:end]
 
     def _send(self, client, status, body):
-        # The answer's head, then its body (bytes, or a page: (file name, size)), _PIECE bytes
-        # at a time.
+        # The answer's head, then its body, _PIECE bytes at a time: bytes (JSON), a page kept in
+        # the NINA's file store ((file name, size): JSON, read back), or a list of pieces (the
+        # page for browsers: HTML).
         nina = self.nina
-        page = not isinstance(body, bytes)
-        size = body[1] if page else len(body)
-        nina.send(client, HEAD % (status, b"OK" if status == 200 else b"Error", size))
-        for at in range(0, size, _PIECE):
-            count = min(_PIECE, size - at)
-            nina.send(client, nina.read_file(body[0], at, count) if page else body[at : at + count])
+        kept = isinstance(body, tuple)
+        pieces = (body,) if isinstance(body, bytes) else body
+        size = body[1] if kept else sum(len(piece) for piece in pieces)
+        kind = b"text/html; charset=utf-8" if isinstance(body, list) else b"application/json"
+        nina.send(client, HEAD % (status, b"OK" if status == 200 else b"Error", kind, size))
+        if kept:
+            for at in range(0, size, _PIECE):
+                nina.send(client, nina.read_file(body[0], at, min(_PIECE, size - at)))
+        else:
+            for piece in pieces:
+                for at in range(0, len(piece), _PIECE):
+                    nina.send(client, piece[at : at + _PIECE])
         time.sleep(0.05)  # let the answer leave before the socket goes

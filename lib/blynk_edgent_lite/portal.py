@@ -15,9 +15,10 @@ held while config mode lasts, they would leave less room for every request.
 def answer(request, device):
     """``(status, body, then)`` for a request's first line (``GET /path?query HTTP/1.1``) to config
     mode ``device``: the body is the answer's bytes, or one of its pages ``board_info`` and
-    ``wifi_scan`` as config mode holds them; ``then`` is None, ``b"erase"``, ``b"reboot"``, or
+    ``wifi_scan`` as config mode holds them; ``then`` is None, ``b"erase"``, ``b"reboot"``,
     ``b"form"`` for ``/config``, whose query (the body) :func:`~blynk_edgent_lite.form.answer`
-    judges once this module has left the heap."""
+    judges once this module has left the heap, or ``b"page"`` for ``/``, the page for browsers
+    (:mod:`~blynk_edgent_lite.page`, loaded in the same way)."""
     # found in place: each slice is a copy, and a request comes when the heap is tightest
     if not request.startswith(b"GET "):
         return 405, b'{"status":"error","msg":"GET only"}', None
@@ -25,6 +26,8 @@ def answer(request, device):
     end = len(request) if end < 0 else end
     mark = request.find(b"?", 4, end)
     path = request[4 : end if mark < 0 else mark]
+    if path == b"/":
+        return 200, None, b"page"
     if path == b"/board_info.json":
         return 200, device.board_info, None
     if path == b"/wifi_scan.json":

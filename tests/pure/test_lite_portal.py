@@ -98,6 +98,7 @@ def test_reset_reboot_and_the_rest():
     assert portal.answer(b"GET /nothing HTTP/1.1", Device())[0] == 404
     assert portal.answer(b"POST /config HTTP/1.1", Device())[0] == 405
     assert portal.answer(b"GET /config?a=%20 HTTP/1.1", Device()) == (None, b"a=%20", b"form")
+    assert portal.answer(b"GET / HTTP/1.1", Device()) == (200, None, b"page")  # page.py, for browsers
     assert pages.quote(b'a\x01"\\') == b'"a\\u0001\\"\\\\"'
     assert b"".join(pages.wifi_scan([])) == b"[]"
 
