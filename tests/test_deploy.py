@@ -35,6 +35,7 @@ BOARDS = {
     "seeeduino_wio_terminal": "Seeeduino Wio Terminal with samd51p19",
     "metro_m4_airlift_lite": "Adafruit Metro M4 Airlift Lite with samd51j19",
     "arduino_nano_33_iot": "Arduino Nano 33 IoT with samd21g18",
+    "arduino_mkrzero": "Arduino MKR ZERO with samd21g18",
     "espressif_esp32s3_devkitc_1_n8r8": "ESP32-S3-DevKitC-1-N8R8 with ESP32S3",
 }
 # What lib/ holds besides blynk_edgent after a deploy of a profile: the PyPortal freezes esp32spi and
@@ -182,7 +183,13 @@ def unsupported_message(board: str) -> str:
         (None, "", [], "there is no boot_out.txt in"),
         ("pyportal", "8.2.10", [], "CircuitPython 8.2.10 is too old for blynk_edgent, which needs 9.x or 10.x"),
         ("pyportal", "11.0.0-alpha.1", [], "CircuitPython 11.0.0-alpha.1 is newer than blynk_edgent has been tested"),
-        ("arduino_nano_33_iot", "10.2.1", [], unsupported_message("arduino_nano_33_iot")),
+        ("arduino_nano_33_iot", "10.2.1", [], "gets the lite edition, which must go as .mpy compiled by"),
+        (
+            "arduino_nano_33_iot",
+            "10.2.1",
+            ["--board", "arduino_nano_33_iot"],
+            unsupported_message("arduino_nano_33_iot"),  # the full package, asked for by name
+        ),
         ("espressif_esp32s3_devkitc_1_n8r8", "10.2.1", [], "deploy with --board generic_native"),
         ("pyportal", "10.2.1", ["--board", "generic_native"], "pyportal has a profile of its own"),
         ("pyportal", "10.2.1", ["--board", "no_such_board"], "there is no board profile 'no_such_board'"),
@@ -193,7 +200,8 @@ def unsupported_message(board: str) -> str:
         "no-boot-out",
         "cp8",
         "cp11",
-        "unsupported",
+        "lite-without-mpy-cross",
+        "full-package-refused",
         "no-profile",
         "generic-on-own",
         "unknown-profile",
@@ -472,3 +480,36 @@ def test_circup_losing_github_is_one_line_not_a_traceback(tmp_path: Path, monkey
     assert str(raised.value) == (
         "circup did not install adafruit_esp32spi (it lost GitHub: ProxyError); deploy again, or with --offline"
     )
+
+
+@pytest.mark.parametrize("board_id", ["arduino_nano_33_iot", "arduino_mkrzero"])
+def test_a_samd21_board_with_a_nina_gets_the_lite_edition_compiled(board_id: str, tmp_path: Path) -> None:
+    """Issue 17: the lite edition goes as .mpy by CircuitPython's mpy-cross (named by --mpy-cross
+    here, nothing on PATH), with its example, and nothing of the full package; MicroPython's
+    mpy-cross is refused by name."""
+    fake = tmp_path / "cp-mpy-cross"
+    fake.write_text(FAKE_MPY_CROSS.format(python=sys.executable))
+    fake.chmod(0o755)
+    drive = make_drive(tmp_path, board_id)
+    data = tmp_path / "circup-data"
+
+    refused = deploy(drive, data, "--mpy-cross", str(BIN / "mpy-cross"))
+    assert refused.returncode == 2 and "MicroPython's" in refused.stderr and "--mpy-cross PATH" in refused.stderr
+
+    result = deploy(drive, data, "--mpy-cross", str(fake))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "the lite edition" in result.stdout and ("MKR WiFi 1010" in result.stdout) == (board_id == "arduino_mkrzero")
+    lite = ROOT / "lib" / "blynk_edgent_lite"
+    deployed = {p.name for p in (drive / "lib" / "blynk_edgent_lite").iterdir()}
+    assert deployed == {p.stem + ".mpy" for p in lite.glob("*.py")}
+    assert (
+        (drive / "lib" / "blynk_edgent_lite" / "nina.mpy")
+        .read_bytes()
+        .startswith(b"C\x06\x00\x1fblynk_edgent_lite/nina.py\x00")
+    )
+    example = "nano_33_iot_lite" if board_id == "arduino_nano_33_iot" else "mkr1010_lite"
+    assert (drive / "code.py").read_bytes() == (ROOT / "examples" / example / "code.py").read_bytes()
+    assert sorted(p.name for p in drive.iterdir()) == ["boot_out.txt", "code.py", "lib"]
+    assert sorted(p.name for p in (drive / "lib").iterdir()) == ["blynk_edgent_lite"]
+    again = deploy(drive, data, "--mpy-cross", str(fake))
+    assert again.returncode == 0 and "done: 0 files written" in again.stdout, again.stdout + again.stderr

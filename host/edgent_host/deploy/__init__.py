@@ -20,6 +20,7 @@ from pathlib import Path
 # The repository: deploy copies from its lib/, boards/ and examples/ (the package is installed editable).
 ROOT = Path(__file__).resolve().parents[3]
 LIBRARY = ROOT / "lib" / "blynk_edgent"
+LITE_LIBRARY = ROOT / "lib" / "blynk_edgent_lite"  # for the SAMD21 boards with a NINA module (issue 17)
 BOARDS = ROOT / "boards"
 EXAMPLES = ROOT / "examples"
 REQUIREMENTS = ROOT / "requirements-device.txt"

@@ -2,7 +2,7 @@
 #
 # SPDX-License-Identifier: MIT
 
-"""``edgent deploy --path CIRCUITPY [--board PROFILE] [--force] [--offline]``.
+"""``edgent deploy --path CIRCUITPY [--board PROFILE] [--force] [--offline] [--mpy-cross PATH]``.
 
 Checks the drive's ``boot_out.txt`` against the profile, then puts on the drive: ``lib/blynk_edgent``
 (as .mpy when a CircuitPython mpy-cross is on PATH), ``lib/blynk_edgent_boards`` (the profile and
@@ -12,6 +12,12 @@ kept unless ``--force``), and the device libraries the profile needs (its radio'
 and the board's firmware lacks, with circup (from the offline bundle, saying so, when github.com
 cannot be reached). A refusal exits with status 2, a failure with 1; each is one line on stderr
 saying why and what to do.
+
+The SAMD21 boards with a NINA module (the Nano 33 IoT; the MKR WiFi 1010 on the MKR Zero's build)
+get the lite edition instead: ``lib/blynk_edgent_lite`` compiled by CircuitPython's mpy-cross
+(such a board cannot compile it in its heap; MicroPython's writes .mpy files CircuitPython
+refuses), refused when there is none, and its example ``code.py``; nothing else (it needs no
+library and has no ``os.getenv``).
 """
 
 from __future__ import annotations
@@ -20,7 +26,17 @@ import argparse
 import sys
 from pathlib import Path
 
-from edgent_host.deploy import CIRCUP_DATA, EXAMPLES, ROOT, DeployError, RefusedError, devicelibs, drive, files
+from edgent_host.deploy import (
+    CIRCUP_DATA,
+    EXAMPLES,
+    LITE_LIBRARY,
+    ROOT,
+    DeployError,
+    RefusedError,
+    devicelibs,
+    drive,
+    files,
+)
 
 PREFIX = "edgent deploy: "
 
@@ -53,13 +69,26 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         metavar="DIR",
         help="where --offline keeps its circup bundle (default: out/circup-data in the repository)",
     )
+    deploy.add_argument(
+        "--mpy-cross",
+        type=Path,
+        metavar="PATH",
+        help="CircuitPython's mpy-cross to compile with (default: mpy-cross or circuitpython-mpy-cross on PATH)",
+    )
     deploy.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Deploy; return the exit status."""
     try:
-        deploy(args.path, args.board, force=args.force, offline=args.offline, circup_data=args.circup_data)
+        deploy(
+            args.path,
+            args.board,
+            force=args.force,
+            offline=args.offline,
+            circup_data=args.circup_data,
+            mpy_cross=args.mpy_cross,
+        )
     except RefusedError as refusal:
         print(PREFIX + str(refusal), file=sys.stderr)
         return 2
@@ -77,15 +106,27 @@ def _names(names: list[str]) -> str:
     return ", ".join(names)
 
 
-def deploy(path: Path, board: str | None, *, force: bool, offline: bool, circup_data: Path) -> None:
+def deploy(
+    path: Path,
+    board: str | None,
+    *,
+    force: bool,
+    offline: bool,
+    circup_data: Path,
+    mpy_cross: Path | None = None,
+) -> None:
     """Check the drive at ``path`` and put everything on it (see the module's docstring)."""
     boot = drive.read_boot_out(path)
+    if board is None and boot.board_id in files.LITE_EXAMPLES:
+        drive.check_version(boot)
+        _deploy_lite(path, boot, force, mpy_cross)
+        return
     profile = drive.choose_profile(boot, board)
     drive.check_version(boot)
     _say(f"{PREFIX}{profile.title} ({boot.board_id}), CircuitPython {boot.version}, drive {path}")
     writer = files.DriveWriter(path)
 
-    mpy, notes = files.find_mpy_cross(boot.major)
+    mpy, notes = files.mpy_cross_at(mpy_cross) if mpy_cross else files.find_mpy_cross(boot.major)
     if mpy is not None:
         _say(f"library: lib/blynk_edgent as .mpy, compiled by {mpy.command[0]} ({mpy.version})")
     else:
@@ -122,6 +163,29 @@ def deploy(path: Path, board: str | None, *, force: bool, offline: bool, circup_
         _say(f"done: {len(writer.written)} files written, {len(writer.removed)} removed")
     else:
         _say("done: the drive already held all of it; nothing written")
+
+
+def _deploy_lite(path: Path, boot: drive.BootInfo, force: bool, mpy_cross: Path | None) -> None:
+    """The lite edition, compiled, and its example on the drive of a SAMD21 board with a NINA module."""
+    mpy, notes = files.mpy_cross_at(mpy_cross) if mpy_cross else files.find_mpy_cross(boot.major)
+    if mpy is None:
+        raise RefusedError(
+            f"{boot.board_id} gets the lite edition, which must go as .mpy compiled by CircuitPython's mpy-cross "
+            "(the board has no heap to compile it; MicroPython's writes .mpy files CircuitPython refuses), and "
+            "there is none: `pip install circuitpython-build-tools` puts circuitpython-mpy-cross on PATH (it "
+            "fetches the compiler), or pass --mpy-cross PATH" + (" (" + "; ".join(notes) + ")" if notes else "")
+        )
+    example = EXAMPLES / files.LITE_EXAMPLES[boot.board_id]
+    mkr = boot.board_id == "arduino_mkrzero"
+    which = " (an MKR WiFi 1010 running the MKR Zero's build; a MKR Zero has no WiFi)" if mkr else ""
+    _say(f"{PREFIX}{boot.board_id}{which}, CircuitPython {boot.version}, drive {path}: the lite edition")
+    writer = files.DriveWriter(path)
+    _say(f"library: lib/{LITE_LIBRARY.name} as .mpy, compiled by {mpy.command[0]} ({mpy.version})")
+    files.deploy_library(writer, mpy, LITE_LIBRARY)
+    removed = f", removed {_names(writer.removed)}" if writer.removed else ""
+    _say(f"library: {len(writer.written)} files written, {len(writer.unchanged)} unchanged{removed}")
+    _say(files.deploy_user_file(writer, "code.py", example / "code.py", force) + ": its settings are in it")
+    _say(f"done: {len(writer.written)} files written, {len(writer.removed)} removed")
 
 
 def _device_libraries(

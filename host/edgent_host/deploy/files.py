@@ -57,6 +57,9 @@ EXAMPLE_FOLDERS = (
     | {profile: folder for folder, profile in EXAMPLE_PROFILES.items()}
 )
 DEFAULT_EXAMPLE = "esp32s3"
+# The boards that get the lite edition (lib/blynk_edgent_lite, issue 17), and its example for each:
+# the MKR WiFi 1010 runs the MKR Zero's build, whose boot_out.txt says arduino_mkrzero.
+LITE_EXAMPLES = {"arduino_nano_33_iot": "nano_33_iot_lite", "arduino_mkrzero": "mkr1010_lite"}
 # CircuitPython runs the first of code.txt, code.py, main.txt, main.py: a user's main.txt or main.py
 # would stop running once a code.py sits beside it.
 SHADOWED_BY_CODE_PY = ("main.txt", "main.py")
@@ -176,6 +179,23 @@ def _version_of(command: list[str]) -> str:
     return lines[-1].strip() if process.returncode == 0 and lines else ""
 
 
+def _judged(command: list[str]) -> tuple[MpyCross | None, str]:
+    """``command`` as a CircuitPython mpy-cross (9 or newer, mpy v6), or None and why not."""
+    version = _version_of(command)
+    found = re.search(r"CircuitPython (\d+)\.", version)
+    if found and int(found.group(1)) >= 9 and "mpy v6" in version:
+        return MpyCross(tuple(command), version), ""
+    if "MicroPython" in version:
+        return None, f"ignored {command[0]}: it is MicroPython's ({version}); CircuitPython refuses its .mpy files"
+    return None, f"ignored {command[0]}: its --version does not say CircuitPython 9 or newer ({version or '-'})"
+
+
+def mpy_cross_at(path: Path) -> tuple[MpyCross | None, list[str]]:
+    """The mpy-cross at ``path`` (``--mpy-cross``) if it is CircuitPython's, and a note when it is not."""
+    found, why = _judged([str(path)])
+    return found, [why] if why else []
+
+
 def find_mpy_cross(major: int) -> tuple[MpyCross | None, list[str]]:
     """A CircuitPython mpy-cross on PATH for CircuitPython ``major``, and notes on the ones refused.
 
@@ -192,16 +212,10 @@ def find_mpy_cross(major: int) -> tuple[MpyCross | None, list[str]]:
     if wrapper:
         candidates.append([wrapper, "--circuitpython-version", f"{major}.x"])
     for command in candidates:
-        version = _version_of(command)
-        found = re.search(r"CircuitPython (\d+)\.", version)
-        if found and int(found.group(1)) >= 9 and "mpy v6" in version:
-            return MpyCross(tuple(command), version), notes
-        if "MicroPython" in version:
-            notes.append(f"ignored {command[0]}: it is MicroPython's ({version}); CircuitPython refuses its .mpy files")
-        else:
-            notes.append(
-                f"ignored {command[0]}: its --version does not say CircuitPython 9 or newer ({version or '-'})"
-            )
+        found, why = _judged(command)
+        if found is not None:
+            return found, notes
+        notes.append(why)
     return None, notes
 
 
@@ -216,13 +230,13 @@ def library_files(library: Path = LIBRARY) -> Iterator[tuple[str, Path]]:
             yield f"{library.name}/{relative.as_posix()}", path
 
 
-def deploy_library(writer: DriveWriter, mpy: MpyCross | None) -> None:
-    """Copy lib/blynk_edgent to ``lib/blynk_edgent`` on the drive (modules as .mpy with ``mpy``), then remove
-    what the library no longer has, including the .py of a module now deployed as .mpy and the other way
-    round (CircuitPython would import the stale .py before the .mpy)."""
+def deploy_library(writer: DriveWriter, mpy: MpyCross | None, library: Path = LIBRARY) -> None:
+    """Copy ``library`` (lib/blynk_edgent, or the lite edition's) to ``lib/`` on the drive (modules as .mpy
+    with ``mpy``), then remove what the library no longer has, including the .py of a module now deployed
+    as .mpy and the other way round (CircuitPython would import the stale .py before the .mpy)."""
     keep = set()
     with tempfile.TemporaryDirectory(prefix="edgent-mpy-") as work:
-        for name, source in library_files():
+        for name, source in library_files(library):
             if mpy is not None and source.suffix == ".py":
                 target = "lib/" + name[: -len(".py")] + ".mpy"
                 writer.put(target, mpy.compile(source, name, Path(work)))
@@ -230,7 +244,7 @@ def deploy_library(writer: DriveWriter, mpy: MpyCross | None) -> None:
                 target = "lib/" + name
                 writer.put(target, source.read_bytes())
             keep.add(target)
-    writer.prune(f"lib/{LIBRARY.name}", keep)
+    writer.prune(f"lib/{library.name}", keep)
 
 
 def deploy_profiles(writer: DriveWriter, profile: Profile) -> list[str]:
