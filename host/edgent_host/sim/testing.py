@@ -23,6 +23,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import random
 import socket
 import sys
 import time
@@ -39,10 +40,25 @@ from edgent_host.sim.supervisor import Options, Simulator
 
 
 def free_port() -> int:
-    """A TCP port on 127.0.0.1 nobody listens on now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    """A TCP port on 127.0.0.1 nobody listens on now, below the kernel's range for outgoing
+    connections, picked at random there. A simulated device binds its portal's port seconds
+    later, and again each time config mode reopens: a port of that range could meanwhile be
+    given to an outgoing connection as its source port, and the bind failed with EADDRINUSE (a
+    Wio Terminal's config mode, once in CI)."""
+    low = 32768
+    try:
+        low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        pass
+    for _ in range(200):
+        port = random.randrange(10000, max(10001, low))
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free loopback port below %d" % low)
 
 
 def free_udp_port() -> int:
