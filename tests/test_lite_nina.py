@@ -102,6 +102,15 @@ def test_the_running_link_trades_virtual_pins_and_a_refused_token_is_703(lite_cl
     assert got == [[b"42"]]
     link.virtual_write(0, 7)
     lite_cloud.wait_until(lambda: lite_cloud.api("get", token, ("V0", "")).text == "7", 5, what="V0 written")
+    # the cloud's console (INTERNAL dbg): what it asks is what the device must do before it resets
+    for line, ending in (("devinfo", None), ("reboot", b"reboot"), ("config start", b"erase")):
+        lite_cloud.send_internal(token, "dbg", line)
+        deadline = time.monotonic() + 3
+        asked = None
+        while asked is None and time.monotonic() < deadline:
+            asked = link.poll()
+            time.sleep(0.02)
+        assert asked == ending, line
     link.close()
     assert not link.up
 

@@ -125,7 +125,10 @@ class Link:
             return False
 
     def poll(self):
-        """Read and act on what the server sent; keep the heartbeat."""
+        """Read and act on what the server sent; keep the heartbeat. Returns what a console line
+        from the cloud (INTERNAL ``dbg``) asks of the device: ``b"reboot"``; ``b"erase"`` for
+        ``config start`` or ``config erase`` (config mode opens only blank here: the lite edition
+        cannot keep the configuration while it does); else None."""
         found = self._next()
         while found is not None:
             command, msg_id, body = found[0], found[1], found[2]
@@ -135,9 +138,16 @@ class Link:
                     self.handlers[write[0]](write[1])
             elif command == blynk.PING:
                 self._nina.send(self._sock, blynk.frame(blynk.RESPONSE, msg_id, blynk.OK))
+            elif command == blynk.INTERNAL and body[:4] == b"dbg\0":
+                line = body[4:]
+                if line == b"reboot":
+                    return line
+                if line in (b"config", b"config start", b"config erase"):
+                    return b"erase"
             found = self._next()
         if elapsed(self._sent) >= _HEARTBEAT_MS:
             self._send(blynk.PING, ())
+        return None
 
     def virtual_write(self, pin, value):
         """Send ``value`` to virtual pin ``pin``."""
@@ -179,14 +189,15 @@ class Running:
 
     def poll(self):
         """One slice of the current state's work; ``b"erase"`` when the device must start over
-        (the cloud refused the token: config mode comes back), else None."""
+        (the cloud refused the token, or its console said ``config erase``: config mode comes
+        back), ``b"reboot"`` when the console said so, else None."""
         state = self._device.state
         if state == "CONNECTING_NET":
             self._join()
         elif state == "CONNECTING_CLOUD":
             return self._login()
         else:
-            self._run_link()
+            return self._run_link()
         return None
 
     def virtual_write(self, pin, value):
@@ -236,7 +247,10 @@ class Running:
         # RUNNING: the link reads what came; a link gone down is made again, or the network first.
         link = self._link
         try:
-            link.poll()
+            ending = link.poll()
+            if ending:
+                self._device.log("[edgent] the cloud's console asked for %s" % str(ending, "utf-8"))
+                return ending
             up = link.up
         except (OSError, ValueError):  # ValueError: a frame past the buffer the login announced
             up = False
