@@ -199,23 +199,35 @@ def test_a_page_of_another_site_cannot_change_the_device(tmp_path: Path, playwri
         assert "RESET_CONFIG" not in "\n".join(sim.log_lines())
 
 
-def test_the_lite_edition_s_page_provisions_a_nano_33_iot_in_17_kb(tmp_path: Path, playwright: object) -> None:
-    """Issue 17: the lite edition's own page (lib/blynk_edgent_lite/page.py), on a Nano 33 IoT under
-    32-bit MicroPython with a SAMD21's 17 KB among sixteen networks: the list, a refusal in
-    words, then the configuration saved; the device resets into running mode and logs in."""
+# The MKR WiFi 1010 under MicroPython is left out: at 17 KB its config mode found no room for the
+# page's module about one time in three (the browser got an empty answer), issue 17's notes.
+@pytest.mark.parametrize(
+    ("board", "example", "heap"),
+    [
+        ("arduino_nano_33_iot", "nano_33_iot_lite", None),
+        ("arduino_nano_33_iot", "nano_33_iot_lite", 17 * 1024),
+        ("arduino_mkrzero", "mkr1010_lite", None),
+    ],
+    ids=["nano_33_iot-cpython", "nano_33_iot-micropython", "mkr1010-cpython"],
+)
+def test_the_lite_edition_s_page_provisions_the_board(
+    tmp_path: Path, playwright: object, board: str, example: str, heap: int | None
+) -> None:
+    """Issue 17: the lite edition's own page (lib/blynk_edgent_lite/page.py), on a Nano 33 IoT (under
+    CPython and under 32-bit MicroPython with a SAMD21's 17 KB) and an MKR WiFi 1010, among
+    sixteen networks: the list, a refusal in words, then the configuration saved; the device
+    resets into running mode and logs in."""
     import json
 
     from edgent_host.sim.world import CROWDED_WORLD
 
     world = tmp_path / "world.json"
     world.write_text(json.dumps(CROWDED_WORLD))
-    code = ROOT / "examples" / "nano_33_iot_lite" / "code.py"
+    code = ROOT / "examples" / example / "code.py"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with (
         running_cloud() as cloud,
-        running_sim(
-            code, tmp_path / "state", cloud, board="arduino_nano_33_iot", world=world, micropython=17 * 1024
-        ) as sim,
+        running_sim(code, tmp_path / "state", cloud, board=board, world=world, micropython=heap) as sim,
         phone_browser(playwright, sim.options.portal) as browser,
     ):
         assert sim.wait_for(lambda s: any("portal http" in line for line in sim.log_lines()), 30)
@@ -236,7 +248,7 @@ def test_the_lite_edition_s_page_provisions_a_nano_33_iot_in_17_kb(tmp_path: Pat
         page.click("#go")
         page.wait_for_selector("#out.good", timeout=20000)
         assert "joins HomeNet" in page.text_content("#out")
-        page.screenshot(path=str(ARTIFACTS / "portal-lite-saved.png"), full_page=True)
+        page.screenshot(path=str(ARTIFACTS / f"portal-lite-saved-{example}.png"), full_page=True)
         page.close()
         cloud.wait_online(token, timeout=30)
         assert sim.snapshot()["boots"] == 2  # stored, then reset into running mode
