@@ -27,7 +27,7 @@ from __future__ import annotations
 import asyncio
 import http.client
 import json
-import os
+import random
 import shutil
 import socket
 import ssl
@@ -354,9 +354,8 @@ def port_outside_the_ephemeral_range() -> int:
         low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
     except (OSError, ValueError, IndexError):
         pass
-    start = 10000 + (os.getpid() * 7919) % max(1, low - 10000)  # spread parallel runs apart
-    for offset in range(low - 10000):
-        port = 10000 + (start - 10000 + offset) % (low - 10000)
+    for _ in range(200):  # at random: parallel runs, and calls before a bind, stay apart
+        port = random.randrange(10000, max(10001, low))
         with socket.socket() as probe:
             try:
                 probe.bind(("127.0.0.1", port))

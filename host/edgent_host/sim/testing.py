@@ -23,7 +23,6 @@ from __future__ import annotations
 import importlib
 import json
 import os
-import random
 import socket
 import sys
 import time
@@ -35,30 +34,18 @@ from types import ModuleType
 from typing import Any
 
 from edgent_host.address import format_address
+from edgent_host.cloud.testing import port_outside_the_ephemeral_range
 from edgent_host.sim.command import board_for
 from edgent_host.sim.supervisor import Options, Simulator
 
 
 def free_port() -> int:
     """A TCP port on 127.0.0.1 nobody listens on now, below the kernel's range for outgoing
-    connections, picked at random there. A simulated device binds its portal's port seconds
-    later, and again each time config mode reopens: a port of that range could meanwhile be
-    given to an outgoing connection as its source port, and the bind failed with EADDRINUSE (a
-    Wio Terminal's config mode, once in CI)."""
-    low = 32768
-    try:
-        low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
-    except (OSError, ValueError, IndexError):
-        pass
-    for _ in range(200):
-        port = random.randrange(10000, max(10001, low))
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free loopback port below %d" % low)
+    connections. A simulated device binds its portal's port seconds later, and again each time
+    config mode reopens: a port of that range could meanwhile be given to an outgoing connection
+    as its source port, and the bind failed with EADDRINUSE (a Wio Terminal's config mode, once
+    in CI)."""
+    return port_outside_the_ephemeral_range()
 
 
 def free_udp_port() -> int:
