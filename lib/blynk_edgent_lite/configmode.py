@@ -16,8 +16,8 @@ from supervisor import ticks_ms
 from blynk_edgent_lite import forget
 from blynk_edgent_lite.nina import elapsed
 
-# The most a request is read, or an answer sent, at a time: each is a NINA command whose frame
-# needs one block of the heap, and a fragmented 17 KB heap may have no larger one.
+# The most a request is read, or an answer sent, at a time: each piece is a copy (a slice, or a
+# page's bytes read back), one block of the heap, and a fragmented 17 KB heap may have no larger.
 _PIECE = const(96)
 HEAD = b"HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %d\r\nConnection: close\r\n\r\n"
 
