@@ -25,6 +25,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -228,19 +229,26 @@ def run(script: Path, folder: Path, bridge: Bridge, heap: int, out: TextIO | Non
     """Run ``script`` under MicroPython with ``heap`` bytes of heap, its output on ``out`` (this
     process's stdout); return its exit status (:data:`RESET_EXIT` after ``microcontroller.reset()``)."""
     out = out or sys.stdout
-    shutil.copyfile(script, folder / script.name)  # at the root, as code.py is on CIRCUITPY
-    # run as a script, as a board runs code.py (its folder heads sys.path here, interned: a few
-    # dozen bytes a board does not spend; run as a module, the import held 2 KB more throughout)
-    process = subprocess.Popen(
-        [*micropython32.command(), "-X", f"heapsize={heap}", script.name],
-        env=guest_env(bridge),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        cwd=folder,
-    )
-    assert process.stdout is not None
-    for line in process.stdout:
-        out.write(line.decode("utf-8", "replace"))
-        out.flush()
-    return process.wait()
+    # Run as a script, as a board runs code.py (run as a module, the import held 2 KB more
+    # throughout). The interpreter puts the script's folder, resolved, at the head of sys.path, a
+    # string in the heap (a board's paths are in flash): from a folder whose name has always the
+    # same few characters, so that the heap left does not hang on where the state lives (from
+    # pytest's long folders, config mode once found too few bytes to open).
+    with tempfile.TemporaryDirectory(prefix="mp", dir="/tmp") as short:
+        root = Path(short)
+        shutil.copyfile(script, root / script.name)  # at the root, as code.py is on CIRCUITPY
+        for name in ("guest", "lib"):
+            (root / name).symlink_to(folder.resolve() / name)
+        process = subprocess.Popen(
+            [*micropython32.command(), "-X", f"heapsize={heap}", script.name],
+            env=guest_env(bridge),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            cwd=root,
+        )
+        assert process.stdout is not None
+        for line in process.stdout:
+            out.write(line.decode("utf-8", "replace"))
+            out.flush()
+        return process.wait()
