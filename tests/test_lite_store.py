@@ -11,6 +11,7 @@ never neither."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +61,7 @@ def test_a_save_that_does_not_read_back_is_refused_and_leaves_the_other_file(
     from blynk_edgent_lite.store import load
 
     # a record the start could not read (its first read failed) outlives a save that fails
-    files.append_file(nano, FILES[1], save.encode(*HOME, sequence=3))
+    files.append_file(nano, FILES[1], b"".join(save.pieces(*HOME, sequence=3)))
     monkeypatch.setattr(save, "append_file", lambda nina, name, data: files.append_file(nina, name, data[:-1]))
     with pytest.raises(OSError, match="did not read back"):
         save.save(nano, *OFFICE)
@@ -73,11 +74,11 @@ def test_a_save_that_does_not_read_back_is_refused_and_leaves_the_other_file(
 def test_a_cut_during_a_save_leaves_the_old_or_the_new_record(nano: Any, tmp_path: Path) -> None:
     from blynk_edgent_lite import FILES
     from blynk_edgent_lite.files import append_file
-    from blynk_edgent_lite.save import encode, save
+    from blynk_edgent_lite.save import pieces, save
     from blynk_edgent_lite.store import load
 
     save(nano, *HOME)  # in edgent0, sequence 0
-    record = encode(*OFFICE, sequence=1)
+    record = b"".join(pieces(*OFFICE, sequence=1))
     for cut in [*range(0, len(record), 7), len(record)]:
         nano.delete_file(FILES[1])
         append_file(nano, FILES[1], record[:cut])  # the power went after ``cut`` bytes
@@ -94,3 +95,46 @@ def test_a_long_host_is_read_back_in_pieces(nano: Any) -> None:
     config = (b"HomeNet", b"p" * 63, b"T" * 32, b"h" * 200, 8443)  # 310 bytes: two reads
     save(nano, *config)
     assert load(nano) == config
+
+
+def test_config_mode_s_pages_are_kept_and_the_browser_page_written_only_when_it_differs(
+    nano: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """Opening config mode keeps its two JSON pages and the page for browsers in the file store;
+    the browser page is the same at every opening, so an opening that finds it kept does not
+    write it again (flash is not worn for nothing), and one that finds another page (a library
+    update, a cut write) writes it whole."""
+    from blynk_edgent_lite import page
+    from blynk_edgent_lite.opening import open_config_mode
+    from edgent_host.sim.nina.files import FileStore
+
+    class Device:
+        template = (b"TMPL1", b"Device", b"0.1.0")
+        mac = b"\x24\x0a\xc4\x01\x02\x03"
+        last_error = 0
+
+    Device.nina = nano
+    written: list[bytes] = []  # what the module's flash was given, file by file
+    append = FileStore.write
+    monkeypatch.setattr(
+        FileStore, "write", lambda store, name, data: (written.append(name), append(store, name, data))[1]
+    )
+    html = b"".join(page.PIECES)
+    store = tmp_path / "nina-fs"
+
+    ap_ssid, _, kept = open_config_mode(Device)
+    assert kept[2] == (b"/fs/edgent.html", len(html)) and (store / "edgent.html").read_bytes() == html
+    assert json.loads(nano.read_file(kept[0][0], 0, kept[0][1]))["ssid"] == str(ap_ssid, "utf-8")
+    assert [entry["ssid"] for entry in json.loads((store / "wifi_scan.json").read_bytes())][:1] == ["HomeNet"]
+    # once: each piece in commands of 64 bytes
+    assert written.count(b"/fs/edgent.html") == sum(len(range(0, len(piece), 64)) for piece in page.PIECES)
+
+    written.clear()
+    assert open_config_mode(Device)[2] == kept
+    assert b"/fs/edgent.html" not in written and b"/fs/wifi_scan.json" in written
+
+    for stale in (html[:-1] + b"!", html[:100], html + b"\n"):  # the same size, cut short, longer
+        (store / "edgent.html").write_bytes(stale)
+        written.clear()
+        assert open_config_mode(Device)[2][2] == kept[2]
+        assert (store / "edgent.html").read_bytes() == html and b"/fs/edgent.html" in written

@@ -12,8 +12,8 @@ the device holds only what its mode needs: :mod:`~blynk_edgent_lite.edgent` and
 running mode :mod:`~blynk_edgent_lite.running` and :mod:`~blynk_edgent_lite.blynk`; and for a
 moment only :mod:`~blynk_edgent_lite.boot`, :mod:`~blynk_edgent_lite.opening`,
 :mod:`~blynk_edgent_lite.apname`, :mod:`~blynk_edgent_lite.access`, :mod:`~blynk_edgent_lite.pages`,
-:mod:`~blynk_edgent_lite.portal`, :mod:`~blynk_edgent_lite.form` and :mod:`~blynk_edgent_lite.page`
-(a request each),
+:mod:`~blynk_edgent_lite.page`, :mod:`~blynk_edgent_lite.keep` (as config mode opens),
+:mod:`~blynk_edgent_lite.portal` and :mod:`~blynk_edgent_lite.form` (a request each),
 :mod:`~blynk_edgent_lite.store`, :mod:`~blynk_edgent_lite.save`, :mod:`~blynk_edgent_lite.files`
 and :mod:`~blynk_edgent_lite.crc` (:func:`forget` lets them go; a function of theirs still held
 keeps its module, so their users drop such names first). The collector never moves a block, so
@@ -25,6 +25,11 @@ against the 17 KB (bench/README.md).
 # The configuration's two files in the NINA module's file store: here, in the module every mode
 # holds, because erasing them must load nothing (see Edgent.erase).
 FILES = (b"/fs/edgent0", b"/fs/edgent1")
+
+# Running mode's link reads into one buffer: a Blynk header (5 bytes) and the longest body it
+# takes (announced to the cloud as buff-in). Here, because the device makes it before anything
+# else loads: a block this long may not be found once the start's modules have left their holes.
+LINK_BUFFER = 5 + 256
 
 
 def forget(*names):

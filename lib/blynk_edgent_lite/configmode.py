@@ -4,7 +4,8 @@
 
 """The lite edition's config mode: the access point, and the Blynk app's API served a request at
 a time (:mod:`~blynk_edgent_lite.portal` routes and answers, :mod:`~blynk_edgent_lite.form`
-answers ``/config``; each loaded for the request). ``/config``, ``/reset`` and ``/reboot`` end
+answers ``/config``; each loaded for the request; the pages, the browsers' one too, read back
+from the NINA module's file store). ``/config``, ``/reset`` and ``/reboot`` end
 it: the device lets config mode go, then stores or erases the configuration and resets the board.
 """
 
@@ -25,7 +26,7 @@ HEAD = b"HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %d\r\nConnection:
 class ConfigMode:
     """Config mode of ``device`` (an :class:`~blynk_edgent_lite.edgent.Edgent`), once opened
     (:func:`~blynk_edgent_lite.opening.open_config_mode`): its access point ``ap_ssid``, the
-    portal's ``server`` socket and its two fixed pages (:func:`~blynk_edgent_lite.pages.write`
+    portal's ``server`` socket and its three fixed pages (:func:`~blynk_edgent_lite.pages.write`
     keeps them in the NINA module's file store; ``pages`` says where)."""
 
     def __init__(self, device, ap_ssid, server, pages):
@@ -34,7 +35,7 @@ class ConfigMode:
         self.pending = None  # what /config asked to store
         self.ap_ssid = ap_ssid[:]  # a copy, in the lowest hole (a slice copies on MicroPython)
         self._server = server
-        self.board_info, self.wifi_scan = pages
+        self.board_info, self.wifi_scan, self.page = pages
         device.log("[edgent] config mode: access point %r, portal http://192.168.4.1/" % self.ap_ssid)
         device.enter("WAIT_CONFIG")
 
@@ -72,17 +73,11 @@ class ConfigMode:
         del answer
         forget("portal")
         if then == b"form":
-            from blynk_edgent_lite.form import answer
+            from blynk_edgent_lite.form import answer as judge
 
-            status, body, then = answer(body, self)
-            del answer
+            status, body, then = judge(line, body, self)
+            del judge
             forget("form")
-        elif then == b"page":
-            from blynk_edgent_lite.page import PIECES
-
-            body, then = PIECES, None
-            del PIECES
-            forget("page")  # the pieces stay until sent: the list holds them, not the module
         return status, body, then
 
     def _first_line(self, client):
@@ -100,20 +95,13 @@ class ConfigMode:
         return request if end < 0 else request[:end]
 
     def _send(self, client, status, body):
-        # The answer's head, then its body, _PIECE bytes at a time: bytes (JSON), a page kept in
-        # the NINA's file store ((file name, size): JSON, read back), or a list of pieces (the
-        # page for browsers: HTML).
+        # The answer's head, then its body, _PIECE bytes at a time: bytes (JSON), or a page kept
+        # in the NINA's file store ((file name, size), read back; HTML when the name says so).
         nina = self.nina
         kept = isinstance(body, tuple)
-        pieces = (body,) if isinstance(body, bytes) else body
-        size = body[1] if kept else sum(len(piece) for piece in pieces)
-        kind = b"text/html; charset=utf-8" if isinstance(body, list) else b"application/json"
+        size = body[1] if kept else len(body)
+        kind = b"text/html; charset=utf-8" if kept and body[0].endswith(b".html") else b"application/json"
         nina.send(client, HEAD % (status, b"OK" if status == 200 else b"Error", kind, size))
-        if kept:
-            for at in range(0, size, _PIECE):
-                nina.send(client, nina.read_file(body[0], at, min(_PIECE, size - at)))
-        else:
-            for piece in pieces:
-                for at in range(0, len(piece), _PIECE):
-                    nina.send(client, piece[at : at + _PIECE])
+        for at in range(0, size, _PIECE):
+            nina.send(client, nina.read_file(body[0], at, min(_PIECE, size - at)) if kept else body[at : at + _PIECE])
         time.sleep(0.05)  # let the answer leave before the socket goes

@@ -16,7 +16,7 @@ reset the board into config mode.
 from micropython import const
 from supervisor import ticks_ms
 
-from blynk_edgent_lite import FILES, forget
+from blynk_edgent_lite import FILES, LINK_BUFFER, forget
 from blynk_edgent_lite.nina import elapsed
 
 _HOLD_MS = const(10000)  # the reset button held this long erases the configuration
@@ -43,12 +43,16 @@ class Edgent:
         self.connected_handlers = []
         self._pressed = None
         self._memory_errors = 0
+        # running mode's link buffer, made before anything loads: the start's modules leave holes
+        # that a block this long may not fit (let go at once if config mode opens instead)
+        buffer = bytearray(LINK_BUFFER)
         from blynk_edgent_lite.boot import start
 
         config = start(self, (template_id, template_name, firmware_version), button)
         del start  # so that the start's code can leave now
         forget("boot")
         if config is None:
+            del buffer
             from blynk_edgent_lite.opening import open_config_mode
 
             opened = open_config_mode(self)
@@ -61,7 +65,7 @@ class Edgent:
         else:
             from blynk_edgent_lite.running import Running
 
-            self._mode = Running(self, config)
+            self._mode = Running(self, config, buffer)
 
     # -- the user's API ------------------------------------------------------------------------
 

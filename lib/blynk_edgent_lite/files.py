@@ -7,7 +7,7 @@ commands 0x60 to 0x63; their quirks, which the simulator's ``sim/nina/files.py``
 nina-fw's): the record's first bytes and the commands that size a file and append to it
 (reading and deleting are :class:`~blynk_edgent_lite.nina.Nina`'s, which every mode holds).
 :mod:`~blynk_edgent_lite.store` reads the configuration, :mod:`~blynk_edgent_lite.save` writes
-it and :mod:`~blynk_edgent_lite.pages` config mode's pages; each loads this module for as long
+it and :mod:`~blynk_edgent_lite.keep` config mode's pages; each loads this module for as long
 as it works.
 """
 

@@ -9,22 +9,30 @@ request and gone), then let go.
 """
 
 
-def unquote(value):
-    """URL-decode ``value`` (bytes): ``+`` is a space, ``%xx`` a byte. ValueError for a bad escape."""
-    out = bytearray()
-    at = 0
-    while at < len(value):
-        byte = value[at]
-        if byte == 0x25:  # %
-            high = _nibble(value[at + 1]) if at + 2 < len(value) else -1
-            low = _nibble(value[at + 2]) if high >= 0 else -1
+def unquote(text, start=0, end=None):
+    """URL-decode ``text[start:end]`` (bytes): ``+`` is a space, ``%xx`` a byte. ValueError for a
+    bad escape. Read in place, into one block of the size it decodes to (no slice, no growing)."""
+    end = len(text) if end is None else end
+    size = end - start
+    for at in range(start, end):
+        if text[at] == 0x25:  # %: three bytes make one
+            size -= 2
+    out = bytearray(max(size, 0))  # below 0: an escape cut short, said below
+    at = start
+    for index in range(size):
+        byte = text[at]
+        if byte == 0x25:
+            high = _nibble(text[at + 1]) if at + 2 < end else -1
+            low = _nibble(text[at + 2]) if high >= 0 else -1
             if low < 0:
                 raise ValueError("a bad %-escape")
-            out.append(high << 4 | low)
+            out[index] = high << 4 | low
             at += 3
-            continue
-        out.append(0x20 if byte == 0x2B else byte)
-        at += 1
+        else:
+            out[index] = 0x20 if byte == 0x2B else byte
+            at += 1
+    if at != end:  # an escape cut short at the end
+        raise ValueError("a bad %-escape")
     return bytes(out)
 
 
@@ -36,24 +44,22 @@ def _nibble(char):
     return char - 0x57 if 0x61 <= char <= 0x66 else -1
 
 
-def query(text):
-    """The parameters of a query string (bytes): name -> value, the first of a repeated one."""
+def query(text, start=0, end=None):
+    """The parameters of the query string ``text[start:end]`` (bytes): name -> value, the first
+    of a repeated one. Read in place: no copy of the query, nor of its parts."""
+    end = len(text) if end is None else end
     params = {}
-    for part in text.split(b"&"):
-        if part:
-            name, _, value = _cut(part, b"=")
-            name = unquote(name)
+    while start < end:
+        stop = text.find(b"&", start, end)
+        stop = end if stop < 0 else stop
+        mark = text.find(b"=", start, stop)
+        mark = stop if mark < 0 else mark
+        if mark > start:
+            name = unquote(text, start, mark)
             if name not in params:
-                params[name] = unquote(value)
+                params[name] = unquote(text, mark + 1, stop) if mark < stop else b""
+        start = stop + 1
     return params
-
-
-def _cut(text, separator):
-    # str.partition, which a SAMD21 build lacks.
-    at = text.find(separator)
-    if at < 0:
-        return text, b"", b""
-    return text[:at], separator, text[at + len(separator) :]
 
 
 def config(params):
@@ -82,18 +88,13 @@ def config(params):
     return ssid, password, token, host, port
 
 
-def configuration(text):
-    """``(ssid, password, token, host, port)`` from ``/config``'s query string ``text``;
-    ValueError names what is wrong."""
-    return config(query(text))
-
-
-def answer(text, device):
-    """``(status, body, then)`` for ``/config`` with the query string ``text``, to config mode
-    ``device``: then ``b"save"``, with ``device.pending`` the configuration, or a refusal that
-    names the field (nothing taken)."""
+def answer(request, bounds, device):
+    """``(status, body, then)`` for ``/config`` whose query string is ``request[start:end]``
+    (``bounds``, as the portal found it in the request's first line), to config mode ``device``:
+    then ``b"save"``, with ``device.pending`` the configuration, or a refusal that names the
+    field (nothing taken)."""
     try:
-        device.pending = configuration(text)
+        device.pending = config(query(request, *bounds))
     except ValueError as error:
         # the reasons are this module's own words, which need no JSON escapes
         reason = bytes(str(error), "utf-8")

@@ -4,10 +4,14 @@
 
 """The lite edition's page for a browser (``GET /`` in config mode): the networks around from
 ``/wifi_scan.json`` (or one typed in), the password and the auth token, sent to ``/config`` as
-the Blynk app sends them; the device's answer shown in words. Loaded for that request only;
-the HTML is in pieces of at most 108 bytes, each a block of the heap a fragmented one has room
-for (in pieces of 280, the MKR WiFi 1010 at 17 KB sometimes had none).
+the Blynk app sends them; the device's answer shown in words. Loaded only as config mode opens,
+while the heap is most whole, to be kept in the NINA module's file store (see
+:func:`~blynk_edgent_lite.opening.open_config_mode`), from which config mode streams it: loaded
+for each request, it found no room in about one of three on an MKR WiFi 1010 at 17 KB. The HTML
+is in pieces of at most 108 bytes, each a block of the heap a fragmented one has room for.
 """
+
+FILE = b"/fs/edgent.html"  # where it is kept (config mode tells HTML from JSON by the name's end)
 
 PIECES = [
     b"<!DOCTYPE html><html><head><meta charset=utf-8><meta name=viewport content='width=device-width'><title>",

@@ -2,12 +2,12 @@
 #
 # SPDX-License-Identifier: MIT
 
-"""The two pages of config mode that do not change while it lasts, ``/board_info.json`` and
-``/wifi_scan.json``, written once when it opens, to the NINA module's file store (:func:`keep`:
-config mode reads them back a piece at a time for each request rather than hold a kilobyte of
-its heap); then this module leaves the heap. No ``json`` on a SAMD21 build: the JSON is written
-here, and names go out only when they are valid UTF-8 (checked on the bytes: no ``decode``
-either).
+"""Config mode's JSON pages, which do not change while it lasts: ``/board_info.json`` and
+``/wifi_scan.json``, written when it opens to the NINA module's file store
+(:func:`~blynk_edgent_lite.keep.keep`: config mode reads them back a piece at a time for each
+request rather than hold a kilobyte of its heap); then this module leaves the heap. No ``json``
+on a SAMD21 build: the JSON is written here, and names go out only when they are valid UTF-8
+(checked on the bytes: no ``decode`` either).
 """
 
 _HEX = b"0123456789abcdef"
@@ -49,19 +49,18 @@ def _mac(raw):
 
 def board_info(device, ap_ssid):
     """``/board_info.json`` for ``device`` (its ``template``, ``mac`` and ``last_error``) with
-    the access point ``ap_ssid``, whose MAC is the station's plus one, as on an ESP32; in two
-    pieces (each a block of the heap: two halves find room where the whole may not)."""
+    the access point ``ap_ssid``, whose MAC is the station's plus one, as on an ESP32; its
+    pieces, made one at a time (:func:`~blynk_edgent_lite.keep.keep` writes each before the next
+    is made)."""
     template_id, template_name, firmware = device.template
     mac = device.mac
     ap_mac = mac[:5] + bytes(((mac[5] + 1) & 0xFF,))
-    # a format a piece, in Blynk's order: a board holds a module's constants while it is loaded,
-    # and one long one costs less than a piece a key
-    return (
-        b'{"board":%s,"tmpl_id":%s,"fw_type":%s,"fw_ver":%s,'
-        % (quote(template_name), quote(template_id), quote(template_id), quote(firmware)),
-        b'"ssid":%s,"bssid":"%s","mac":"%s","last_error":%d,"wifi_scan":true,"static_ip":false}'
-        % (quote(ap_ssid), _mac(ap_mac), _mac(mac), device.last_error),
-    )
+    # in Blynk's order, a few keys a piece, each made only once the one before is written (a
+    # block of its length: the opening's heap is cut up, a piece of 140 bytes found no room)
+    yield b'{"board":%s,"tmpl_id":%s,' % (quote(template_name), quote(template_id))
+    yield b'"fw_type":%s,"fw_ver":%s,' % (quote(template_id), quote(firmware))
+    yield b'"ssid":%s,"bssid":"%s",' % (quote(ap_ssid), _mac(ap_mac))
+    yield b'"mac":"%s","last_error":%d,"wifi_scan":true,"static_ip":false}' % (_mac(mac), device.last_error)
 
 
 NETWORKS_MAX = 8  # the strongest, in /wifi_scan.json: about 90 bytes of heap each
@@ -90,29 +89,17 @@ def wifi_scan(networks):
     yield b"]" if seen else b"[]"
 
 
-FILES = (b"/fs/board_info.json", b"/fs/wifi_scan.json")  # where config mode's pages are kept
+FILES = (b"/fs/board_info.json", b"/fs/wifi_scan.json")  # where config mode's JSON pages are kept
 
 
 def write(device, ap_ssid, networks):
-    """Write config mode's two pages for ``device`` (an :class:`~blynk_edgent_lite.edgent.Edgent`),
-    its access point ``ap_ssid`` and the ``networks`` around to the NINA module's file store;
-    where each is kept, ``((file name, size), (file name, size))``."""
+    """Write config mode's two JSON pages for ``device`` (an
+    :class:`~blynk_edgent_lite.edgent.Edgent`), its access point ``ap_ssid`` and the
+    ``networks`` around to the NINA module's file store; where each is kept,
+    ``((file name, size), (file name, size))``."""
+    from blynk_edgent_lite.keep import keep
+
     return (
         keep(device.nina, FILES[0], board_info(device, ap_ssid)),
         keep(device.nina, FILES[1], wifi_scan(networks)),
     )
-
-
-def keep(nina, name, pieces):
-    """Write ``pieces`` (bytes each, or what makes them) to file ``name`` of ``nina``'s file store, in place of what
-    it held; ``(name, size)``. OSError when the file does not take them whole."""
-    from blynk_edgent_lite.files import append_file, file_size
-
-    nina.delete_file(name)
-    size = 0
-    for piece in pieces:
-        append_file(nina, name, piece)
-        size += len(piece)
-    if file_size(nina, name) != size:
-        raise OSError("the NINA's file store did not take %r" % name)
-    return name, size

@@ -10,12 +10,11 @@ answered. Never blocks for long: :meth:`Running.poll` does a slice and returns.
 from micropython import const
 from supervisor import ticks_ms
 
-from blynk_edgent_lite import blynk
+from blynk_edgent_lite import LINK_BUFFER, blynk
 from blynk_edgent_lite.nina import elapsed
 
 _HEARTBEAT_MS = const(40000)  # announced as h-beat
 _ANSWER_MS = const(6000)  # Blynk's BLYNK_TIMEOUT_MS: the login's answer
-_BUFF_IN = const(256)  # the largest body taken, announced as buff-in
 _LOGGED_IN = const(0)
 _REFUSED = const(703)  # last_error: the token was refused
 _UNREACHED = const(702)
@@ -51,16 +50,18 @@ def info(firmware, template_id, board):
         firmware,
         template_id,
         _HEARTBEAT_MS // 1000,
-        _BUFF_IN,
+        LINK_BUFFER - blynk.HEADER,
         board,
         template_id,
     )
 
 
 class Link:
-    """The link of a device with ``token`` (bytes) through ``nina`` to ``host``:``port``."""
+    """The link of a device with ``token`` (bytes) through ``nina`` to ``host``:``port``, reading
+    into ``buffer`` (a bytearray of :data:`~blynk_edgent_lite.LINK_BUFFER` bytes; made here when
+    none is given)."""
 
-    def __init__(self, nina, token, host=b"blynk.cloud", port=80, info=b""):
+    def __init__(self, nina, token, host=b"blynk.cloud", port=80, info=b"", buffer=None):
         self.handlers = {}  # virtual pin -> function(values as a list of bytes)
         self._nina = nina
         self._token = token
@@ -68,7 +69,7 @@ class Link:
         self._port = port
         self._info = info  # the info message's body, sent after the login (:func:`info`)
         self._sock = None
-        self._buf = bytearray(blynk.HEADER + _BUFF_IN)
+        self._buf = bytearray(LINK_BUFFER) if buffer is None else buffer
         self._fill = 0
         self._id = 0
         self._sent = 0
@@ -166,17 +167,18 @@ class Link:
 
 class Running:
     """Running mode of ``device`` (an :class:`~blynk_edgent_lite.edgent.Edgent`) with ``config``
-    ``(ssid, password, token, host, port)``: CONNECTING_NET, CONNECTING_CLOUD, RUNNING."""
+    ``(ssid, password, token, host, port)``, its link reading into ``buffer`` (see
+    :class:`Link`): CONNECTING_NET, CONNECTING_CLOUD, RUNNING."""
 
-    def __init__(self, device, config):
+    def __init__(self, device, config, buffer=None):
         self._device = device
         self._nina = device.nina
         self._config = config
-        # the link, its buffer and its info message made first, while the heap is whole: a
-        # login later finds only holes
+        # the link and its info message made first, while the heap is most whole: a login later
+        # finds only holes
         template_id, _, firmware = device.template
         _, _, token, host, port = config
-        self._link = Link(self._nina, token, host, port, info(firmware, template_id, device.board))
+        self._link = Link(self._nina, token, host, port, info(firmware, template_id, device.board), buffer)
         self._link.handlers = device.handlers  # shared: handlers registered later count too
         self._asked = False
         self._since = ticks_ms()

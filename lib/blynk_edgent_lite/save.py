@@ -16,32 +16,39 @@ from blynk_edgent_lite.crc import crc32_halves
 from blynk_edgent_lite.files import MAGIC, append_file, file_size
 
 
-def encode(ssid, password, token, host, port, sequence):
-    """A record of these fields (bytes each, the port an int) with its CRC."""
-    out = bytearray(MAGIC)
-    out.append(sequence & 0xFF)
+def pieces(ssid, password, token, host, port, sequence):
+    """A record of these fields (bytes each, the port an int) with its CRC, as the list of its
+    pieces in order (joined, the record :mod:`~blynk_edgent_lite.store` reads): the save comes
+    when the heap is most cut up, and a block the record's length may not be found there."""
+    parts = [MAGIC, bytes((sequence & 0xFF,))]
     for field in (ssid, password, token, host):
         if len(field) > 255:
             raise ValueError("a field longer than 255 bytes")
-        out.append(len(field))
-        out.extend(field)
-    out.extend(bytes((port >> 8, port & 0xFF)))
-    high, low = crc32_halves(out)
-    out.extend(bytes((low & 0xFF, low >> 8, high & 0xFF, high >> 8)))
-    return bytes(out)
+        parts.append(bytes((len(field),)))
+        parts.append(field)
+    parts.append(bytes((port >> 8, port & 0xFF)))
+    high, low = 0, 0
+    for part in parts:
+        high, low = crc32_halves(part, high, low)
+    parts.append(bytes((low & 0xFF, low >> 8, high & 0xFF, high >> 8)))
+    return parts
 
 
 def save(nina, ssid, password, token, host, port):
     """Store a configuration in the files of ``nina`` (a :class:`~blynk_edgent_lite.nina.Nina`),
     from blank; OSError when it does not read back whole."""
-    record = encode(ssid, password, token, host, port, 0)
+    record = pieces(ssid, password, token, host, port, 0)
     target = FILES[0]
     nina.delete_file(target)
-    append_file(nina, target, record)
-    whole = file_size(nina, target) == len(record)
-    for at in range(0, len(record), 255):  # a read takes 255 bytes at most
-        part = record[at : at + 255]
+    at = 0
+    for part in record:
+        append_file(nina, target, part)
+        at += len(part)
+    whole = file_size(nina, target) == at
+    at = 0
+    for part in record:  # each shorter than the 255 bytes a read takes
         whole = whole and nina.read_file(target, at, len(part)) == part
+        at += len(part)
     if not whole:
         raise OSError("the configuration did not read back from the NINA's flash")
     nina.delete_file(FILES[1])

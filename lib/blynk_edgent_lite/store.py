@@ -27,7 +27,7 @@ def decode(record):
     whole, good one."""
     if len(record) < 14 or record[:3] != MAGIC:
         return None
-    high, low = crc32_halves(record[:-4])
+    high, low = crc32_halves(memoryview(record)[:-4])  # in place: a slice would be a copy
     if record[-4:] != bytes((low & 0xFF, low >> 8, high & 0xFF, high >> 8)):
         return None
     fields = []
@@ -46,9 +46,10 @@ def read_record(nina, name):
     size = file_size(nina, name)
     if size < 14 or size > _RECORD_MAX:
         return None
-    data = bytearray()
-    while len(data) < size:
-        data.extend(nina.read_file(name, len(data), min(255, size - len(data))))
+    # one block of the file's size, filled in place (grown a read at a time, it would be copied)
+    data = bytearray(size)
+    for at in range(0, size, 255):
+        data[at : at + 255] = nina.read_file(name, at, min(255, size - at))
     return data
 
 

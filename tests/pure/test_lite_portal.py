@@ -8,7 +8,7 @@ would give (read back by a JSON parser), bad input refused with the reason and n
 
 import json
 
-from blynk_edgent_lite import form, pages, portal
+from blynk_edgent_lite import form, page, pages, portal
 from support import raises
 
 TOKEN = b"LiteToken0123456789abcdefghijklm"
@@ -29,17 +29,18 @@ class Device:
     pending = None
 
     def __init__(self):
-        # config mode's two pages, written once as it opens (configmode.py keeps them in the
-        # NINA's file store and holds where; the portal gives back what it holds)
+        # config mode's pages, written as it opens (configmode.py keeps them in the NINA's file
+        # store and holds where; the portal gives back what it holds)
         self.board_info = b"".join(pages.board_info(self, b"Blynk Device-2U07"))
         self.wifi_scan = b"".join(pages.wifi_scan(self.networks))
+        self.page = (page.FILE, sum(len(piece) for piece in page.PIECES))
 
 
 def ask(request, device):
     """The answer config mode sends, as the phone reads it: the portal's, or for /config the
     form's (configmode.py loads it once the portal has gone)."""
     status, body, then = portal.answer(request, device)
-    return form.answer(body, device) if then == b"form" else (status, body, then)
+    return form.answer(request, body, device) if then == b"form" else (status, body, then)
 
 
 def test_board_info_has_the_classic_keys_in_order():
@@ -97,8 +98,10 @@ def test_reset_reboot_and_the_rest():
     assert portal.answer(b"GET /reboot HTTP/1.1", Device())[2] == b"reboot"
     assert portal.answer(b"GET /nothing HTTP/1.1", Device())[0] == 404
     assert portal.answer(b"POST /config HTTP/1.1", Device())[0] == 405
-    assert portal.answer(b"GET /config?a=%20 HTTP/1.1", Device()) == (None, b"a=%20", b"form")
-    assert portal.answer(b"GET / HTTP/1.1", Device()) == (200, None, b"page")  # page.py, for browsers
+    assert portal.answer(b"GET /config?a=%20 HTTP/1.1", Device()) == (None, (12, 17), b"form")
+    assert portal.answer(b"GET /config HTTP/1.1", Device()) == (None, (11, 11), b"form")
+    device = Device()
+    assert portal.answer(b"GET / HTTP/1.1", device) == (200, device.page, None)  # page.py's, for browsers
     assert pages.quote(b'a\x01"\\') == b'"a\\u0001\\"\\\\"'
     assert b"".join(pages.wifi_scan([])) == b"[]"
 
@@ -106,7 +109,12 @@ def test_reset_reboot_and_the_rest():
 def test_url_decoding():
     assert form.unquote(b"%41+%4a%c3%A9") == b"A J\xc3\xa9"
     assert "escape" in str(raises(ValueError, form.unquote, b"ab%4"))
+    assert form.unquote(b"%2B+%2b") == b"+ +"  # an escaped plus stays one
+    for bad in (b"%", b"%4", b"ab%4", b"%4g", b"%%41", b"a%"):
+        assert "escape" in str(raises(ValueError, form.unquote, bad)), bad
+    assert form.unquote(b"xx%41yy", 2, 5) == b"A" and form.unquote(b"", 0, 0) == b""
     assert form.query(b"a=1&&b=%20&a=2&c") == {b"a": b"1", b"b": b" ", b"c": b""}
+    assert form.query(b"GET /config?=x&ssid=Home&pass HTTP/1.1", 12, 29) == {b"ssid": b"Home", b"pass": b""}
 
 
 def test_wifi_scan_keeps_the_strongest_networks_only():
