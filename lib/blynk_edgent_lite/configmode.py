@@ -26,8 +26,8 @@ HEAD = b"HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %d\r\nConnection:
 class ConfigMode:
     """Config mode of ``device`` (an :class:`~blynk_edgent_lite.edgent.Edgent`), once opened
     (:func:`~blynk_edgent_lite.opening.open_config_mode`): its access point ``ap_ssid``, the
-    portal's ``server`` socket and its three fixed pages (:func:`~blynk_edgent_lite.pages.write`
-    keeps them in the NINA module's file store; ``pages`` says where)."""
+    portal's ``server`` socket and its three fixed pages (the opening keeps them in the NINA
+    module's file store; ``pages`` says where: ``/board_info.json``, ``/wifi_scan.json``, ``/``)."""
 
     def __init__(self, device, ap_ssid, server, pages):
         self._device = device
