@@ -23,7 +23,6 @@ MODULES = {("blynk_edgent" if p.stem == "__init__" else "blynk_edgent." + p.stem
 # Private names of adafruit_esp32spi's objects that its backend must use: the library has no public
 # call for them (each is explained where it is used).
 FOREIGN_PRIVATE = {
-    ("blynk_edgent.radio_esp32spi", "esp._tls_socket"),
     ("blynk_edgent.radio_esp32spi", "self._sock._socknum"),
     ("blynk_edgent.radio_esp32spi_setup", "esp._send_command_get_response"),
 }

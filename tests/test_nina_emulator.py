@@ -1134,12 +1134,13 @@ def test_running_sim_passes_the_firmware_version(cloud: RunningCloud, tmp_path: 
 
 
 def test_the_library_resets_an_esp32_that_stopped_answering_and_the_next_attempt_works(
-    make: Callable[..., Device],
+    make: Callable[..., Device], cloud: RunningCloud
 ) -> None:
     """blynk_edgent's radio over the real adafruit_esp32spi, truth §15: a cloud whose TLS never
     starts keeps 3.x busy past the library's 10 s; the radio resets the ESP32, so the attempt fails
-    with a reason and the next one (join, connect, exchange) works. Before, the ESP32 stayed out of
-    step and every later command timed out until a power cycle. (About 10 s.)"""
+    with a reason and the next ones (join, a plain connection, TLS to the cloud) work. Before, the
+    ESP32 stayed out of step and every later command timed out until a power cycle. (About 10 s.)"""
+    from blynk_edgent.online import CloudError, open_socket
     from blynk_edgent.radio_esp32spi import ESP32SPIRadio
 
     dev = make("3.3.0")
@@ -1147,18 +1148,49 @@ def test_the_library_resets_an_esp32_that_stopped_answering_and_the_next_attempt
     silent, echo = HostServer("silent"), HostServer("echo")
     try:
         dev.join()
-        sock = radio.ssl_context().wrap_socket(radio.pool.socket(), server_hostname="127.0.0.1")
-        with pytest.raises(OSError, match="not responding"):
-            sock.connect(("127.0.0.1", silent.port))
+        with pytest.raises(CloudError, match="not responding"):
+            open_socket(radio.pool, radio.ssl_context(), "127.0.0.1", silent.port, 30)
         assert dev.esp.firmware_version == "3.3.0"  # it answers again: it was reset
         assert not radio.connected  # and the reset took the station with it
         assert dev.join() == 3  # WL_CONNECTED
-        plain = radio.pool.socket()
-        plain.settimeout(5)
-        plain.connect(("127.0.0.1", echo.port))
+        plain = open_socket(radio.pool, None, "127.0.0.1", echo.port, 5)
         plain.send(b"ping")
-        buffer = bytearray(4)
-        assert wait_for(lambda: plain.recv_into(buffer) == 4) and buffer == b"ping"
+        assert recv_exactly(plain, 4) == b"ping"
+        plain.close()
+        # TLS again: the one TLS socket the library allows was not left taken by the failed one.
+        _tls_login(radio, cloud)
     finally:
         silent.close()
         echo.close()
+
+
+def test_tls_after_the_esp32_was_reset_under_a_logged_in_link(make: Callable[..., Device], cloud: RunningCloud) -> None:
+    """A reset while the cloud link's TLS socket is open (what the radio's recovery does when any
+    command outlasts the library's wait): the link closes its socket, as it does on every failure,
+    and the device logs in over TLS again once it has rejoined."""
+    from blynk_edgent.radio_esp32spi import ESP32SPIRadio, recover
+
+    dev = make("3.3.0")
+    radio = ESP32SPIRadio(dev.esp, log=lambda *args: None)
+    dev.join()
+    sock = _tls_login(radio, cloud, close=False)
+    recover(dev.esp, TimeoutError("ESP32 not responding"))  # the library's words for a chip out of step
+    assert not radio.connected
+    cloud.wait_online(TOKEN, online=False)  # the reset took the TLS connection with it
+    sock.close()  # what the link does with a socket that failed
+    assert dev.join() == 3
+    _tls_login(radio, cloud)
+
+
+def _tls_login(radio: Any, cloud: RunningCloud, close: bool = True) -> Any:
+    """Log in to the local cloud over the radio's TLS, through the device's own open_socket."""
+    from blynk_edgent.online import open_socket
+
+    sock = open_socket(radio.pool, radio.ssl_context(), "blynk.cloud", 443, 10)
+    assert sock.send(login_frame()) == 37
+    assert recv_exactly(sock, 5) == bytes.fromhex("00000100C8")
+    cloud.wait_online(TOKEN)
+    if close:
+        sock.close()
+        cloud.wait_online(TOKEN, online=False)
+    return sock

@@ -127,7 +127,7 @@ class ESP32SPIRadio:
 
     def stop_ap(self):
         """Stop the access point: NINA has no command for it, so the ESP32 is reset."""
-        reset(self.esp)
+        self.esp.reset()
 
     ap_ip = "192.168.4.1"
     ap_clients = None  # NINA cannot list the phones on its access point
@@ -152,17 +152,11 @@ def recover(esp, error):
     """Reset the ESP32 if ``error`` says it stopped answering: a command that outlasts the
     library's 10 s wait (a TLS handshake may take the firmware up to 120 s) leaves the SPI
     exchange out of step until the chip is reset (hardware-truth.md section 15). The station and
-    every socket go with the reset; the attempt under way fails and is tried again."""
+    every socket go with the reset; the attempt under way fails and is tried again. The library
+    still counts a TLS socket open until it is closed: whoever holds one closes it on a failure
+    (the cloud link does), so the next TLS connect is not refused with OSError(23)."""
     if isinstance(error, TimeoutError) and "not responding" in str(error):
-        reset(esp)
-
-
-def reset(esp):
-    """Reset the ESP32. The library does not forget its TLS socket on reset; left set, the next
-    TLS connect would be refused with OSError(23), so it is forgotten here (its only private field
-    this module writes)."""
-    esp.reset()
-    esp._tls_socket = None
+        esp.reset()
 
 
 class _TLSContext:
