@@ -181,7 +181,7 @@ def _deploy_lite(path: Path, boot: drive.BootInfo, force: bool, mpy_cross: Path 
     _say(f"{PREFIX}{boot.board_id}{which}, CircuitPython {boot.version}, drive {path}: the lite edition")
     writer = files.DriveWriter(path)
     _say(f"library: lib/{LITE_LIBRARY.name} as .mpy, compiled by {mpy.command[0]} ({mpy.version})")
-    files.deploy_library(writer, mpy, LITE_LIBRARY, files.LITE_MPY_OPTIONS)
+    files.deploy_library(writer, mpy, LITE_LIBRARY, lite=True)
     removed = f", removed {_names(writer.removed)}" if writer.removed else ""
     _say(f"library: {len(writer.written)} files written, {len(writer.unchanged)} unchanged{removed}")
     _say(files.deploy_user_file(writer, "code.py", example / "code.py", force) + ": its settings are in it")

@@ -60,10 +60,19 @@ DEFAULT_EXAMPLE = "esp32s3"
 # The boards that get the lite edition (lib/blynk_edgent_lite, issue 17), and its example for each:
 # the MKR WiFi 1010 runs the MKR Zero's build, whose boot_out.txt says arduino_mkrzero.
 LITE_EXAMPLES = {"arduino_nano_33_iot": "nano_33_iot_lite", "arduino_mkrzero": "mkr1010_lite"}
-# How the lite edition is compiled, as the simulator's bridge compiles it for the 17 KB figures
-# (edgent_host.sim.mpbridge.compiled): no line-number tables, which a board loads into its heap
-# with the code (about 4% of it), and no asserts.
-LITE_MPY_OPTIONS = ("-O3",)
+
+
+def lite_mpy_options(name: str) -> tuple[str, ...]:
+    """mpy-cross's options for the lite edition's file ``name`` (``blynk_edgent_lite/nina.py``), as
+    the simulator's bridge compiles it for the 17 KB figures (edgent_host.sim.mpbridge.compiled).
+    ``-O3``: no line-number tables, which a board loads into its heap with the code (about 4% of
+    it), and no asserts. ``-s`` the module's import name (``blynk_edgent_lite.nina``): a board
+    interns the source name each .mpy carries, for good; the import name it interns anyway, so
+    tracebacks name the module at no cost (a path of its own cost about 27 B of heap a module)."""
+    module = name[: -len(".py")].replace("/", ".")
+    return ("-O3", "-s", module[: -len(".__init__")] if module.endswith(".__init__") else module)
+
+
 # CircuitPython runs the first of code.txt, code.py, main.txt, main.py: a user's main.txt or main.py
 # would stop running once a code.py sits beside it.
 SHADOWED_BY_CODE_PY = ("main.txt", "main.py")
@@ -134,8 +143,8 @@ class MpyCross:
     version: str
 
     def compile(self, source: Path, name: str, work: Path, options: tuple[str, ...] = ()) -> bytes:
-        """The .mpy of ``source``, which tracebacks on the board will call ``name``; ``options``
-        go to mpy-cross before the rest (:data:`LITE_MPY_OPTIONS`)."""
+        """The .mpy of ``source``, which tracebacks on the board will call ``name`` unless
+        ``options`` (given to mpy-cross first: :func:`lite_mpy_options`) say another."""
         out = work / (name.replace("/", "__") + ".mpy")
         # Run from a folder holding the source under its drive name, so the name embedded in the
         # .mpy (and shown in tracebacks) is "blynk_edgent/edgent.py", not a path of this machine.
@@ -235,18 +244,17 @@ def library_files(library: Path = LIBRARY) -> Iterator[tuple[str, Path]]:
             yield f"{library.name}/{relative.as_posix()}", path
 
 
-def deploy_library(
-    writer: DriveWriter, mpy: MpyCross | None, library: Path = LIBRARY, options: tuple[str, ...] = ()
-) -> None:
-    """Copy ``library`` (lib/blynk_edgent, or the lite edition's) to ``lib/`` on the drive (modules as .mpy
-    with ``mpy``, given ``options``), then remove what the library no longer has, including the .py of a
-    module now deployed as .mpy and the other way round (CircuitPython would import the stale .py before
-    the .mpy)."""
+def deploy_library(writer: DriveWriter, mpy: MpyCross | None, library: Path = LIBRARY, lite: bool = False) -> None:
+    """Copy ``library`` (lib/blynk_edgent, or the ``lite`` edition's) to ``lib/`` on the drive (modules as
+    .mpy with ``mpy``; the lite edition's with :func:`lite_mpy_options`), then remove what the library no
+    longer has, including the .py of a module now deployed as .mpy and the other way round (CircuitPython
+    would import the stale .py before the .mpy)."""
     keep = set()
     with tempfile.TemporaryDirectory(prefix="edgent-mpy-") as work:
         for name, source in library_files(library):
             if mpy is not None and source.suffix == ".py":
                 target = "lib/" + name[: -len(".py")] + ".mpy"
+                options = lite_mpy_options(name) if lite else ()
                 writer.put(target, mpy.compile(source, name, Path(work), options))
             else:
                 target = "lib/" + name

