@@ -9,10 +9,11 @@ Nano 33 IoT, in this process: start-up, the firmware's version, the MAC in its n
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
-from simboard import join_home
+from simboard import join_home, lite_nano
 
 from edgent_host.cloud.testing import RunningCloud
 from edgent_host.sim import boards
@@ -39,6 +40,30 @@ def test_a_scan_finds_the_world_s_networks_with_their_signal(nano: Any) -> None:
 
     found = {name: (rssi, channel) for name, rssi, _enc, channel in access.scan(nano)}
     assert found[b"HomeNet"] == (-48, 6) and found[b"CoffeeShop"] == (-67, 1)
+
+
+def test_a_scan_keeps_the_strongest_named_networks_each_name_once(lite_cloud: RunningCloud, tmp_path: Path) -> None:
+    """The opening holds the scan while it writes its pages: only what /wifi_scan.json offers is
+    kept, in a street of seventeen networks with a hidden one and a name heard from two routers."""
+    from blynk_edgent_lite import access
+    from edgent_host.sim.world import CROWDED_WORLD
+
+    extra = [
+        {**CROWDED_WORLD["networks"][3], "ssid": "Hidden", "hidden": True, "rssi": -40, "bssid": "AA:BB:CC:09:00:01"},
+        {**CROWDED_WORLD["networks"][5], "rssi": -45, "bssid": "AA:BB:CC:09:00:02"},  # a second router
+    ]
+    world = {"networks": CROWDED_WORLD["networks"] + extra}
+    strongest: dict[str, int] = {}
+    for network in world["networks"]:
+        if not network.get("hidden"):
+            strongest[network["ssid"]] = max(strongest.get(network["ssid"], -999), network["rssi"])
+    expected = sorted(strongest.items(), key=lambda item: -item[1])
+    with lite_nano(tmp_path, lite_cloud, world) as nano:
+        found = access.scan(nano)
+        assert [(name, rssi) for name, rssi, _enc, _channel in found] == [
+            (bytes(name, "utf-8"), rssi) for name, rssi in expected[: access.NETWORKS_MAX]
+        ]
+        assert [network[0] for network in access.scan(nano, 3)] == [bytes(name, "utf-8") for name, _ in expected[:3]]
 
 
 def test_a_join_ends_connected_with_the_routers_address(nano: Any) -> None:

@@ -63,30 +63,28 @@ def board_info(device, ap_ssid):
     yield b'"mac":"%s","last_error":%d,"wifi_scan":true,"static_ip":false}' % (_mac(mac), device.last_error)
 
 
-NETWORKS_MAX = 8  # the strongest, in /wifi_scan.json: about 90 bytes of heap each
 SECURITY = {7: b"OPEN", 5: b"WEP", 2: b"WPA", 4: b"WPA2", 8: b"WPA+WPA2"}  # NINA 1.x's numbers
 
 
 def wifi_scan(networks):
-    """``/wifi_scan.json`` for ``networks`` ((name, rssi, encryption, channel) each), strongest
-    first, one entry a name, :data:`NETWORKS_MAX` at most (the app's form takes any other name
-    typed in); hidden ones and names that are not UTF-8 left out. Its pieces, a network each,
-    made one at a time (:func:`keep` writes each before the next is made)."""
-    seen = []  # type: list[bytes]
-    for name, rssi, encryption, channel in sorted(networks, key=lambda network: -network[1]):
-        if not name or name in seen or not utf8(name):
+    """``/wifi_scan.json`` for ``networks`` ((name, rssi, encryption, channel) each, as
+    :func:`~blynk_edgent_lite.access.scan` keeps them: the strongest, each name once, strongest
+    first; the app's form takes any other name typed in), names that are not UTF-8 left out. Its
+    pieces, a network each, made one at a time (:func:`keep` writes each before the next is
+    made)."""
+    opening = b"["
+    for name, rssi, encryption, channel in networks:
+        if not utf8(name):
             continue
-        if len(seen) == NETWORKS_MAX:
-            break
         yield b'%s{"ssid":%s,"rssi":%d,"sec":"%s","ch":%d}' % (
-            b"," if seen else b"[",
+            opening,
             quote(name),
             rssi,
             SECURITY.get(encryption, b"unknown"),
             channel,
         )
-        seen.append(name)
-    yield b"]" if seen else b"[]"
+        opening = b","
+    yield b"]" if opening == b"," else b"[]"
 
 
 FILES = (b"/fs/board_info.json", b"/fs/wifi_scan.json")  # where config mode's JSON pages are kept
