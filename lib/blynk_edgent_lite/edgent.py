@@ -43,6 +43,10 @@ class Edgent:
         self.connected_handlers = []
         self._pressed = None
         self._memory_errors = 0
+        # config mode or running mode, once started; named now, while the heap is whole: an
+        # object's table of fields grows as they are added, and grown last it needed a block of
+        # 184 bytes that running mode's heap, its code loaded, did not have
+        self._mode = None  # type: ConfigMode | Running | None
         # running mode's link buffer, made before anything loads: the start's modules leave holes
         # that a block this long may not fit (let go at once if config mode opens instead)
         buffer = bytearray(LINK_BUFFER)
@@ -61,7 +65,7 @@ class Edgent:
             # config mode's code loads last: it stays, in the lowest holes the opening left
             from blynk_edgent_lite.configmode import ConfigMode
 
-            self._mode = ConfigMode(self, *opened)  # type: ConfigMode | Running
+            self._mode = ConfigMode(self, *opened)
         else:
             from blynk_edgent_lite.running import Running
 
@@ -90,7 +94,9 @@ class Edgent:
 
     def virtual_write(self, pin, value):
         """Send ``value`` to virtual pin ``pin`` (dropped unless RUNNING)."""
-        self._mode.virtual_write(pin, value)
+        mode = self._mode
+        assert mode is not None  # started (compiled away at -O1 and above)
+        mode.virtual_write(pin, value)
 
     @property
     def connected(self):
@@ -109,7 +115,9 @@ class Edgent:
         row: between two failed logins, the polls that wait succeed)."""
         try:
             self._check_button()
-            ending = self._mode.poll()
+            mode = self._mode
+            assert mode is not None  # started (compiled away at -O1 and above)
+            ending = mode.poll()
             if ending:
                 self._end(ending)
         except MemoryError:
