@@ -199,21 +199,23 @@ def test_a_page_of_another_site_cannot_change_the_device(tmp_path: Path, playwri
         assert "RESET_CONFIG" not in "\n".join(sim.log_lines())
 
 
-# Under MicroPython at 17 KB the page is left out on both boards: it passes most runs, but about
-# one in eight (repeated clean-clone runs, the Nano 33 IoT and the MKR WiFi 1010 alike) the valid
-# /config finds no room and the browser waits for an answer that never comes; issue 17's notes.
-# The app's sequence at 17 KB (tests/test_lite_e2e.py) held in every run.
 @pytest.mark.parametrize(
-    ("board", "example"),
-    [("arduino_nano_33_iot", "nano_33_iot_lite"), ("arduino_mkrzero", "mkr1010_lite")],
-    ids=["nano_33_iot-cpython", "mkr1010-cpython"],
+    ("board", "example", "heap"),
+    [
+        ("arduino_nano_33_iot", "nano_33_iot_lite", None),
+        ("arduino_nano_33_iot", "nano_33_iot_lite", 17 * 1024),
+        ("arduino_mkrzero", "mkr1010_lite", None),
+        ("arduino_mkrzero", "mkr1010_lite", 17 * 1024),
+    ],
+    ids=["nano_33_iot-cpython", "nano_33_iot-micropython", "mkr1010-cpython", "mkr1010-micropython"],
 )
 def test_the_lite_edition_s_page_provisions_the_board(
-    tmp_path: Path, playwright: object, board: str, example: str
+    tmp_path: Path, playwright: object, board: str, example: str, heap: int | None
 ) -> None:
     """Issue 17: the lite edition's own page (lib/blynk_edgent_lite/page.py), on a Nano 33 IoT and
-    an MKR WiFi 1010, among sixteen networks: the list, a refusal in words, then the configuration
-    saved; the device resets into running mode and logs in."""
+    an MKR WiFi 1010, each under CPython and under 32-bit MicroPython with a SAMD21's 17 KB, among
+    sixteen networks: the list, a refusal in words, then the configuration saved; the device
+    resets into running mode and logs in."""
     import json
 
     from edgent_host.sim.world import CROWDED_WORLD
@@ -224,7 +226,7 @@ def test_the_lite_edition_s_page_provisions_the_board(
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with (
         running_cloud() as cloud,
-        running_sim(code, tmp_path / "state", cloud, board=board, world=world) as sim,
+        running_sim(code, tmp_path / "state", cloud, board=board, world=world, micropython=heap) as sim,
         phone_browser(playwright, sim.options.portal) as browser,
     ):
         assert sim.wait_for(lambda s: any("portal http" in line for line in sim.log_lines()), 30), "\n".join(
