@@ -75,7 +75,11 @@ def firmware(esp, log):
 def _answers(esp, command, params=None, count=1):
     # The answers of a NINA command the library has no call for (``count`` of them, None: any),
     # as it gives them; OSError or RuntimeError when the firmware refuses or does not answer.
-    # adafruit_esp32spi's only way to send one, and the one place this backend reaches for it.
+    # adafruit_esp32spi's only way to send one, and the one place this backend reaches for it:
+    # its public calls do not serve here (11.1.4): none asks GET_REASON_CODE; get_scan_networks
+    # keeps a name's bytes only in Network._raw_ssid and Network.ssid decodes them as UTF-8 (a
+    # name that is not stopped config mode); create_AP sends bytes(channel), that many zero
+    # bytes, for the channel; ap_info answers only once WL_CONNECTED comes with an address.
     return esp._send_command_get_response(command, params, reply_params=count)
 
 
