@@ -85,9 +85,7 @@ def join_home(nano: Any, password: bytes) -> None:
     """Join the default world's HomeNet through the lite driver and wait until connected (5 s)."""
     import time
 
-    from blynk_edgent_lite.running import join
-
-    join(nano, b"HomeNet", password)
+    nano.command(0x11, (b"HomeNet", password), 1)  # SET_PASSPHRASE: join (as running mode does)
     deadline = time.monotonic() + 5
     while nano.status() != 3:
         assert time.monotonic() < deadline

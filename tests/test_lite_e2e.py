@@ -9,7 +9,9 @@ Arduino Nano 33 IoT, and an MKR WiFi 1010 on the MKR Zero's build (its NINA on
 opens its access point, is provisioned by ``edgent provision`` (the Blynk app's sequence),
 stores the configuration in its NINA's flash, resets into running mode, logs in to the local
 cloud, trades a virtual pin, logs in again when the cloud restarts; holding its button 10 s
-erases the configuration and brings config mode back."""
+erases the configuration and brings config mode back. Its status LED blinks briefly while config
+mode waits, breathes slowly (lit about half the time) while it runs, and fast while its button has
+been held past 3 s."""
 
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ import pytest
 
 from edgent_host.cloud.testing import port_outside_the_ephemeral_range, running_cloud
 from edgent_host.sim.supervisor import Simulator
-from edgent_host.sim.testing import running_sim
+from edgent_host.sim.testing import LedTrace, running_sim
 from edgent_host.sim.world import CROWDED_WORLD, DEFAULT_WORLD
 
 pytestmark = pytest.mark.slow
@@ -60,9 +62,16 @@ def test_a_blank_board_is_provisioned_runs_and_is_reset_by_its_button(
     world.write_text(json.dumps(CROWDED_WORLD))  # sixteen networks: config mode's longest scan page
     with ExitStack() as clouds:
         cloud = clouds.enter_context(running_cloud(device_port=port))
-        with running_sim(code, tmp_path / "state", cloud, board=board, world=world, micropython=heap) as sim:
+        with (
+            running_sim(code, tmp_path / "state", cloud, board=board, world=world, micropython=heap) as sim,
+            LedTrace(sim) as led,
+        ):
             opened = sim.wait_for(lambda s: s["ap"] is not None and portal_open(sim), 30)
             assert opened, "\n".join(sim.log_lines()[-20:])
+            waiting = time.monotonic()
+            time.sleep(1.2)  # two of WAIT_CONFIG's blinks: 50 ms lit every 550 ms
+            share, flashes = led.lit(waiting, time.monotonic())
+            assert flashes >= 2 and share < 0.3, (share, led.changes[-10:])
             edgent = Path(sys.executable).parent / "edgent"
             token = cloud.new_device(name="Lite")
             provision = subprocess.run(
@@ -78,6 +87,10 @@ def test_a_blank_board_is_provisioned_runs_and_is_reset_by_its_button(
             cloud.update(token, "V1", "1")
             traded = sim.wait_for(lambda s: any("V1 = 1" in line for line in sim.log_lines()), 10)
             assert traded, "\n".join(sim.log_lines()[-30:])
+            running = time.monotonic()
+            time.sleep(5.5)  # one 5-s breath: lit past half its brightness
+            share, flashes = led.lit(running, time.monotonic())
+            assert flashes >= 1 and 0.3 < share < 0.7, (share, led.changes[-10:])
 
             # the cloud restarts: the device logs in again by itself, without a reset
             clouds.close()
@@ -88,7 +101,10 @@ def test_a_blank_board_is_provisioned_runs_and_is_reset_by_its_button(
             assert sim.snapshot()["boots"] == 2
 
             sim.button("D2", True)  # held 10 s: set up again
+            held = time.monotonic()
             assert sim.wait_for(lambda s: any("configuration erased" in line for line in sim.log_lines()), 20)
+            share, flashes = led.lit(held + 3.2, held + 9.8)  # held past 3 s: a 1-s breath
+            assert flashes >= 5 and 0.3 < share < 0.7, (share, led.changes[-10:])
             sim.button("D2", False)
             assert sim.wait_for(lambda s: s["boots"] == 3 and s["ap"] is not None and portal_open(sim, 2), 30), (
                 "\n".join(sim.log_lines()[-20:])

@@ -43,8 +43,7 @@ from blynk_edgent_lite.access import scan
 print("NETWORKS", [network[0] for network in scan(nina)])
 del scan
 forget("opening")
-from blynk_edgent_lite.running import join
-join(nina, b"HomeNet", b"%(password)s")
+nina.command(0x11, (b"HomeNet", b"%(password)s"), 1)  # SET_PASSPHRASE: join, as running mode does
 start = time.ticks_ms()
 while nina.status() != 3 and time.ticks_diff(time.ticks_ms(), start) < 5000:
     time.sleep_ms(50)

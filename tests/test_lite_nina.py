@@ -111,9 +111,9 @@ def test_the_running_link_trades_virtual_pins_and_a_refused_token_is_703(lite_cl
     join_home(nano, bytes(HOME_PASSWORD, "utf-8"))
     assert Link(nano, b"NotAToken0123456789abcdefghijklm").login() == 703  # last_error: the token was refused
     link = Link(nano, bytes(token, "utf-8"), info=info(b"0.1.0", b"TMPL4abcd123", b"Arduino Nano 33 IoT"))
-    got: list[list[bytes]] = []
+    got: list[object] = []
     link.handlers[1] = got.append
-    assert link.login() == 0 and link.up  # logged in
+    assert link.login() == 0 and link.poll() is None  # logged in, the link up
     lite_cloud.wait_online(token)
     shown = lite_cloud.wait_until(lambda: lite_cloud.device(token)["info"], 5, what="the info message")
     assert shown == {"mcu": "0.1.0", "fw-type": "TMPL4abcd123", "blynk": "1.4.0", "h-beat": "40", "buff-in": "256",
@@ -124,7 +124,7 @@ def test_the_running_link_trades_virtual_pins_and_a_refused_token_is_703(lite_cl
         assert time.monotonic() < deadline
         link.poll()
         time.sleep(0.02)
-    assert got == [[b"42"]]
+    assert got == ["42"]  # text, as the user's function takes it
     link.virtual_write(0, 7)
     lite_cloud.wait_until(lambda: lite_cloud.api("get", token, ("V0", "")).text == "7", 5, what="V0 written")
     # the cloud's console (INTERNAL dbg): what it asks is what the device must do before it resets
@@ -136,8 +136,13 @@ def test_the_running_link_trades_virtual_pins_and_a_refused_token_is_703(lite_cl
             asked = link.poll()
             time.sleep(0.02)
         assert asked == ending, line
+    lite_cloud.disconnect(token)  # the cloud drops the device: the next polls say the link is down
+    deadline = time.monotonic() + 5
+    with pytest.raises(OSError):
+        while time.monotonic() < deadline:
+            link.poll()
+            time.sleep(0.02)
     link.close()
-    assert not link.up
 
 
 def test_a_phone_on_the_access_point_reaches_a_server_socket(lite_cloud: RunningCloud, nano: Any) -> None:

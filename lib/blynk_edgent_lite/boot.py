@@ -70,17 +70,21 @@ def module():
     return Nina(busio.SPI(sck, mosi, miso), cs, DigitalInOut(busy)), reset, name
 
 
-def start(device, template, button):
+def start(device, template, button, led=None):
     """Start ``device``: its ``template`` (id, name, firmware version) as bytes, its ``button``
-    pin (pulled up), its NINA module (``device.nina``, ``device.mac``); return the stored
-    configuration ``(ssid, password, token, host, port)``, or None. RuntimeError for a firmware
-    without the file store (before 1.4.0), naming how to update it."""
+    pin (pulled up), its ``led`` pin (an output, off), its NINA module (``device.nina``,
+    ``device.mac``); return the stored configuration ``(ssid, password, token, host, port)``, or
+    None. RuntimeError for a firmware without the file store (before 1.4.0), naming how to
+    update it."""
     from digitalio import DigitalInOut, Pull
 
     device.template = tuple(text if isinstance(text, bytes) else bytes(text, "utf-8") for text in template)
     if button is not None:
         device.button = DigitalInOut(button)
         device.button.switch_to_input(Pull.UP)
+    if led is not None:
+        device.led = DigitalInOut(led)
+        device.led.switch_to_output(False)
     nina, device.nina_reset, device.board = module()
     found = version(nina)
     numbers = [_number(part) for part in found.split(b".")[:2]]

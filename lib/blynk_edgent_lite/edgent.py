@@ -20,26 +20,30 @@ from blynk_edgent_lite import FILES, LINK_BUFFER, forget
 from blynk_edgent_lite.nina import elapsed
 
 _HOLD_MS = const(10000)  # the reset button held this long erases the configuration
+_HELD_SHOWN_MS = const(3000)  # held this long, the status LED says the hold is counted
 _MEMORY_ERRORS_MAX = const(5)  # in one state: the heap is past helping, the board resets
 
 
 class Edgent:
     """Blynk.Edgent on a SAMD21 board with a NINA module (Arduino Nano 33 IoT); ``button`` is a
-    pin with a button to ground (held 10 s: set up again), ``log`` takes a line of text."""
+    pin with a button to ground (held 10 s: set up again), ``led`` the pin of an LED lit when high
+    (the status LED), ``log`` takes a line of text."""
 
-    def __init__(self, template_id, template_name, firmware_version="0.1.0", button=None, log=print):
+    def __init__(self, template_id, template_name, firmware_version="0.1.0", button=None, led=None, log=print):
         self.log = log
         self.state = "INIT"
         self.last_error = 0
         self.template = None  # (template id, template name, firmware version) as bytes, once started
         # once started: the board's name, the NINA module's driver, its reset pin (held), its
-        # MAC, the button's pin
+        # MAC, the button's pin, the status LED's pin and whether it is lit
         self.board = None
         self.nina = None
         self.nina_reset = None
         self.mac = None
         self.button = None
-        self.handlers = {}  # virtual pin -> function(values as a list of bytes), for running mode
+        self.led = None
+        self._lit = False
+        self.handlers = {}  # virtual pin -> the user's function, for running mode
         self.connected_handlers = []
         self._pressed = None
         self._memory_errors = 0
@@ -52,7 +56,7 @@ class Edgent:
         buffer = bytearray(LINK_BUFFER)
         from blynk_edgent_lite.boot import start
 
-        config = start(self, (template_id, template_name, firmware_version), button)
+        config = start(self, (template_id, template_name, firmware_version), button, led)
         del start  # so that the start's code can leave now
         forget("boot")
         if config is None:
@@ -78,11 +82,7 @@ class Edgent:
         (a list of them for several)."""
 
         def register(handler):
-            def call(values):
-                texts = [str(value, "utf-8") for value in values]
-                handler(texts[0] if len(texts) == 1 else texts)
-
-            self.handlers[int(pin)] = call
+            self.handlers[int(pin)] = handler
             return handler
 
         return register
@@ -115,6 +115,22 @@ class Edgent:
         row: between two failed logins, the polls that wait succeed)."""
         try:
             self._check_button()
+            led = self.led
+            if led:
+                # Blynk's patterns for a single-colour LED (blynk-edgent-protocol.md 5.1), lit for
+                # the first ms of each period: a 1-s breath (lit past half its brightness) while
+                # the button is held past 3 s, else by state: a blink 50/500 waiting for the app
+                # or the network, 100/100 logging in, a 5-s breath running. An if chain: a table
+                # of them took 255 B more of the heap (bench/README.md)
+                state = self.state
+                pressed = self._pressed
+                if pressed is not None and elapsed(pressed) >= _HELD_SHOWN_MS:
+                    period = 1000
+                else:
+                    period = 5000 if state == "RUNNING" else 200 if state == "CONNECTING_CLOUD" else 550
+                lit = ticks_ms() % period < (50 if period == 550 else period >> 1)
+                if lit != self._lit:
+                    self._lit = led.value = lit
             mode = self._mode
             assert mode is not None  # started (compiled away at -O1 and above)
             ending = mode.poll()

@@ -23,15 +23,6 @@ _JOIN_MS = const(50000)  # Blynk's join time
 _RETRY_MS = const(5000)  # between logins that could not reach the cloud
 
 
-def join(nina, ssid, password):
-    """Start joining ``ssid`` (bytes) with ``password`` (bytes; empty for an open network);
-    ``nina.status()`` says how it goes."""
-    if password:
-        nina.command(0x11, (ssid, password), 1)
-    else:
-        nina.command(0x10, (ssid,), 1)
-
-
 def connect(nina, number, host, port, tls=False):
     """Connect socket ``number`` to ``host`` (a name as bytes, or 4 address bytes) and ``port``;
     TLS ends in the module, which must be given the name. OSError when it cannot."""
@@ -62,7 +53,7 @@ class Link:
     none is given)."""
 
     def __init__(self, nina, token, host=b"blynk.cloud", port=80, info=b"", buffer=None):
-        self.handlers = {}  # virtual pin -> function(values as a list of bytes)
+        self.handlers = {}  # virtual pin -> function(the value as text, or a list of them)
         self._nina = nina
         self._token = token
         self._host = host
@@ -117,26 +108,21 @@ class Link:
             self._fill -= size
         return found
 
-    @property
-    def up(self):
-        """True while the link is open and its socket connected."""
-        try:
-            return self._sock is not None and self._nina.connected(self._sock)
-        except OSError:
-            return False
-
     def poll(self):
         """Read and act on what the server sent; keep the heartbeat. Returns what a console line
         from the cloud (INTERNAL ``dbg``) asks of the device: ``b"reboot"``; ``b"erase"`` for
         ``config start`` or ``config erase`` (config mode opens only blank here: the lite edition
-        cannot keep the configuration while it does); else None."""
+        cannot keep the configuration while it does); else None. OSError once the link is down
+        (its socket no longer connected)."""
         found = self._next()
         while found is not None:
             command, msg_id, body = found[0], found[1], found[2]
             if command == blynk.HARDWARE:
                 write = blynk.virtual_write(body)
                 if write is not None and write[0] in self.handlers:
-                    self.handlers[write[0]](write[1])
+                    # the user's function takes text: a value, or a list of them
+                    texts = [str(value, "utf-8") for value in write[1]]
+                    self.handlers[write[0]](texts[0] if len(texts) == 1 else texts)
             elif command == blynk.PING:
                 self._nina.send(self._sock, blynk.frame(blynk.RESPONSE, msg_id, blynk.OK))
             elif command == blynk.INTERNAL and body[:4] == b"dbg\0":
@@ -148,6 +134,8 @@ class Link:
             found = self._next()
         if elapsed(self._sent) >= _HEARTBEAT_MS:
             self._send(blynk.PING, ())
+        if not self._nina.connected(self._sock):
+            raise OSError(104, "the link is down")
         return None
 
     def virtual_write(self, pin, value):
@@ -212,9 +200,13 @@ class Running:
             pass
 
     def _join(self):
-        if not self._asked:
+        if not self._asked:  # join (JOIN 0x11 with a password, 0x10 for an open network)
             self._asked = True
-            join(self._nina, self._config[0], self._config[1])
+            ssid, password = self._config[0], self._config[1]
+            if password:
+                self._nina.command(0x11, (ssid, password), 1)
+            else:
+                self._nina.command(0x10, (ssid,), 1)
             return
         if self._nina.status() == 3:
             self._enter("CONNECTING_CLOUD")
@@ -253,9 +245,6 @@ class Running:
             if ending:
                 self._device.log("[edgent] the cloud's console asked for %s" % str(ending, "utf-8"))
                 return ending
-            up = link.up
         except (OSError, ValueError):  # ValueError: a frame past the buffer the login announced
-            up = False
-        if not up:
             link.close()
             self._enter("CONNECTING_NET" if self._nina.status() != 3 else "CONNECTING_CLOUD")

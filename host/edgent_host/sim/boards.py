@@ -284,7 +284,8 @@ BOARDS: dict[str, SimBoard] = {
             256,
             "esp32spi",
             bytes.fromhex("7C9EBD131415"),
-            led_pins=(),  # board.LED is PB08: on a 1010, the NINA's reset
+            # board.LED is PB08: on a 1010, the NINA's reset; its own LED (LED_BUILTIN) is D6, PA20
+            led_pins=("D6",),
             buttons={"D2": True},  # none on the board: a button wired from D2 to GND (the lite example's)
             machine="Arduino MKR Zero with samd21g18",
             esp32={

@@ -143,7 +143,7 @@ def _run_micropython(rt: runtime.Runtime, code: Path, lib: Path, heap: int) -> i
     from edgent_host.sim import mpbridge
 
     board = rt.board
-    wired = set((board.esp32 or {}).values()) | set(board.buttons)
+    wired = set((board.esp32 or {}).values()) | set(board.buttons) | set(board.led_pins)
     chip = wired & set(board.mcu_pins if board.port == "atmel-samd" else ())  # the MKR 1010's NINA
     folder = rt.state_dir / "micropython"
     with mpbridge.guest(folder, sorted(wired - chip), [lib / "blynk_edgent_lite"], sorted(chip)) as (bridge, cost):

@@ -25,6 +25,7 @@ import json
 import os
 import socket
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -193,3 +194,40 @@ def running_sim(
         yield sim
     finally:
         sim.stop()
+
+
+class LedTrace:
+    """Every colour the status LED of ``sim`` (a Simulator) shows from now on, with when: the
+    simulator reports each change, a thread here takes each report. Use as a context manager."""
+
+    def __init__(self, sim: Simulator) -> None:
+        self.changes: list[tuple[float, str]] = []  # (time.monotonic(), "#RRGGBB")
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=sim.wait_for, args=(self._record, 3600), daemon=True)
+
+    def __enter__(self) -> LedTrace:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(5)
+
+    def _record(self, snapshot: dict[str, Any]) -> bool:
+        colour = str(snapshot["led"])
+        if not self.changes or self.changes[-1][1] != colour:
+            self.changes.append((time.monotonic(), colour))
+        return self._stop.is_set()
+
+    def lit(self, start: float, end: float) -> tuple[float, int]:
+        """Between ``start`` and ``end`` (time.monotonic()): the share of the time the LED was
+        lit (any colour but black), and how many times it lit up."""
+        lit_time, flashes = 0.0, 0
+        changes = list(self.changes)
+        ends = [until for until, _ in changes[1:]] + [max(end, time.monotonic())]
+        for (since, colour), until in zip(changes, ends, strict=True):
+            overlap = min(until, end) - max(since, start)
+            if colour != "#000000" and overlap > 0:
+                lit_time += overlap
+                flashes += since >= start
+        return lit_time / (end - start), flashes
