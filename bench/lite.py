@@ -50,7 +50,7 @@ def log(line):
     gc.collect()
     print(line, "| held", gc.mem_alloc())
 
-edgent = Edgent("TMPL4abcd123", "Device", "0.1.0", button=board.D2, log=log)
+edgent = Edgent("TMPL4abcd123", "Device", "0.1.0", button=board.D2, led=board.LED, log=log)
 
 @edgent.on_virtual_write(1)
 def show(value):
