@@ -200,7 +200,7 @@ class Running:
             pass
 
     def _join(self):
-        if not self._asked:  # join (JOIN 0x11 with a password, 0x10 for an open network)
+        if not self._asked:  # join: SET_PASSPHRASE (0x11), or SET_NET (0x10) for an open network
             self._asked = True
             ssid, password = self._config[0], self._config[1]
             if password:
